@@ -1,0 +1,823 @@
+/*
+ * decode.c - one protobuf message to JSON, guided by the generated tables.
+ *
+ * Python CRIT prints a message's fields in field-number order, whatever
+ * their order on the wire. protobuf-c writes them in that order, so the
+ * walker emits fields as it meets them, grouped by number:
+ *   - a message that fits the input window (CRIT_WINDOW) is checked first;
+ *     when its fields are out of order or repeated, a sorted copy is made
+ *     with protobuf's semantics (the last scalar wins, messages merge);
+ *   - a larger message is streamed, and must already be in order.
+ * Fields the tables do not know, and fields whose wire type contradicts
+ * the tables, are kept as raw wire bytes under the key "#<number>".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "wire.h"
+
+/* Bytes of a message in memory; pos is the input offset of p, for errors.
+ * In a reordered copy offsets are not the input's: pos stays at the
+ * message's start (exact == false). */
+struct span {
+	const uint8_t *p, *e;
+	uint64_t pos;
+	bool exact;
+};
+
+/* One field occurrence. */
+struct occ {
+	uint32_t num;
+	int wt;
+	const uint8_t *start, *val, *end;
+	uint64_t v; /* the varint or fixed value, or the LEN length */
+};
+
+static uint64_t span_pos(const struct span *s, const uint8_t *at)
+{
+	return s->exact ? s->pos + (uint64_t)(at - s->p) : s->pos;
+}
+
+static bool parse_occ(struct dec *d, const struct span *s, const uint8_t *p, struct occ *o)
+{
+	uint64_t tag;
+
+	o->start = p;
+	switch (wire_varint(&p, s->e, &tag)) {
+	case WIRE_SHORT:
+		return crit_fail(d->err, CRIT_E_TRUNCATED, span_pos(s, o->start), "truncated field tag");
+	case WIRE_LONG:
+		return crit_fail(d->err, CRIT_E_VARINT, span_pos(s, o->start), "varint longer than 10 bytes");
+	case WIRE_OK:
+		break;
+	}
+	o->num = (uint32_t)(tag >> 3);
+	o->wt = (int)(tag & 7);
+	if (tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)
+		return crit_fail(d->err, CRIT_E_WIRE, span_pos(s, o->start), "invalid field number %llu",
+				 (unsigned long long)(tag >> 3));
+	o->val = p;
+	switch (o->wt) {
+	case WT_VARINT:
+		switch (wire_varint(&p, s->e, &o->v)) {
+		case WIRE_SHORT:
+			return crit_fail(d->err, CRIT_E_TRUNCATED, span_pos(s, o->val),
+					 "truncated varint of field %u", o->num);
+		case WIRE_LONG:
+			return crit_fail(d->err, CRIT_E_VARINT, span_pos(s, o->val),
+					 "varint longer than 10 bytes in field %u", o->num);
+		case WIRE_OK:
+			break;
+		}
+		break;
+	case WT_I64:
+	case WT_I32: {
+		int n = o->wt == WT_I64 ? 8 : 4;
+		if (s->e - p < n)
+			return crit_fail(d->err, CRIT_E_TRUNCATED, span_pos(s, p),
+					 "truncated %d-byte value of field %u", n, o->num);
+		o->v = wire_le(p, n);
+		p += n;
+		break;
+	}
+	case WT_LEN:
+		switch (wire_varint(&p, s->e, &o->v)) {
+		case WIRE_SHORT:
+			return crit_fail(d->err, CRIT_E_TRUNCATED, span_pos(s, o->val),
+					 "truncated length of field %u", o->num);
+		case WIRE_LONG:
+			return crit_fail(d->err, CRIT_E_VARINT, span_pos(s, o->val),
+					 "varint longer than 10 bytes in the length of field %u", o->num);
+		case WIRE_OK:
+			break;
+		}
+		if (o->v > (uint64_t)(s->e - p))
+			return crit_fail(d->err, CRIT_E_LENGTH, span_pos(s, o->val),
+					 "length %llu of field %u runs past its message (%lld bytes left)",
+					 (unsigned long long)o->v, o->num, (long long)(s->e - p));
+		o->val = p;
+		p += o->v;
+		break;
+	default:
+		return crit_fail(d->err, CRIT_E_WIRE, span_pos(s, o->start),
+				 "field %u has wire type %d, which CRIU images never use", o->num, o->wt);
+	}
+	o->end = p;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Values                                                               */
+/* ------------------------------------------------------------------ */
+
+static void put_hexbytes(struct jw *w, const uint8_t *s, size_t n)
+{
+	static const char dig[] = "0123456789abcdef";
+	char buf[256];
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		buf[o++] = dig[s[i] >> 4];
+		buf[o++] = dig[s[i] & 15];
+		if (o == sizeof(buf)) {
+			jw_str_ascii(w, buf, o);
+			o = 0;
+		}
+	}
+	jw_str_ascii(w, buf, o);
+}
+
+static void capture(struct dec *d, const struct crit_field *f, uint64_t v)
+{
+	if (d->depth)
+		return;
+	for (int i = 0; i < d->ncaps; i++) {
+		if (d->caps[i].f == f) {
+			d->caps[i].seen = true;
+			d->caps[i].v = v;
+		}
+	}
+}
+
+/* One number-like value, as Python's protobuf hands it to CRIT. */
+static void emit_scalar(struct dec *d, const struct crit_field *f, bool hex, uint64_t raw)
+{
+	struct jw *w = d->w;
+	bool is_signed = false;
+	uint64_t v = raw;
+
+	switch (f->type) {
+	case CRIT_T_BOOL:
+		capture(d, f, raw != 0);
+		jw_bool(w, raw != 0);
+		return;
+	case CRIT_T_DOUBLE: {
+		double x;
+		memcpy(&x, &raw, sizeof(x));
+		jw_double(w, x);
+		return;
+	}
+	case CRIT_T_FLOAT: {
+		float x;
+		uint32_t r32 = (uint32_t)raw;
+		memcpy(&x, &r32, sizeof(x));
+		jw_double(w, x);
+		return;
+	}
+	case CRIT_T_ENUM: {
+		const struct crit_enum_value *ev = schema_enum_value(f->enm, (int32_t)(uint32_t)raw);
+		capture(d, f, raw);
+		if (ev)
+			jw_str(w, ev->name, strlen(ev->name));
+		else
+			jw_i64(w, (int32_t)(uint32_t)raw); /* no name: the number */
+		return;
+	}
+	case CRIT_T_INT32:
+	case CRIT_T_SFIXED32:
+		v = (uint64_t)(int64_t)(int32_t)(uint32_t)raw;
+		is_signed = true;
+		break;
+	case CRIT_T_INT64:
+	case CRIT_T_SFIXED64:
+		is_signed = true;
+		break;
+	case CRIT_T_SINT32:
+		v = (uint64_t)(int64_t)(int32_t)((uint32_t)raw >> 1 ^ -(uint32_t)(raw & 1));
+		is_signed = true;
+		break;
+	case CRIT_T_SINT64:
+		v = (uint64_t)wire_zigzag(raw);
+		is_signed = true;
+		break;
+	case CRIT_T_UINT32:
+	case CRIT_T_FIXED32:
+		v = (uint32_t)raw;
+		break;
+	default: /* uint64, fixed64 */
+		break;
+	}
+	capture(d, f, v);
+	if (d->pretty && pretty_int(w, f, hex, is_signed, v))
+		return;
+	if (is_signed)
+		jw_i64(w, (int64_t)v);
+	else
+		jw_u64(w, v);
+}
+
+static bool decode_span(struct dec *d, const struct crit_msg *m, struct span s, bool hex);
+static bool stream_message(struct dec *d, const struct crit_msg *m, uint64_t len, bool hex);
+
+static bool enter(struct dec *d, uint64_t pos)
+{
+	if (d->depth + 1 >= DEC_MAX_DEPTH)
+		return crit_fail(d->err, CRIT_E_LIMIT, pos, "messages nested more than %d deep",
+				 DEC_MAX_DEPTH);
+	d->depth++;
+	return true;
+}
+
+/* A string, bytes or message value held in memory. */
+static bool emit_len(struct dec *d, const struct crit_field *f, bool hex, struct span s)
+{
+	size_t n = (size_t)(s.e - s.p);
+
+	switch (f->type) {
+	case CRIT_T_STRING:
+		jw_str(d->w, s.p, n);
+		return true;
+	case CRIT_T_BYTES:
+		if (f->conv && strcmp(f->conv, "unix_name") == 0) {
+			qp_str(d->w, s.p, n);
+		} else {
+			struct b64 b;
+			b64_open(&b, d->w);
+			b64_feed(&b, s.p, n);
+			b64_close(&b);
+		}
+		return true;
+	default: /* CRIT_T_MESSAGE */
+		if (!enter(d, s.pos))
+			return false;
+		jw_obj_open(d->w);
+		bool ok = decode_span(d, f->msg, s, hex || (f->flags & CRIT_F_HEX));
+		jw_obj_close(d->w);
+		d->depth--;
+		return ok;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Groups: the consecutive occurrences of one field number              */
+/* ------------------------------------------------------------------ */
+
+struct group {
+	const struct crit_field *f; /* NULL: raw wire bytes under "#<num>" */
+	uint32_t num;
+	bool hex;
+	bool open;
+	bool ipadd;       /* a pretty (criu).ipadd list: words are gathered first */
+	uint32_t ip[4];
+	int nip;
+};
+
+static void group_begin(struct dec *d, struct group *g, const struct crit_field *f, uint32_t num, bool hex)
+{
+	memset(g, 0, sizeof(*g));
+	g->f = f;
+	g->num = num;
+	g->hex = hex;
+	g->ipadd = f && d->pretty && f->label == CRIT_L_REPEATED && (f->flags & CRIT_F_IPADD);
+}
+
+/* The key (and list) are written with the first value, so a repeated
+ * field with no values at all (an empty packed run) is not shown, as in
+ * Python, where such a field is not set. */
+static void group_open(struct dec *d, struct group *g)
+{
+	char key[16];
+
+	if (g->open)
+		return;
+	g->open = true;
+	if (!g->f) {
+		snprintf(key, sizeof(key), "#%u", g->num);
+		jw_key(d->w, key);
+		jw_str_open(d->w);
+		return;
+	}
+	jw_key(d->w, g->f->name);
+	if (g->f->label == CRIT_L_REPEATED)
+		jw_arr_open(d->w);
+}
+
+static void group_scalar(struct dec *d, struct group *g, uint64_t v)
+{
+	if (g->ipadd) {
+		if (g->nip < 4) {
+			g->ip[g->nip++] = (uint32_t)v;
+			return;
+		}
+		/* A fifth word: no address after all, show plain numbers. */
+		g->ipadd = false;
+		group_open(d, g);
+		for (int i = 0; i < g->nip; i++)
+			emit_scalar(d, g->f, g->hex, g->ip[i]);
+	}
+	group_open(d, g);
+	emit_scalar(d, g->f, g->hex, v);
+}
+
+static void group_end(struct dec *d, struct group *g)
+{
+	if (g->ipadd && g->nip) {
+		group_open(d, g);
+		/* An address is 1 (IPv4) or 4 (IPv6) words; anything else stays numbers. */
+		if (g->nip == 1 || g->nip == 4)
+			pretty_ip(d->w, g->ip, g->nip);
+		else
+			for (int i = 0; i < g->nip; i++)
+				emit_scalar(d, g->f, g->hex, g->ip[i]);
+	}
+	if (!g->open)
+		return;
+	if (!g->f)
+		jw_str_close(d->w);
+	else if (g->f->label == CRIT_L_REPEATED)
+		jw_arr_close(d->w);
+}
+
+/* Packed numbers held in memory. */
+static bool group_packed(struct dec *d, struct group *g, struct span s)
+{
+	int wt = wire_type_of(g->f->type);
+	const uint8_t *p = s.p;
+
+	while (p < s.e) {
+		uint64_t v;
+		if (wt == WT_VARINT) {
+			const uint8_t *at = p;
+			enum wire_status st = wire_varint(&p, s.e, &v);
+			if (st != WIRE_OK)
+				return crit_fail(d->err, st == WIRE_LONG ? CRIT_E_VARINT : CRIT_E_TRUNCATED,
+						 span_pos(&s, at), "%s in packed field %s",
+						 st == WIRE_LONG ? "varint longer than 10 bytes" : "truncated varint",
+						 g->f->name);
+		} else {
+			int n = wt == WT_I64 ? 8 : 4;
+			if (s.e - p < n)
+				return crit_fail(d->err, CRIT_E_TRUNCATED, span_pos(&s, p),
+						 "packed field %s ends inside a %d-byte value", g->f->name, n);
+			v = wire_le(p, n);
+			p += n;
+		}
+		group_scalar(d, g, v);
+	}
+	return true;
+}
+
+/* One occurrence held in memory. */
+static bool group_occ(struct dec *d, struct group *g, const struct span *s, const struct occ *o)
+{
+	if (!g->f) {
+		group_open(d, g);
+		put_hexbytes(d->w, o->start, (size_t)(o->end - o->start));
+		return true;
+	}
+	struct span v = { o->val, o->end, span_pos(s, o->val), s->exact };
+	if (o->wt != WT_LEN)
+		group_scalar(d, g, o->v);
+	else if (wire_type_of(g->f->type) != WT_LEN)
+		return group_packed(d, g, v);
+	else {
+		group_open(d, g);
+		return emit_len(d, g->f, g->hex, v);
+	}
+	return true;
+}
+
+/* Required fields among fields[from, to) were not seen. */
+static bool check_required(struct dec *d, const struct crit_msg *m, uint32_t from, uint32_t to, uint64_t pos)
+{
+	for (uint32_t i = from; i < to; i++)
+		if (m->fields[i].label == CRIT_L_REQUIRED)
+			return crit_fail(d->err, CRIT_E_REQUIRED, pos, "%s lacks required field %s", m->name,
+					 m->fields[i].name);
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Messages in memory                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Validate every occurrence and tell whether the fields are in protobuf-c's
+ * order: ascending numbers, one occurrence of each non-repeated field. */
+static bool scan(struct dec *d, const struct crit_msg *m, const struct span *s, bool *sorted, uint32_t *count)
+{
+	uint32_t prev = 0;
+	const uint8_t *p = s->p;
+	struct occ o;
+
+	*sorted = true;
+	*count = 0;
+	while (p < s->e) {
+		if (!parse_occ(d, s, p, &o))
+			return false;
+		if (o.num < prev)
+			*sorted = false;
+		else if (o.num == prev) {
+			const struct crit_field *f = schema_field(m, o.num);
+			if (f && f->label != CRIT_L_REPEATED)
+				*sorted = false;
+		}
+		prev = o.num;
+		(*count)++;
+		p = o.end;
+	}
+	return true;
+}
+
+struct occ_ref {
+	uint32_t num;
+	uint32_t off;
+};
+
+static int cmp_occ_ref(const void *a, const void *b)
+{
+	const struct occ_ref *x = a, *y = b;
+	if (x->num != y->num)
+		return x->num < y->num ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static size_t put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/* The fields of s sorted by number into out (which has room for the whole
+ * span), with protobuf's merge rules: of a non-repeated field only the last
+ * value counts, and a non-repeated message merges all its occurrences.
+ * Occurrences whose wire type does not fit are all kept (they end up raw). */
+static size_t reorder(struct dec *d, const struct crit_msg *m, const struct span *s,
+		      struct occ_ref *refs, uint32_t count, uint8_t *out)
+{
+	const uint8_t *p = s->p;
+	struct occ o;
+	size_t n = 0;
+
+	for (uint32_t i = 0; i < count; i++, p = o.end) {
+		parse_occ(d, s, p, &o);
+		refs[i].num = o.num;
+		refs[i].off = (uint32_t)(p - s->p);
+	}
+	qsort(refs, count, sizeof(*refs), cmp_occ_ref);
+	for (uint32_t i = 0; i < count;) {
+		uint32_t j = i;
+		while (j < count && refs[j].num == refs[i].num)
+			j++;
+		const struct crit_field *f = schema_field(m, refs[i].num);
+		bool single = f && f->label != CRIT_L_REPEATED;
+		uint32_t last = j; /* the last fitting occurrence of a single field */
+		uint64_t merged = 0;
+		for (uint32_t k = i; k < j && single; k++) {
+			parse_occ(d, s, s->p + refs[k].off, &o);
+			if (wire_fits(f, o.wt)) {
+				last = k;
+				merged += o.v;
+			}
+		}
+		bool merge = single && f->type == CRIT_T_MESSAGE && last != j;
+		if (merge) {
+			n += put_varint(out + n, (uint64_t)f->number << 3 | WT_LEN);
+			n += put_varint(out + n, merged);
+		}
+		for (uint32_t k = i; k < j; k++) {
+			parse_occ(d, s, s->p + refs[k].off, &o);
+			bool fits = f && wire_fits(f, o.wt);
+			if (merge && fits) {
+				memcpy(out + n, o.val, o.v);
+				n += o.v;
+			} else if (!single || !fits || k == last) {
+				memcpy(out + n, o.start, (size_t)(o.end - o.start));
+				n += (size_t)(o.end - o.start);
+			}
+		}
+		i = j;
+	}
+	return n;
+}
+
+/* Emit the fields of a sorted span. */
+static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, bool hex)
+{
+	const uint8_t *p = s->p;
+	uint32_t next = 0; /* fields[next...] not reached yet */
+	struct occ o;
+
+	while (p < s->e) {
+		if (!parse_occ(d, s, p, &o))
+			return false;
+		const struct crit_field *f = schema_field(m, o.num);
+		/* Find the group's end; one occurrence of the wrong wire type
+		 * makes the whole group raw. */
+		const uint8_t *gend = o.end;
+		bool fits = !f || wire_fits(f, o.wt);
+		struct occ n;
+		while (gend < s->e) {
+			if (!parse_occ(d, s, gend, &n))
+				return false;
+			if (n.num != o.num)
+				break;
+			fits = fits && (!f || wire_fits(f, n.wt));
+			gend = n.end;
+		}
+		if (!fits)
+			f = NULL;
+		if (f) {
+			uint32_t idx = (uint32_t)(f - m->fields);
+			if (!check_required(d, m, next, idx, span_pos(s, p)))
+				return false;
+			next = idx + 1;
+		}
+		struct group g;
+		group_begin(d, &g, f, o.num, hex);
+		for (; p < gend; p = o.end) {
+			if (!parse_occ(d, s, p, &o) || !group_occ(d, &g, s, &o))
+				return false;
+		}
+		group_end(d, &g);
+	}
+	return check_required(d, m, next, m->n_fields, span_pos(s, s->e));
+}
+
+static bool decode_span(struct dec *d, const struct crit_msg *m, struct span s, bool hex)
+{
+	bool sorted;
+	uint32_t count;
+
+	if (!scan(d, m, &s, &sorted, &count))
+		return false;
+	if (sorted)
+		return walk(d, m, &s, hex);
+
+	size_t len = (size_t)(s.e - s.p);
+	struct occ_ref *refs = malloc(count * sizeof(*refs));
+	uint8_t *copy = malloc(len ? len : 1);
+	bool ok = refs && copy;
+	if (!ok)
+		crit_fail(d->err, CRIT_E_NOMEM, s.pos, "out of memory reordering a %zu-byte message", len);
+	if (ok) {
+		size_t n = reorder(d, m, &s, refs, count, copy);
+		struct span c = { copy, copy + n, s.pos, false };
+		ok = walk(d, m, &c, hex);
+	}
+	free(refs);
+	free(copy);
+	return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* Messages larger than the window: streamed, in order                  */
+/* ------------------------------------------------------------------ */
+
+/* A varint from the reader, not past end; its bytes are appended to
+ * raw[*nraw] when raw is given. */
+static bool stream_varint(struct dec *d, uint64_t end, uint64_t *v, const char *what, uint8_t *raw,
+			  size_t *nraw)
+{
+	uint64_t pos = rd_pos(d->rd);
+	size_t want = end - pos < 10 ? (size_t)(end - pos) : 10;
+	size_t got = rd_fill(d->rd, want);
+	const uint8_t *p = rd_ptr(d->rd);
+
+	switch (wire_varint(&p, p + got, v)) {
+	case WIRE_SHORT:
+		return crit_fail(d->err, CRIT_E_TRUNCATED, pos, "truncated %s", what);
+	case WIRE_LONG:
+		return crit_fail(d->err, CRIT_E_VARINT, pos, "varint longer than 10 bytes in %s", what);
+	case WIRE_OK:
+		break;
+	}
+	size_t used = (size_t)(p - rd_ptr(d->rd));
+	if (raw) {
+		memcpy(raw + *nraw, rd_ptr(d->rd), used);
+		*nraw += used;
+	}
+	rd_advance(d->rd, used);
+	return true;
+}
+
+/* The raw bytes of a streamed occurrence, as hex: what is already consumed
+ * (tag, length) is passed as head, then len more bytes are read. */
+static bool stream_raw(struct dec *d, const uint8_t *head, size_t nhead, uint64_t len)
+{
+	put_hexbytes(d->w, head, nhead);
+	while (len) {
+		size_t chunk = len < CRIT_WINDOW ? (size_t)len : CRIT_WINDOW;
+		if (!rd_need(d->rd, chunk, "unknown field"))
+			return false;
+		put_hexbytes(d->w, rd_ptr(d->rd), chunk);
+		rd_advance(d->rd, chunk);
+		len -= chunk;
+	}
+	return true;
+}
+
+/* A LEN value too large for the window: message, string, bytes or packed. */
+static bool stream_len(struct dec *d, struct group *g, uint64_t len)
+{
+	const struct crit_field *f = g->f;
+	uint64_t pos = rd_pos(d->rd), end = pos + len;
+
+	if (f->type == CRIT_T_MESSAGE) {
+		group_open(d, g);
+		if (!enter(d, pos))
+			return false;
+		jw_obj_open(d->w);
+		bool ok = stream_message(d, f->msg, len, g->hex || (f->flags & CRIT_F_HEX));
+		jw_obj_close(d->w);
+		d->depth--;
+		return ok;
+	}
+	if (f->type == CRIT_T_STRING || f->type == CRIT_T_BYTES) {
+		if (f->conv)
+			return crit_fail(d->err, CRIT_E_LIMIT, pos,
+					 "field %s (conv %s) is %llu bytes, more than the %u that crit converts",
+					 f->name, f->conv, (unsigned long long)len, CRIT_WINDOW);
+		struct b64 b;
+		group_open(d, g);
+		if (f->type == CRIT_T_STRING)
+			jw_str_open(d->w);
+		else
+			b64_open(&b, d->w);
+		while (rd_pos(d->rd) < end) {
+			uint64_t left = end - rd_pos(d->rd);
+			size_t chunk = left < CRIT_WINDOW ? (size_t)left : CRIT_WINDOW;
+			if (!rd_need(d->rd, chunk, f->name))
+				return false;
+			if (f->type == CRIT_T_STRING)
+				jw_str_chunk(d->w, rd_ptr(d->rd), chunk);
+			else
+				b64_feed(&b, rd_ptr(d->rd), chunk);
+			rd_advance(d->rd, chunk);
+		}
+		if (f->type == CRIT_T_STRING)
+			jw_str_close(d->w);
+		else
+			b64_close(&b);
+		return true;
+	}
+	/* Packed numbers, one at a time. */
+	int wt = wire_type_of(f->type);
+	g->ipadd = false; /* far too many words for an address */
+	while (rd_pos(d->rd) < end) {
+		uint64_t v;
+		if (wt == WT_VARINT) {
+			if (!stream_varint(d, end, &v, f->name, NULL, NULL))
+				return false;
+		} else {
+			size_t n = wt == WT_I64 ? 8 : 4;
+			if (end - rd_pos(d->rd) < n)
+				return crit_fail(d->err, CRIT_E_TRUNCATED, rd_pos(d->rd),
+						 "packed field %s ends inside a %zu-byte value", f->name, n);
+			if (!rd_need(d->rd, n, f->name))
+				return false;
+			v = wire_le(rd_ptr(d->rd), (int)n);
+			rd_advance(d->rd, n);
+		}
+		group_scalar(d, g, v);
+	}
+	return true;
+}
+
+static bool stream_message(struct dec *d, const struct crit_msg *m, uint64_t len, bool hex)
+{
+	uint64_t start = rd_pos(d->rd), end = start + len;
+	uint32_t next = 0;
+	struct group g;
+	bool in_group = false;
+
+	while (rd_pos(d->rd) < end) {
+		uint64_t pos = rd_pos(d->rd), tag, v = 0, vlen = 0;
+		uint8_t head[32];
+		size_t nhead = 0;
+
+		if (!stream_varint(d, end, &tag, "field tag", head, &nhead))
+			return false;
+		uint32_t num = (uint32_t)(tag >> 3);
+		int wt = (int)(tag & 7);
+		if (tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)
+			return crit_fail(d->err, CRIT_E_WIRE, pos, "invalid field number %llu",
+					 (unsigned long long)(tag >> 3));
+		const struct crit_field *f = schema_field(m, num);
+		bool fits = f && wire_fits(f, wt);
+
+		if (in_group && num == g.num) {
+			if (g.f && (!fits || g.f->label != CRIT_L_REPEATED))
+				return crit_fail(d->err, CRIT_E_LIMIT, pos,
+						 "field %s repeats or changes wire type in a %llu-byte message; "
+						 "crit needs messages over %u bytes in canonical form",
+						 g.f->name, (unsigned long long)len, CRIT_WINDOW);
+		} else {
+			if (in_group && num < g.num)
+				return crit_fail(d->err, CRIT_E_LIMIT, pos,
+						 "field %u after field %u in a %llu-byte message; crit needs "
+						 "messages over %u bytes in field order",
+						 num, g.num, (unsigned long long)len, CRIT_WINDOW);
+			if (in_group)
+				group_end(d, &g);
+			if (fits) {
+				uint32_t idx = (uint32_t)(f - m->fields);
+				if (!check_required(d, m, next, idx, pos))
+					return false;
+				next = idx + 1;
+			}
+			group_begin(d, &g, fits ? f : NULL, num, hex);
+			in_group = true;
+		}
+
+		switch (wt) {
+		case WT_VARINT:
+			if (!stream_varint(d, end, &v, "varint", head, &nhead))
+				return false;
+			if (!g.f) {
+				group_open(d, &g);
+				put_hexbytes(d->w, head, nhead);
+			} else {
+				group_scalar(d, &g, v);
+			}
+			break;
+		case WT_I64:
+		case WT_I32: {
+			size_t n = wt == WT_I64 ? 8 : 4;
+			if (end - rd_pos(d->rd) < n || !rd_need(d->rd, n, "fixed-size value"))
+				return crit_fail(d->err, CRIT_E_TRUNCATED, rd_pos(d->rd),
+						 "truncated %zu-byte value of field %u", n, num);
+			if (!g.f) {
+				memcpy(head + nhead, rd_ptr(d->rd), n);
+				nhead += n;
+				group_open(d, &g);
+				put_hexbytes(d->w, head, nhead);
+			} else {
+				group_scalar(d, &g, wire_le(rd_ptr(d->rd), (int)n));
+			}
+			rd_advance(d->rd, n);
+			break;
+		}
+		case WT_LEN: {
+			if (!stream_varint(d, end, &vlen, "length", head, &nhead))
+				return false;
+			if (vlen > end - rd_pos(d->rd))
+				return crit_fail(d->err, CRIT_E_LENGTH, pos,
+						 "length %llu of field %u runs past its message",
+						 (unsigned long long)vlen, num);
+			if (!g.f) {
+				group_open(d, &g);
+				if (!stream_raw(d, head, nhead, vlen))
+					return false;
+			} else if (vlen <= CRIT_WINDOW) {
+				if (!rd_need(d->rd, (size_t)vlen, g.f->name))
+					return false;
+				struct occ o = { .num = num, .wt = WT_LEN, .val = rd_ptr(d->rd), .v = vlen };
+				o.start = o.val;
+				o.end = o.val + vlen;
+				struct span s = { o.val, o.end, rd_pos(d->rd), true };
+				if (!group_occ(d, &g, &s, &o))
+					return false;
+				rd_advance(d->rd, (size_t)vlen);
+			} else if (!stream_len(d, &g, vlen)) {
+				return false;
+			}
+			break;
+		}
+		default:
+			return crit_fail(d->err, CRIT_E_WIRE, pos,
+					 "field %u has wire type %d, which CRIU images never use", num, wt);
+		}
+	}
+	if (in_group)
+		group_end(d, &g);
+	return check_required(d, m, next, m->n_fields, end);
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry point                                                          */
+/* ------------------------------------------------------------------ */
+
+void dec_init(struct dec *d, struct rd *rd, struct jw *w, bool pretty, struct crit_err *err)
+{
+	memset(d, 0, sizeof(*d));
+	d->rd = rd;
+	d->w = w;
+	d->pretty = pretty;
+	d->err = err;
+}
+
+void dec_free(struct dec *d)
+{
+	(void)d;
+}
+
+bool dec_fields(struct dec *d, const struct crit_msg *m, uint64_t len)
+{
+	for (int i = 0; i < d->ncaps; i++)
+		d->caps[i].seen = false;
+	if (len > CRIT_WINDOW)
+		return stream_message(d, m, len, false);
+	if (!rd_need(d->rd, (size_t)len, "entry"))
+		return false;
+	struct span s = { rd_ptr(d->rd), rd_ptr(d->rd) + len, rd_pos(d->rd), true };
+	bool ok = decode_span(d, m, s, false);
+	rd_advance(d->rd, (size_t)len);
+	return ok;
+}

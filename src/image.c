@@ -1,0 +1,554 @@
+/*
+ * image.c - CRIU image framing.
+ *
+ *   IMAGE ::= [IMG_COMMON | IMG_SERVICE] MAGIC { ENTRY }   (inventory: MAGIC only)
+ *   ENTRY ::= SIZE(u32 LE) MESSAGE [EXTRA]
+ *
+ * Which message an image holds, and what raw payload follows an entry, is
+ * CRIT's knowledge (CRIU's lib/pycriu/images/images.py), kept in the
+ * handler table below; the messages themselves come from the tables.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "tables.h"
+
+/* ------------------------------------------------------------------ */
+/* Handlers                                                             */
+/* ------------------------------------------------------------------ */
+
+enum frame {
+	FR_PLAIN,   /* every entry is the handler's message */
+	FR_PAGEMAP, /* a pagemap_head, then pagemap_entry */
+	FR_GHOST,   /* a ghost_file_entry, then chunks or the file's contents */
+};
+
+enum extra {
+	EX_NONE,
+	EX_BLOB, /* fields[0] bytes, base64 */
+	EX_TCP,  /* inq_len + outq_len bytes: {"inq", "outq"} */
+	EX_BPF,  /* keys_bytes + values_bytes, base64 */
+	EX_SHM,  /* size bytes padded to 4, base64; none when in_pagemaps */
+	EX_SEM,  /* nsems u16 values padded to 8, a list */
+	EX_MSG,  /* qnum (ipc_msg, data padded to 8) pairs, a list */
+};
+
+struct handler {
+	const char *magic;
+	const struct crit_msg *msg;
+	enum frame frame;
+	enum extra extra;
+	const char *fields[2]; /* the entry's fields that size the extra */
+};
+
+static const struct handler handlers[] = {
+	{ "APPARMOR", &crit_msg_apparmor_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "AUTOFS", &crit_msg_autofs_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "BINFMT_MISC", &crit_msg_binfmt_misc_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "BPFMAP_DATA", &crit_msg_bpfmap_data_entry, FR_PLAIN, EX_BPF, { "keys_bytes", "values_bytes" } },
+	{ "BPFMAP_FILE", &crit_msg_bpfmap_file_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "CGROUP", &crit_msg_cgroup_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "CORE", &crit_msg_core_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "CPUINFO", &crit_msg_cpuinfo_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "CREDS", &crit_msg_creds_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "EVENTFD_FILE", &crit_msg_eventfd_file_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "EVENTPOLL_FILE", &crit_msg_eventpoll_file_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "EVENTPOLL_TFD", &crit_msg_eventpoll_tfd_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "EXT_FILES", &crit_msg_ext_file_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "FANOTIFY_FILE", &crit_msg_fanotify_file_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "FANOTIFY_MARK", &crit_msg_fanotify_mark_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "FDINFO", &crit_msg_fdinfo_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "FIFO", &crit_msg_fifo_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "FIFO_DATA", &crit_msg_pipe_data_entry, FR_PLAIN, EX_BLOB, { "bytes" } },
+	{ "FILES", &crit_msg_file_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "FILE_LOCKS", &crit_msg_file_lock_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "FS", &crit_msg_fs_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "GHOST_FILE", &crit_msg_ghost_file_entry, FR_GHOST, EX_NONE, { "chunks" } },
+	{ "IDS", &crit_msg_task_kobj_ids_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "INETSK", &crit_msg_inet_sk_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "INOTIFY_FILE", &crit_msg_inotify_file_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "INOTIFY_WD", &crit_msg_inotify_wd_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "INVENTORY", &crit_msg_inventory_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "IPCNS_MSG", &crit_msg_ipc_msg_entry, FR_PLAIN, EX_MSG, { "qnum" } },
+	{ "IPCNS_SEM", &crit_msg_ipc_sem_entry, FR_PLAIN, EX_SEM, { "nsems" } },
+	{ "IPCNS_SHM", &crit_msg_ipc_shm_entry, FR_PLAIN, EX_SHM, { "size", "in_pagemaps" } },
+	{ "IPC_VAR", &crit_msg_ipc_var_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "IRMAP_CACHE", &crit_msg_irmap_cache_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "ITIMERS", &crit_msg_itimer_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "MEMFD_INODE", &crit_msg_memfd_inode_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "MM", &crit_msg_mm_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "MNTS", &crit_msg_mnt_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "NETDEV", &crit_msg_net_device_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "NETLINK_SK", &crit_msg_netlink_sk_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "NETNS", &crit_msg_netns_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "NS_FILES", &crit_msg_ns_file_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "PACKETSK", &crit_msg_packet_sock_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "PAGEMAP", &crit_msg_pagemap_entry, FR_PAGEMAP, EX_NONE, { 0 } },
+	{ "PIDFD", &crit_msg_pidfd_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "PIDNS", &crit_msg_pidns_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "PIPES", &crit_msg_pipe_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "PIPES_DATA", &crit_msg_pipe_data_entry, FR_PLAIN, EX_BLOB, { "bytes" } },
+	{ "POSIX_TIMERS", &crit_msg_posix_timer_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "PSTREE", &crit_msg_pstree_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "REG_FILES", &crit_msg_reg_file_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "REMAP_FPATH", &crit_msg_remap_file_path_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "RLIMIT", &crit_msg_rlimit_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "SECCOMP", &crit_msg_seccomp_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "SIGACT", &crit_msg_sa_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "SIGNAL", &crit_msg_siginfo_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "SIGNALFD", &crit_msg_signalfd_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "SK_QUEUES", &crit_msg_sk_packet_entry, FR_PLAIN, EX_BLOB, { "length" } },
+	{ "STATS", &crit_msg_stats_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "TCP_STREAM", &crit_msg_tcp_stream_entry, FR_PLAIN, EX_TCP, { "inq_len", "outq_len" } },
+	{ "TIMENS", &crit_msg_timens_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "TIMERFD", &crit_msg_timerfd_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "TTY_DATA", &crit_msg_tty_data_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "TTY_FILES", &crit_msg_tty_file_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "TTY_INFO", &crit_msg_tty_info_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "TUNFILE", &crit_msg_tunfile_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "USERNS", &crit_msg_userns_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "UTSNS", &crit_msg_utsns_entry, FR_PLAIN, EX_NONE, { 0 } },
+	{ "VMAS", &crit_msg_vma_entry, FR_PLAIN, EX_NONE, { 0 } },
+};
+
+static const struct handler *find_handler(const char *magic)
+{
+	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (strcmp(handlers[i].magic, magic) == 0)
+			return &handlers[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The walk over an image                                               */
+/* ------------------------------------------------------------------ */
+
+struct image {
+	struct rd rd;
+	struct out out;
+	struct jw w;
+	struct dec d;
+	struct out mute_out; /* for entries read only for their sizes */
+	struct jw mute;
+	bool nopl;
+	bool skim; /* crit info: skip entries nobody needs to look into */
+	uint64_t count;
+	const struct handler *h;
+	const struct crit_magic *magic;
+	struct crit_err *err;
+};
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static bool read_magic(struct image *im)
+{
+	struct rd *r = &im->rd;
+	size_t got = rd_fill(r, 4);
+
+	if (got < 4)
+		return crit_fail(im->err, CRIT_E_TRUNCATED, 0,
+				 got ? "truncated magic: %zu bytes" : "empty image: no magic", got);
+	uint32_t m = le32(rd_ptr(r));
+	uint64_t pos = 0;
+	const struct crit_magic *common = schema_magic_by_name("IMG_COMMON");
+	const struct crit_magic *service = schema_magic_by_name("IMG_SERVICE");
+	if ((common && m == common->value) || (service && m == service->value)) {
+		rd_advance(r, 4);
+		pos = 4;
+		if (!rd_need(r, 4, "magic"))
+			return false;
+		m = le32(rd_ptr(r));
+	}
+	const struct crit_magic *mg = schema_magic_by_value(m);
+	const uint8_t *p = rd_ptr(r);
+	if (!mg || m == 0) {
+		if (pos == 0 && p[0] == 0x1f && p[1] == 0x8b)
+			return crit_fail(im->err, CRIT_E_RAW, pos,
+					 "gzip data (a tmpfs tarball?), not a protobuf image. Maybe you are "
+					 "feeding me an image with raw data(i.e. pages.img)?");
+		return crit_fail(im->err, pos ? CRIT_E_MAGIC : CRIT_E_RAW, pos,
+				 "unknown magic %#x. Maybe you are feeding me an image with raw "
+				 "data(i.e. pages.img)?", m);
+	}
+	rd_advance(r, 4);
+	im->magic = mg;
+	im->h = find_handler(mg->name);
+	if (!im->h)
+		return crit_fail(im->err, CRIT_E_MAGIC, pos, "no handler for images with magic %s",
+				 mg->name);
+	return true;
+}
+
+/* The size of the next entry; false at a clean end of the image. */
+static bool next_entry(struct image *im, uint32_t *size)
+{
+	size_t got = rd_fill(&im->rd, 4);
+
+	if (got == 0)
+		return false;
+	if (got < 4) {
+		crit_fail(im->err, CRIT_E_TRUNCATED, rd_pos(&im->rd),
+			  "truncated entry: the size needs 4 bytes, %zu left", got);
+		return false;
+	}
+	*size = le32(rd_ptr(&im->rd));
+	rd_advance(&im->rd, 4);
+	return true;
+}
+
+/* Ask the decoder to note the values of these top-level fields. */
+static bool want(struct image *im, const struct crit_msg *m, const char *const *names, int n)
+{
+	im->d.ncaps = 0;
+	for (int i = 0; i < n && names[i]; i++) {
+		const struct crit_field *f = schema_field_by_name(m, names[i]);
+		if (!f)
+			return crit_fail(im->err, CRIT_E_USAGE, 0, "the tables' %s has no field %s", m->name,
+					 names[i]);
+		im->d.caps[im->d.ncaps++] = (struct capture){ .f = f };
+	}
+	return true;
+}
+
+static uint64_t cap(const struct image *im, int i)
+{
+	return i < im->d.ncaps && im->d.caps[i].seen ? im->d.caps[i].v : 0;
+}
+
+/* Python CRIT's human_readable() for --nopl. */
+static void put_size(struct jw *w, uint64_t n)
+{
+	static const char units[] = "\0KMGTPEZ";
+	char buf[64];
+	double num = (double)n;
+
+	for (int i = 0; i < 8; i++) {
+		if (num < 1024.0) {
+			if (num == (double)(uint64_t)num)
+				snprintf(buf, sizeof(buf), "... <%llu%.1sB>", (unsigned long long)num, &units[i]);
+			else
+				snprintf(buf, sizeof(buf), "... <%.1f%.1sB>", num, &units[i]);
+			jw_str(w, buf, strlen(buf));
+			return;
+		}
+		num /= 1024.0;
+	}
+	snprintf(buf, sizeof(buf), "... <%.1fYB>", num);
+	jw_str(w, buf, strlen(buf));
+}
+
+/* n bytes of payload as a base64 string. */
+static bool put_blob(struct image *im, uint64_t n, const char *what)
+{
+	struct b64 b;
+
+	b64_open(&b, &im->w);
+	while (n) {
+		size_t chunk = n < CRIT_WINDOW ? (size_t)n : CRIT_WINDOW;
+		if (!rd_need(&im->rd, chunk, what))
+			return false;
+		b64_feed(&b, rd_ptr(&im->rd), chunk);
+		rd_advance(&im->rd, chunk);
+		n -= chunk;
+	}
+	b64_close(&b);
+	return true;
+}
+
+/* Everything up to the end of the input as a base64 string. */
+static bool put_rest(struct image *im)
+{
+	struct b64 b;
+	size_t got;
+
+	b64_open(&b, &im->w);
+	while ((got = rd_fill(&im->rd, CRIT_WINDOW)) > 0) {
+		b64_feed(&b, rd_ptr(&im->rd), got);
+		rd_advance(&im->rd, got);
+	}
+	b64_close(&b);
+	return !crit_failed(im->err);
+}
+
+static uint64_t round_up(uint64_t x, uint64_t to)
+{
+	return (x + to - 1) / to * to;
+}
+
+static bool sem_extra(struct image *im, uint64_t nsems)
+{
+	uint64_t size = 2 * nsems;
+
+	if (im->nopl) {
+		put_size(&im->w, size);
+		return rd_skip(&im->rd, round_up(size, 8), "semaphores");
+	}
+	jw_arr_open(&im->w);
+	for (uint64_t i = 0; i < nsems; i++) {
+		if (!rd_need(&im->rd, 2, "semaphore values"))
+			return false;
+		jw_u64(&im->w, (uint64_t)rd_ptr(&im->rd)[0] | (uint64_t)rd_ptr(&im->rd)[1] << 8);
+		rd_advance(&im->rd, 2);
+	}
+	jw_arr_close(&im->w);
+	return rd_skip(&im->rd, round_up(size, 8) - size, "semaphore padding");
+}
+
+/* A queue's messages: an ipc_msg entry (shown without --pretty's
+ * conversions, as CRIT does), then its data padded to 8 bytes. */
+static bool msg_extra(struct image *im, uint64_t qnum)
+{
+	static const char *const msize[] = { "msize" };
+	uint64_t total = 0;
+	bool pretty = im->d.pretty;
+	uint32_t size;
+
+	if (!im->nopl)
+		jw_arr_open(&im->w);
+	for (uint64_t i = 0; i < qnum; i++) {
+		if (!next_entry(im, &size))
+			break; /* CRIT stops quietly when the queue is cut short */
+		if (!want(im, &crit_msg_ipc_msg, msize, 1))
+			return false;
+		struct jw *w = im->nopl ? &im->mute : &im->w;
+		im->d.w = w;
+		im->d.pretty = false;
+		jw_obj_open(w);
+		bool ok = dec_fields(&im->d, &crit_msg_ipc_msg, size);
+		jw_obj_close(w);
+		im->d.w = &im->w;
+		im->d.pretty = pretty;
+		if (!ok)
+			return false;
+		uint64_t len = cap(im, 0);
+		total += size + len;
+		if (im->nopl) {
+			if (!rd_skip(&im->rd, round_up(len, 8), "message data"))
+				return false;
+			continue;
+		}
+		if (!put_blob(im, len, "message data") ||
+		    !rd_skip(&im->rd, round_up(len, 8) - len, "message padding"))
+			return false;
+	}
+	if (im->nopl)
+		put_size(&im->w, total);
+	else
+		jw_arr_close(&im->w);
+	return !crit_failed(im->err);
+}
+
+/* The raw payload after an entry, as "extra". */
+static bool put_extra(struct image *im)
+{
+	const struct handler *h = im->h;
+	uint64_t a = cap(im, 0), b = cap(im, 1);
+
+	if (h->extra == EX_NONE || (h->extra == EX_SHM && b))
+		return true; /* in_pagemaps: the segment lives in the pagemap */
+	jw_key(&im->w, "extra");
+	switch (h->extra) {
+	case EX_BLOB:
+	case EX_BPF: {
+		uint64_t n = h->extra == EX_BPF ? a + b : a;
+		if (im->nopl) {
+			put_size(&im->w, n);
+			return rd_skip(&im->rd, n, "payload");
+		}
+		return put_blob(im, n, "payload");
+	}
+	case EX_TCP:
+		if (im->nopl) {
+			put_size(&im->w, a + b);
+			return rd_skip(&im->rd, a + b, "TCP queues");
+		}
+		jw_obj_open(&im->w);
+		jw_key(&im->w, "inq");
+		if (!put_blob(im, a, "TCP receive queue"))
+			return false;
+		jw_key(&im->w, "outq");
+		if (!put_blob(im, b, "TCP send queue"))
+			return false;
+		jw_obj_close(&im->w);
+		return true;
+	case EX_SHM:
+		if (im->nopl) {
+			put_size(&im->w, a);
+			return rd_skip(&im->rd, round_up(a, 4), "shared memory");
+		}
+		return put_blob(im, a, "shared memory") &&
+		       rd_skip(&im->rd, round_up(a, 4) - a, "shared memory padding");
+	case EX_SEM:
+		return sem_extra(im, a);
+	case EX_MSG:
+		return msg_extra(im, a);
+	default:
+		return true;
+	}
+}
+
+/* One entry: the message, then its payload; in skim mode an entry with no
+ * payload is skipped unread. */
+static bool entry(struct image *im, const struct crit_msg *m, uint32_t size, bool has_extra)
+{
+	im->count++;
+	if (im->skim && !has_extra)
+		return rd_skip(&im->rd, size, "entry");
+	if (has_extra && !want(im, m, im->h->fields, 2))
+		return false;
+	jw_obj_open(&im->w);
+	bool ok = dec_fields(&im->d, m, size) && (!has_extra || put_extra(im));
+	jw_obj_close(&im->w);
+	return ok;
+}
+
+static bool ghost_chunks(struct image *im)
+{
+	static const char *const len[] = { "len" };
+	uint32_t size;
+
+	while (next_entry(im, &size)) {
+		im->count++;
+		if (!want(im, &crit_msg_ghost_chunk_entry, len, 1))
+			return false;
+		jw_obj_open(&im->w);
+		if (!dec_fields(&im->d, &crit_msg_ghost_chunk_entry, size))
+			return false;
+		if (im->nopl) {
+			if (!rd_skip(&im->rd, cap(im, 0), "ghost file chunk"))
+				return false;
+		} else {
+			jw_key(&im->w, "extra");
+			if (!put_blob(im, cap(im, 0), "ghost file chunk"))
+				return false;
+		}
+		jw_obj_close(&im->w);
+	}
+	return !crit_failed(im->err);
+}
+
+/* A ghost file: its entry, then either chunk entries with their data or
+ * (without chunks) the whole rest of the image as the file's contents. */
+static bool ghost(struct image *im)
+{
+	uint32_t size;
+
+	if (!next_entry(im, &size))
+		return !crit_failed(im->err);
+	im->count++;
+	if (!want(im, im->h->msg, im->h->fields, 2))
+		return false;
+	jw_obj_open(&im->w);
+	if (!dec_fields(&im->d, im->h->msg, size))
+		return false;
+	if (cap(im, 0)) {
+		jw_obj_close(&im->w);
+		return ghost_chunks(im);
+	}
+	if (im->nopl) {
+		while (rd_fill(&im->rd, CRIT_WINDOW))
+			rd_advance(&im->rd, im->rd.len - im->rd.off);
+	} else {
+		jw_key(&im->w, "extra");
+		if (!put_rest(im))
+			return false;
+	}
+	jw_obj_close(&im->w);
+	return !crit_failed(im->err);
+}
+
+static bool entries(struct image *im)
+{
+	const struct handler *h = im->h;
+	uint32_t size;
+
+	if (h->frame == FR_GHOST)
+		return ghost(im);
+	for (bool first = true; next_entry(im, &size); first = false) {
+		const struct crit_msg *m = h->msg;
+		if (h->frame == FR_PAGEMAP && first)
+			m = &crit_msg_pagemap_head;
+		if (!entry(im, m, size, h->extra != EX_NONE))
+			return false;
+	}
+	return !crit_failed(im->err);
+}
+
+static struct image *image_open(const struct crit_source *in, const struct crit_sink *out, bool pretty,
+				struct crit_err *err)
+{
+	struct image *im = calloc(1, sizeof(*im));
+
+	memset(err, 0, sizeof(*err));
+	if (!im) {
+		crit_fail(err, CRIT_E_NOMEM, 0, "out of memory");
+		return NULL;
+	}
+	im->err = err;
+	if (!rd_open(&im->rd, in, err)) {
+		free(im);
+		return NULL;
+	}
+	out_init(&im->out, out, err);
+	jw_init(&im->w, &im->out, pretty);
+	out_init(&im->mute_out, NULL, err);
+	jw_init(&im->mute, &im->mute_out, false);
+	dec_init(&im->d, &im->rd, &im->w, pretty, err);
+	return im;
+}
+
+static void image_close(struct image *im)
+{
+	dec_free(&im->d);
+	rd_close(&im->rd);
+	free(im);
+}
+
+bool crit_decode(const struct crit_source *in, const struct crit_sink *out,
+		 const struct crit_decode_opts *opts, struct crit_err *err)
+{
+	struct image *im = image_open(in, out, opts->pretty, err);
+
+	if (!im)
+		return false;
+	im->nopl = opts->nopl;
+	if (read_magic(im)) {
+		jw_obj_open(&im->w);
+		jw_key(&im->w, "magic");
+		jw_str(&im->w, im->magic->name, strlen(im->magic->name));
+		jw_key(&im->w, "entries");
+		jw_arr_open(&im->w);
+		if (entries(im)) {
+			jw_arr_close(&im->w);
+			jw_obj_close(&im->w);
+		}
+		out_flush(&im->out);
+	}
+	bool ok = !crit_failed(err);
+	image_close(im);
+	return ok;
+}
+
+bool crit_info(const struct crit_source *in, struct crit_info *info, struct crit_err *err)
+{
+	struct image *im = image_open(in, NULL, false, err);
+
+	if (!im)
+		return false;
+	im->nopl = true;
+	im->skim = true;
+	if (read_magic(im) && entries(im)) {
+		snprintf(info->magic, sizeof(info->magic), "%s", im->magic->name);
+		info->count = im->count;
+		if (im->h->frame == FR_PAGEMAP && info->count)
+			info->count--; /* CRIT does not count the pagemap head */
+	}
+	bool ok = !crit_failed(err);
+	image_close(im);
+	return ok;
+}

@@ -1,0 +1,131 @@
+/* io.c - bounded, forward-only input and buffered output. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Input                                                                */
+/* ------------------------------------------------------------------ */
+
+bool rd_open(struct rd *r, const struct crit_source *src, struct crit_err *err)
+{
+	memset(r, 0, sizeof(*r));
+	r->err = err;
+	if (src->data) {
+		r->fd = -1;
+		r->buf = (uint8_t *)src->data; /* never written through */
+		r->cap = r->len = src->size;
+		r->eof = true;
+		return true;
+	}
+	r->fd = src->fd;
+	/* A bit more than a window, so a whole window fits after a partial
+	 * tag or length left over from the previous fill. */
+	r->cap = CRIT_WINDOW + 64;
+	r->buf = malloc(r->cap);
+	if (!r->buf)
+		return crit_fail(err, CRIT_E_NOMEM, 0, "out of memory");
+	r->owned = true;
+	return true;
+}
+
+void rd_close(struct rd *r)
+{
+	if (r->owned)
+		free(r->buf);
+	r->buf = NULL;
+}
+
+size_t rd_fill(struct rd *r, size_t n)
+{
+	if (r->len - r->off >= n || r->eof)
+		return r->len - r->off < n ? r->len - r->off : n;
+	if (n > r->cap - r->off) {
+		/* Slide the unconsumed bytes to the front to make room. */
+		memmove(r->buf, r->buf + r->off, r->len - r->off);
+		r->base += r->off;
+		r->len -= r->off;
+		r->off = 0;
+	}
+	while (r->len - r->off < n && !r->eof) {
+		ssize_t got = read(r->fd, r->buf + r->len, r->cap - r->len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			crit_fail(r->err, CRIT_E_IO, r->base + r->len, "read failed: %s", strerror(errno));
+			r->eof = true;
+			break;
+		}
+		if (got == 0)
+			r->eof = true;
+		r->len += (size_t)got;
+	}
+	return r->len - r->off < n ? r->len - r->off : n;
+}
+
+bool rd_need(struct rd *r, size_t n, const char *what)
+{
+	if (rd_fill(r, n) == n)
+		return true;
+	return crit_fail(r->err, CRIT_E_TRUNCATED, rd_pos(r),
+			 "truncated %s: needs %zu bytes, %zu left", what, n, r->len - r->off);
+}
+
+bool rd_skip(struct rd *r, uint64_t n, const char *what)
+{
+	uint64_t start = rd_pos(r), left = n;
+
+	while (left) {
+		size_t chunk = left < CRIT_WINDOW ? (size_t)left : CRIT_WINDOW;
+		size_t got = rd_fill(r, chunk);
+		rd_advance(r, got);
+		left -= got;
+		if (got < chunk)
+			return crit_fail(r->err, CRIT_E_TRUNCATED, start,
+					 "truncated %s: needs %llu bytes, %llu left", what,
+					 (unsigned long long)n, (unsigned long long)(n - left));
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Output                                                               */
+/* ------------------------------------------------------------------ */
+
+void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err)
+{
+	o->sink = sink;
+	o->err = err;
+	o->n = 0;
+}
+
+bool out_flush(struct out *o)
+{
+	size_t n = o->n;
+
+	o->n = 0;
+	if (!o->sink || !n || crit_failed(o->err))
+		return !crit_failed(o->err);
+	if (!o->sink->write(o->sink->ctx, o->buf, n))
+		return crit_fail(o->err, CRIT_E_IO, 0, "write failed: %s", strerror(errno));
+	return true;
+}
+
+void out_put_slow(struct out *o, const void *s, size_t n)
+{
+	const uint8_t *p = s;
+
+	while (n) {
+		size_t room = sizeof(o->buf) - o->n;
+		size_t k = n < room ? n : room;
+		memcpy(o->buf + o->n, p, k);
+		o->n += k;
+		p += k;
+		n -= k;
+		if (o->n == sizeof(o->buf))
+			out_flush(o);
+	}
+}

@@ -1,0 +1,318 @@
+/* json.c - a streaming JSON emitter, byte-compatible with Python's json. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char hexdig[] = "0123456789abcdef";
+
+void jw_init(struct jw *w, struct out *o, bool pretty)
+{
+	memset(w, 0, sizeof(*w));
+	w->o = o;
+	w->pretty = pretty;
+}
+
+static void newline_indent(struct jw *w, int depth)
+{
+	static const char spaces[] = "                                ";
+
+	out_byte(w->o, '\n');
+	for (int n = depth * 4; n > 0; n -= 32)
+		out_put(w->o, spaces, n < 32 ? (size_t)n : 32);
+}
+
+/* Separators as json.dumps: ", " compact; "," and a new line with indent. */
+static void before_value(struct jw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->depth == 0)
+		return;
+	if (w->items[w->depth])
+		out_put(w->o, w->pretty ? "," : ", ", w->pretty ? 1 : 2);
+	if (w->pretty)
+		newline_indent(w, w->depth);
+	w->items[w->depth] = 1;
+}
+
+static void open(struct jw *w, char c)
+{
+	before_value(w);
+	out_byte(w->o, (uint8_t)c);
+	if (w->depth + 1 >= JW_MAX_DEPTH)
+		abort(); /* callers bound their nesting well below this */
+	w->depth++;
+	w->items[w->depth] = 0;
+}
+
+static void close(struct jw *w, char c)
+{
+	if (w->items[w->depth] && w->pretty)
+		newline_indent(w, w->depth - 1);
+	out_byte(w->o, (uint8_t)c);
+	w->depth--;
+}
+
+void jw_obj_open(struct jw *w) { open(w, '{'); }
+void jw_obj_close(struct jw *w) { close(w, '}'); }
+void jw_arr_open(struct jw *w) { open(w, '['); }
+void jw_arr_close(struct jw *w) { close(w, ']'); }
+
+void jw_key(struct jw *w, const char *key)
+{
+	before_value(w);
+	out_byte(w->o, '"');
+	out_put(w->o, key, strlen(key));
+	out_put(w->o, "\": ", 3);
+	w->after_key = true;
+}
+
+void jw_u64(struct jw *w, uint64_t v)
+{
+	char buf[24];
+	int i = sizeof(buf);
+
+	before_value(w);
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	out_put(w->o, buf + i, sizeof(buf) - (size_t)i);
+}
+
+void jw_i64(struct jw *w, int64_t v)
+{
+	if (v >= 0) {
+		jw_u64(w, (uint64_t)v);
+		return;
+	}
+	before_value(w);
+	out_byte(w->o, '-');
+	w->after_key = true; /* the digits follow without a separator */
+	jw_u64(w, 0 - (uint64_t)v);
+}
+
+void jw_bool(struct jw *w, bool v)
+{
+	before_value(w);
+	out_put(w->o, v ? "true" : "false", v ? 4 : 5);
+}
+
+/* Python's float repr: the shortest digits that read back the same. */
+void jw_double(struct jw *w, double v)
+{
+	char digits[40], out[48];
+	int prec, exp, n = 0;
+
+	before_value(w);
+	if (isnan(v)) {
+		out_put(w->o, "NaN", 3);
+		return;
+	}
+	if (isinf(v)) {
+		out_put(w->o, v < 0 ? "-Infinity" : "Infinity", v < 0 ? 9 : 8);
+		return;
+	}
+	for (prec = 0; prec < 17; prec++) {
+		snprintf(digits, sizeof(digits), "%.*e", prec, v);
+		if (strtod(digits, NULL) == v)
+			break;
+	}
+	/* digits is "-d.ddde+XX": pull out the mantissa digits and exponent. */
+	char mant[24];
+	int nm = 0;
+	const char *p = digits;
+	if (*p == '-')
+		out[n++] = *p++;
+	for (; *p && *p != 'e'; p++)
+		if (*p != '.')
+			mant[nm++] = *p;
+	exp = atoi(p + 1);
+	while (nm > 1 && mant[nm - 1] == '0')
+		nm--;
+	if (exp >= -4 && exp < 16) {
+		if (exp < 0) {
+			out[n++] = '0';
+			out[n++] = '.';
+			for (int i = -1; i > exp; i--)
+				out[n++] = '0';
+			memcpy(out + n, mant, (size_t)nm);
+			n += nm;
+		} else {
+			for (int i = 0; i <= exp; i++)
+				out[n++] = i < nm ? mant[i] : '0';
+			out[n++] = '.';
+			if (nm > exp + 1) {
+				memcpy(out + n, mant + exp + 1, (size_t)(nm - exp - 1));
+				n += nm - exp - 1;
+			} else {
+				out[n++] = '0';
+			}
+		}
+	} else {
+		out[n++] = mant[0];
+		if (nm > 1) {
+			out[n++] = '.';
+			memcpy(out + n, mant + 1, (size_t)(nm - 1));
+			n += nm - 1;
+		}
+		n += snprintf(out + n, sizeof(out) - (size_t)n, "e%c%02d", exp < 0 ? '-' : '+',
+			      exp < 0 ? -exp : exp);
+	}
+	out_put(w->o, out, (size_t)n);
+}
+
+/* ------------------------------------------------------------------ */
+/* Strings                                                              */
+/* ------------------------------------------------------------------ */
+
+static void put_u16_escape(struct out *o, unsigned c)
+{
+	char e[6] = { '\\', 'u', hexdig[(c >> 12) & 15], hexdig[(c >> 8) & 15],
+		      hexdig[(c >> 4) & 15], hexdig[c & 15] };
+	out_put(o, e, 6);
+}
+
+static void put_codepoint(struct out *o, uint32_t c)
+{
+	if (c >= 0x10000) {
+		c -= 0x10000;
+		put_u16_escape(o, 0xd800 | (c >> 10));
+		put_u16_escape(o, 0xdc00 | (c & 0x3ff));
+	} else {
+		put_u16_escape(o, c);
+	}
+}
+
+/* Length of the valid UTF-8 sequence at s (strict, as Python decodes), 0 if
+ * invalid, or -1 if s[0, n) could still become valid with more bytes. */
+static int utf8_seq(const uint8_t *s, size_t n, uint32_t *cp)
+{
+	uint8_t c = s[0], lo = 0x80, hi = 0xbf;
+	int len;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f; /* no UTF-16 surrogates */
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f; /* nothing past U+10FFFF */
+	uint32_t v = c & (0x7f >> len);
+	for (int i = 1; i < len; i++) {
+		if ((size_t)i >= n)
+			return -1;
+		uint8_t b = s[i];
+		if (b < (i == 1 ? lo : 0x80) || b > (i == 1 ? hi : 0xbf))
+			return 0;
+		v = (v << 6) | (b & 0x3f);
+	}
+	*cp = v;
+	return len;
+}
+
+/* Escape s[0, n); returns how many bytes were consumed (fewer than n only
+ * when final is false and s ends inside a UTF-8 sequence). */
+static size_t escape(struct out *o, const uint8_t *s, size_t n, bool final)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t run = i;
+		while (run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '"' && s[run] != '\\')
+			run++;
+		out_put(o, s + i, run - i);
+		i = run;
+		if (i == n)
+			break;
+		uint8_t c = s[i];
+		if (c < 0x80) {
+			switch (c) {
+			case '"': out_put(o, "\\\"", 2); break;
+			case '\\': out_put(o, "\\\\", 2); break;
+			case '\n': out_put(o, "\\n", 2); break;
+			case '\r': out_put(o, "\\r", 2); break;
+			case '\t': out_put(o, "\\t", 2); break;
+			case '\b': out_put(o, "\\b", 2); break;
+			case '\f': out_put(o, "\\f", 2); break;
+			default: put_u16_escape(o, c); break;
+			}
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		int len = utf8_seq(s + i, n - i, &cp);
+		if (len < 0 && !final)
+			return i; /* wait for the rest of the sequence */
+		if (len <= 0) {
+			put_u16_escape(o, 0xdc00 | c); /* surrogateescape */
+			i++;
+			continue;
+		}
+		put_codepoint(o, cp);
+		i += (size_t)len;
+	}
+	return n;
+}
+
+void jw_str(struct jw *w, const void *s, size_t n)
+{
+	before_value(w);
+	out_byte(w->o, '"');
+	escape(w->o, s, n, true);
+	out_byte(w->o, '"');
+}
+
+void jw_str_open(struct jw *w)
+{
+	before_value(w);
+	out_byte(w->o, '"');
+	w->ncarry = 0;
+}
+
+void jw_str_chunk(struct jw *w, const void *s, size_t n)
+{
+	const uint8_t *p = s;
+
+	/* Finish a sequence that the previous chunk cut. */
+	while (w->ncarry && n) {
+		w->carry[w->ncarry++] = *p++;
+		n--;
+		size_t used = escape(w->o, w->carry, (size_t)w->ncarry, w->ncarry == 4);
+		if (used == (size_t)w->ncarry) {
+			w->ncarry = 0;
+		} else if (used) {
+			memmove(w->carry, w->carry + used, (size_t)w->ncarry - used);
+			w->ncarry -= (int)used;
+		}
+	}
+	size_t used = escape(w->o, p, n, false);
+	memcpy(w->carry, p + used, n - used); /* at most 3 bytes */
+	w->ncarry = (int)(n - used);
+}
+
+void jw_str_close(struct jw *w)
+{
+	escape(w->o, w->carry, (size_t)w->ncarry, true);
+	w->ncarry = 0;
+	out_byte(w->o, '"');
+}
+
+void jw_str_ascii(struct jw *w, const char *s, size_t n)
+{
+	out_put(w->o, s, n);
+}

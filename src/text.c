@@ -1,0 +1,180 @@
+/* text.c - payload encodings as Python CRIT writes them: base64.encodebytes
+ * and quopri.encodestring (binascii.b2a_qp). */
+#include <string.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------------ */
+/* base64                                                               */
+/* ------------------------------------------------------------------ */
+
+static const char b64dig[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* One output line (up to 57 input bytes) and its "\n", JSON-escaped. */
+static void b64_line(struct jw *w, const uint8_t *s, size_t n)
+{
+	char buf[80];
+	size_t o = 0, i = 0;
+
+	for (; i + 3 <= n; i += 3) {
+		uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
+		buf[o++] = b64dig[v >> 18];
+		buf[o++] = b64dig[(v >> 12) & 63];
+		buf[o++] = b64dig[(v >> 6) & 63];
+		buf[o++] = b64dig[v & 63];
+	}
+	if (i < n) {
+		uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0);
+		buf[o++] = b64dig[v >> 18];
+		buf[o++] = b64dig[(v >> 12) & 63];
+		buf[o++] = i + 1 < n ? b64dig[(v >> 6) & 63] : '=';
+		buf[o++] = '=';
+	}
+	buf[o++] = '\\';
+	buf[o++] = 'n';
+	jw_str_ascii(w, buf, o);
+}
+
+void b64_open(struct b64 *b, struct jw *w)
+{
+	b->w = w;
+	b->n = 0;
+	jw_str_open(w);
+}
+
+void b64_feed(struct b64 *b, const uint8_t *s, size_t n)
+{
+	if (b->n) {
+		size_t k = sizeof(b->line) - b->n;
+		if (k > n)
+			k = n;
+		memcpy(b->line + b->n, s, k);
+		b->n += k;
+		s += k;
+		n -= k;
+		if (b->n < sizeof(b->line))
+			return;
+		b64_line(b->w, b->line, b->n);
+		b->n = 0;
+	}
+	for (; n >= sizeof(b->line); s += sizeof(b->line), n -= sizeof(b->line))
+		b64_line(b->w, s, sizeof(b->line));
+	memcpy(b->line, s, n);
+	b->n = n;
+}
+
+void b64_close(struct b64 *b)
+{
+	if (b->n)
+		b64_line(b->w, b->line, b->n);
+	b->n = 0;
+	jw_str_close(b->w);
+}
+
+/* ------------------------------------------------------------------ */
+/* quoted-printable                                                     */
+/* ------------------------------------------------------------------ */
+
+#define QP_LINE 76
+
+/* The encoder sometimes rewrites the character it wrote last (a space
+ * before a line break), so that one is held back until the next. */
+struct qp {
+	struct jw *w;
+	uint8_t buf[256];
+	size_t n;
+};
+
+static void qp_put(struct qp *q, const char *s, size_t n)
+{
+	if (q->n + n > sizeof(q->buf)) {
+		jw_str_chunk(q->w, q->buf, q->n - 1);
+		q->buf[0] = q->buf[q->n - 1];
+		q->n = 1;
+	}
+	memcpy(q->buf + q->n, s, n);
+	q->n += n;
+}
+
+static void qp_hex(struct qp *q, uint8_t c)
+{
+	static const char up[] = "0123456789ABCDEF";
+	char e[3] = { '=', up[c >> 4], up[c & 15] };
+	qp_put(q, e, 3);
+}
+
+void qp_str(struct jw *w, const uint8_t *s, size_t n)
+{
+	struct qp q = { .w = w, .n = 0 };
+	const uint8_t *nl = memchr(s, '\n', n);
+	bool crlf = nl && nl > s && nl[-1] == '\r';
+	const char *brk = crlf ? "\r\n" : "\n";
+	size_t brklen = crlf ? 2 : 1, linelen = 0;
+
+	jw_str_open(w);
+	for (size_t i = 0; i < n;) {
+		uint8_t c = s[i];
+		bool last = i + 1 == n;
+		uint8_t next = last ? 0 : s[i + 1];
+		bool quote = c > 126 || c == '=' ||
+			     (c == '.' && linelen == 0 && (last || next == '\n' || next == '\r' || next == 0)) ||
+			     ((c == '\t' || c == ' ') && last) ||
+			     (c < 33 && c != '\r' && c != '\n' && c != '\t' && c != ' ');
+		if (quote) {
+			if (linelen + 3 >= QP_LINE) {
+				qp_put(&q, "=", 1);
+				qp_put(&q, brk, brklen);
+				linelen = 0;
+			}
+			qp_hex(&q, c);
+			linelen += 3;
+			i++;
+		} else if (c == '\n' || (c == '\r' && next == '\n' && !last)) {
+			linelen = 0;
+			/* No white space may end a line: quote it. */
+			if (q.n && (q.buf[q.n - 1] == ' ' || q.buf[q.n - 1] == '\t')) {
+				uint8_t ws = q.buf[--q.n];
+				qp_hex(&q, ws);
+			}
+			qp_put(&q, brk, brklen);
+			i += c == '\r' ? 2 : 1;
+		} else {
+			if (!last && next != '\n' && linelen + 1 >= QP_LINE) {
+				qp_put(&q, "=", 1);
+				qp_put(&q, brk, brklen);
+				linelen = 0;
+			}
+			linelen++;
+			qp_put(&q, (const char *)&c, 1);
+			i++;
+		}
+	}
+	jw_str_chunk(w, q.buf, q.n);
+	jw_str_close(w);
+}
+
+/* ------------------------------------------------------------------ */
+/* numbers                                                              */
+/* ------------------------------------------------------------------ */
+
+int fmt_hex(char *buf, int64_t v, bool is_signed, uint64_t u)
+{
+	static const char dig[] = "0123456789abcdef";
+	char tmp[16];
+	int n = 0, t = 0;
+
+	if (is_signed && v < 0) {
+		buf[n++] = '-';
+		u = 0 - (uint64_t)v;
+	}
+	buf[n++] = '0';
+	buf[n++] = 'x';
+	do {
+		tmp[t++] = dig[u & 15];
+		u >>= 4;
+	} while (u);
+	while (t)
+		buf[n++] = tmp[--t];
+	buf[n] = 0;
+	return n;
+}

@@ -1,0 +1,88 @@
+/* wire.h - the protobuf wire format on a bounded cursor. */
+#ifndef CRIT_WIRE_H
+#define CRIT_WIRE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "schema.h"
+
+enum wire_type {
+	WT_VARINT = 0,
+	WT_I64 = 1,
+	WT_LEN = 2,
+	WT_SGROUP = 3,
+	WT_EGROUP = 4,
+	WT_I32 = 5,
+};
+
+#define WIRE_MAX_FIELD 536870911u /* 2^29 - 1 */
+
+enum wire_status {
+	WIRE_OK = 0,
+	WIRE_SHORT, /* the cursor's bound comes first */
+	WIRE_LONG,  /* more than 10 bytes */
+};
+
+/* A varint from [*p, e); at most 10 bytes, bits past 64 dropped as protobuf does. */
+static inline enum wire_status wire_varint(const uint8_t **p, const uint8_t *e, uint64_t *v)
+{
+	const uint8_t *s = *p;
+	uint64_t r = 0;
+
+	for (int i = 0; i < 10; i++) {
+		if (s + i >= e)
+			return WIRE_SHORT;
+		r |= (uint64_t)(s[i] & 0x7f) << (7 * i);
+		if (!(s[i] & 0x80)) {
+			*v = r;
+			*p = s + i + 1;
+			return WIRE_OK;
+		}
+	}
+	return WIRE_LONG;
+}
+
+static inline uint64_t wire_le(const uint8_t *s, int n)
+{
+	uint64_t v = 0;
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | s[i];
+	return v;
+}
+
+static inline int64_t wire_zigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* The wire type a field's values have when not packed. */
+static inline int wire_type_of(uint8_t type)
+{
+	switch (type) {
+	case CRIT_T_DOUBLE:
+	case CRIT_T_FIXED64:
+	case CRIT_T_SFIXED64:
+		return WT_I64;
+	case CRIT_T_FLOAT:
+	case CRIT_T_FIXED32:
+	case CRIT_T_SFIXED32:
+		return WT_I32;
+	case CRIT_T_STRING:
+	case CRIT_T_BYTES:
+	case CRIT_T_MESSAGE:
+		return WT_LEN;
+	default:
+		return WT_VARINT;
+	}
+}
+
+/* Does a value of wire type wt belong to field f? Repeated numbers may
+ * come packed or not, whatever the schema says (as every parser accepts). */
+static inline bool wire_fits(const struct crit_field *f, int wt)
+{
+	int want = wire_type_of(f->type);
+	return wt == want || (wt == WT_LEN && want != WT_LEN && f->label == CRIT_L_REPEATED);
+}
+
+#endif
