@@ -379,13 +379,21 @@ static bool group_occ(struct dec *d, struct group *g, const struct span *s, cons
 	return true;
 }
 
-/* Required fields among fields[from, to) were not seen. */
-static bool check_required(struct dec *d, const struct crit_msg *m, uint32_t from, uint32_t to, uint64_t pos)
+/* The first required field among fields[from, to), which were not seen. */
+static const struct crit_field *missing_required(const struct crit_msg *m, uint32_t from, uint32_t to)
 {
 	for (uint32_t i = from; i < to; i++)
 		if (m->fields[i].label == CRIT_L_REQUIRED)
-			return crit_fail(d->err, CRIT_E_REQUIRED, pos, "%s lacks required field %s", m->name,
-					 m->fields[i].name);
+			return &m->fields[i];
+	return NULL;
+}
+
+static bool check_required(struct dec *d, const struct crit_msg *m, uint32_t from, uint32_t to, uint64_t pos)
+{
+	const struct crit_field *f = missing_required(m, from, to);
+
+	if (f)
+		return crit_fail(d->err, CRIT_E_REQUIRED, pos, "%s lacks required field %s", m->name, f->name);
 	return true;
 }
 
@@ -684,6 +692,7 @@ static bool stream_message(struct dec *d, const struct crit_msg *m, uint64_t len
 {
 	uint64_t start = rd_pos(d->rd), end = start + len;
 	uint32_t next = 0;
+	const struct crit_field *missing = NULL;
 	struct group g;
 	bool in_group = false;
 
@@ -717,9 +726,10 @@ static bool stream_message(struct dec *d, const struct crit_msg *m, uint64_t len
 			if (in_group)
 				group_end(d, &g);
 			if (fits) {
+				/* Reported at the end: an out-of-order field is the better news. */
 				uint32_t idx = (uint32_t)(f - m->fields);
-				if (!check_required(d, m, next, idx, pos))
-					return false;
+				if (!missing)
+					missing = missing_required(m, next, idx);
 				next = idx + 1;
 			}
 			group_begin(d, &g, fits ? f : NULL, num, hex);
@@ -787,6 +797,9 @@ static bool stream_message(struct dec *d, const struct crit_msg *m, uint64_t len
 	}
 	if (in_group)
 		group_end(d, &g);
+	if (missing)
+		return crit_fail(d->err, CRIT_E_REQUIRED, start, "%s lacks required field %s", m->name,
+				 missing->name);
 	return check_required(d, m, next, m->n_fields, end);
 }
 

@@ -8,6 +8,7 @@
  * CRIT's knowledge (CRIU's lib/pycriu/images/images.py), kept in the
  * handler table below; the messages themselves come from the tables.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,8 @@ struct image {
 	const struct handler *h;
 	const struct crit_magic *magic;
 	struct crit_err *err;
+	uint8_t mutebuf[256];
+	uint8_t outbuf[1u << 16]; /* last: not cleared on open */
 };
 
 static uint32_t le32(const uint8_t *p)
@@ -172,7 +175,7 @@ static bool read_magic(struct image *im)
 					 "gzip data (a tmpfs tarball?), not a protobuf image. Maybe you are "
 					 "feeding me an image with raw data(i.e. pages.img)?");
 		return crit_fail(im->err, pos ? CRIT_E_MAGIC : CRIT_E_RAW, pos,
-				 "unknown magic %#x. Maybe you are feeding me an image with raw "
+				 "unknown magic 0x%x. Maybe you are feeding me an image with raw "
 				 "data(i.e. pages.img)?", m);
 	}
 	rd_advance(r, 4);
@@ -482,21 +485,22 @@ static bool entries(struct image *im)
 static struct image *image_open(const struct crit_source *in, const struct crit_sink *out, bool pretty,
 				struct crit_err *err)
 {
-	struct image *im = calloc(1, sizeof(*im));
+	struct image *im = malloc(sizeof(*im));
 
 	memset(err, 0, sizeof(*err));
 	if (!im) {
 		crit_fail(err, CRIT_E_NOMEM, 0, "out of memory");
 		return NULL;
 	}
+	memset(im, 0, offsetof(struct image, outbuf));
 	im->err = err;
 	if (!rd_open(&im->rd, in, err)) {
 		free(im);
 		return NULL;
 	}
-	out_init(&im->out, out, err);
+	out_init(&im->out, out, err, im->outbuf, sizeof(im->outbuf));
 	jw_init(&im->w, &im->out, pretty);
-	out_init(&im->mute_out, NULL, err);
+	out_init(&im->mute_out, NULL, err, im->mutebuf, sizeof(im->mutebuf));
 	jw_init(&im->mute, &im->mute_out, false);
 	dec_init(&im->d, &im->rd, &im->w, pretty, err);
 	return im;

@@ -71,20 +71,21 @@ static inline void rd_advance(struct rd *r, size_t n)
 	r->off += n;
 }
 
+/* The caller owns buf; sink NULL discards what is written (crit info). */
 struct out {
-	const struct crit_sink *sink; /* NULL discards (crit info) */
+	const struct crit_sink *sink;
 	struct crit_err *err;
-	size_t n;
-	uint8_t buf[1u << 16];
+	uint8_t *buf;
+	size_t n, cap;
 };
 
-void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err);
+void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err, uint8_t *buf, size_t cap);
 bool out_flush(struct out *o);
 void out_put_slow(struct out *o, const void *s, size_t n);
 
 static inline void out_put(struct out *o, const void *s, size_t n)
 {
-	if (n <= sizeof(o->buf) - o->n) {
+	if (n <= o->cap - o->n) {
 		for (size_t i = 0; i < n; i++)
 			o->buf[o->n + i] = ((const uint8_t *)s)[i];
 		o->n += n;
@@ -95,7 +96,7 @@ static inline void out_put(struct out *o, const void *s, size_t n)
 
 static inline void out_byte(struct out *o, uint8_t c)
 {
-	if (o->n == sizeof(o->buf))
+	if (o->n == o->cap)
 		out_flush(o);
 	o->buf[o->n++] = c;
 }

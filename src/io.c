@@ -95,10 +95,12 @@ bool rd_skip(struct rd *r, uint64_t n, const char *what)
 /* Output                                                               */
 /* ------------------------------------------------------------------ */
 
-void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err)
+void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err, uint8_t *buf, size_t cap)
 {
 	o->sink = sink;
 	o->err = err;
+	o->buf = buf;
+	o->cap = cap;
 	o->n = 0;
 }
 
@@ -119,13 +121,13 @@ void out_put_slow(struct out *o, const void *s, size_t n)
 	const uint8_t *p = s;
 
 	while (n) {
-		size_t room = sizeof(o->buf) - o->n;
+		size_t room = o->cap - o->n;
 		size_t k = n < room ? n : room;
 		memcpy(o->buf + o->n, p, k);
 		o->n += k;
 		p += k;
 		n -= k;
-		if (o->n == sizeof(o->buf))
+		if (o->n == o->cap)
 			out_flush(o);
 	}
 }

@@ -1,0 +1,124 @@
+/* helpers.c - what the suites share: buffers, files, a protobuf writer. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests.h"
+
+static bool membuf_write(void *ctx, const void *buf, size_t n)
+{
+	struct membuf *b = ctx;
+
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *p = realloc(b->data, cap);
+		if (!p)
+			return false;
+		b->data = p;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, buf, n);
+	b->len += n;
+	b->data[b->len] = 0;
+	return true;
+}
+
+const struct crit_sink *membuf_sink(struct membuf *b)
+{
+	static struct crit_sink sink;
+
+	sink.write = membuf_write;
+	sink.ctx = b;
+	return &sink;
+}
+
+void membuf_free(struct membuf *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof(*b));
+}
+
+char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct membuf b = { 0 };
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		membuf_write(&b, buf, n);
+	fclose(f);
+	if (!b.data)
+		b.data = calloc(1, 1);
+	*len = b.len;
+	return b.data;
+}
+
+bool decode_mem(const void *img, size_t len, bool pretty, bool nopl, struct membuf *out,
+		struct crit_err *err)
+{
+	struct crit_source src = { .fd = -1, .data = img, .size = len };
+	struct crit_decode_opts opts = { .pretty = pretty, .nopl = nopl };
+
+	return crit_decode(&src, membuf_sink(out), &opts, err);
+}
+
+
+/* A little protobuf writer for building test images. */
+void pb_bytes(struct pb *b, const void *s, size_t n)
+{
+	if (b->n + n > b->cap) {
+		b->cap = (b->n + n) * 2 + 64;
+		b->p = realloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+}
+
+void pb_varint(struct pb *b, uint64_t v)
+{
+	uint8_t t[10];
+	size_t n = 0;
+	while (v >= 0x80) {
+		t[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	t[n++] = (uint8_t)v;
+	pb_bytes(b, t, n);
+}
+
+void pb_u32le(struct pb *b, uint32_t v)
+{
+	uint8_t t[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+	pb_bytes(b, t, 4);
+}
+
+void pb_uint(struct pb *b, uint32_t field, uint64_t v)
+{
+	pb_varint(b, (uint64_t)field << 3);
+	pb_varint(b, v);
+}
+
+void pb_len(struct pb *b, uint32_t field, const void *s, size_t n)
+{
+	pb_varint(b, (uint64_t)field << 3 | 2);
+	pb_varint(b, n);
+	pb_bytes(b, s, n);
+}
+
+/* An image: the magics, then one entry per message given. */
+struct pb image(uint32_t magic, int n, const struct pb *msgs)
+{
+	struct pb img = { 0 };
+	pb_u32le(&img, IMG_COMMON);
+	pb_u32le(&img, magic);
+	for (int i = 0; i < n; i++) {
+		pb_u32le(&img, (uint32_t)msgs[i].n);
+		pb_bytes(&img, msgs[i].p, msgs[i].n);
+	}
+	return img;
+}
+
