@@ -505,28 +505,29 @@ static size_t reorder(struct dec *d, const struct crit_msg *m, const struct span
 	return n;
 }
 
-/* Emit the fields of a sorted span. */
+/* Emit the fields of a sorted span, a group of occurrences at a time. */
 static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, bool hex)
 {
 	const uint8_t *p = s->p;
 	uint32_t next = 0; /* fields[next...] not reached yet */
-	struct occ o;
+	struct occ o, n;
 
+	if (p < s->e && !parse_occ(d, s, p, &o))
+		return false;
 	while (p < s->e) {
-		if (!parse_occ(d, s, p, &o))
-			return false;
 		const struct crit_field *f = schema_field(m, o.num);
 		/* Find the group's end; one occurrence of the wrong wire type
-		 * makes the whole group raw. */
+		 * makes the whole group raw. n is left holding the next group's
+		 * first occurrence. */
 		const uint8_t *gend = o.end;
-		bool fits = !f || wire_fits(f, o.wt);
-		struct occ n;
+		bool fits = !f || wire_fits(f, o.wt), single = true;
 		while (gend < s->e) {
 			if (!parse_occ(d, s, gend, &n))
 				return false;
 			if (n.num != o.num)
 				break;
 			fits = fits && (!f || wire_fits(f, n.wt));
+			single = false;
 			gend = n.end;
 		}
 		if (!fits)
@@ -539,11 +540,18 @@ static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, 
 		}
 		struct group g;
 		group_begin(d, &g, f, o.num, hex);
-		for (; p < gend; p = o.end) {
-			if (!parse_occ(d, s, p, &o) || !group_occ(d, &g, s, &o))
+		if (single) {
+			if (!group_occ(d, &g, s, &o))
 				return false;
+		} else {
+			struct occ r;
+			for (const uint8_t *q = p; q < gend; q = r.end)
+				if (!parse_occ(d, s, q, &r) || !group_occ(d, &g, s, &r))
+					return false;
 		}
 		group_end(d, &g);
+		p = gend;
+		o = n;
 	}
 	return check_required(d, m, next, m->n_fields, span_pos(s, s->e));
 }

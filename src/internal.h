@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "crit.h"
 #include "schema.h"
@@ -86,8 +87,7 @@ void out_put_slow(struct out *o, const void *s, size_t n);
 static inline void out_put(struct out *o, const void *s, size_t n)
 {
 	if (n <= o->cap - o->n) {
-		for (size_t i = 0; i < n; i++)
-			o->buf[o->n + i] = ((const uint8_t *)s)[i];
+		memcpy(o->buf + o->n, s, n);
 		o->n += n;
 	} else {
 		out_put_slow(o, s, n);

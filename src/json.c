@@ -103,6 +103,24 @@ void jw_bool(struct jw *w, bool v)
 	out_put(w->o, v ? "true" : "false", v ? 4 : 5);
 }
 
+/* Add one to the last digit of "%.*e" output ("-d.ddde+XX"), carrying. */
+static void bump_last_digit(char *s, size_t size)
+{
+	int e = (int)(strchr(s, 'e') - s), i = e - 1, first = s[0] == '-';
+
+	for (; i >= first; i--) {
+		if (s[i] == '.')
+			continue;
+		if (s[i] != '9') {
+			s[i]++;
+			return;
+		}
+		s[i] = '0';
+	}
+	s[first] = '1'; /* 9.99e+X carried out: 1.00e+(X+1) */
+	snprintf(s + e + 1, size - (size_t)e - 1, "%+03d", atoi(s + e + 1) + 1);
+}
+
 /* Python's float repr: the shortest digits that read back the same. */
 void jw_double(struct jw *w, double v)
 {
@@ -120,6 +138,12 @@ void jw_double(struct jw *w, double v)
 	}
 	for (prec = 0; prec < 17; prec++) {
 		snprintf(digits, sizeof(digits), "%.*e", prec, v);
+		if (strtod(digits, NULL) == v)
+			break;
+		/* At a power of two the gap below v is half the gap above,
+		 * so the shortest digits may be the rounded ones plus one:
+		 * 2^-1017 is 7.120236347223045e-307, not ...044e-307. */
+		bump_last_digit(digits, sizeof(digits));
 		if (strtod(digits, NULL) == v)
 			break;
 	}
@@ -292,7 +316,7 @@ void jw_str_chunk(struct jw *w, const void *s, size_t n)
 	while (w->ncarry && n) {
 		w->carry[w->ncarry++] = *p++;
 		n--;
-		size_t used = escape(w->o, w->carry, (size_t)w->ncarry, w->ncarry == 4);
+		size_t used = escape(w->o, w->carry, (size_t)w->ncarry, false);
 		if (used == (size_t)w->ncarry) {
 			w->ncarry = 0;
 		} else if (used) {
@@ -300,6 +324,8 @@ void jw_str_chunk(struct jw *w, const void *s, size_t n)
 			w->ncarry -= (int)used;
 		}
 	}
+	if (w->ncarry)
+		return; /* the whole chunk went into a still unfinished sequence */
 	size_t used = escape(w->o, p, n, false);
 	memcpy(w->carry, p + used, n - used); /* at most 3 bytes */
 	w->ncarry = (int)(n - used);

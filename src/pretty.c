@@ -154,7 +154,7 @@ bool pretty_int(struct jw *w, const struct crit_field *f, bool hex, bool is_sign
 		unsigned long long major, minor;
 		if (f->flags & CRIT_F_ODEV) { /* glibc's major()/minor() */
 			major = ((v >> 8) & 0xfff) | ((v >> 32) & ~0xfffull);
-			minor = (v & 0xff) | ((v >> 12) & ~0xffull);
+			minor = (v & 0xff) | ((v >> 12) & 0xffffff00ull);
 		} else { /* the kernel's new encoding: 20 minor bits */
 			major = v >> 20;
 			minor = v & 0xfffff;

@@ -163,12 +163,12 @@ int fmt_hex(char *buf, int64_t v, bool is_signed, uint64_t u)
 	char tmp[16];
 	int n = 0, t = 0;
 
-	if (is_signed && v < 0) {
+	buf[n++] = '0';
+	buf[n++] = 'x';
+	if (is_signed && v < 0) { /* "0x%x" % -1 is "0x-1" */
 		buf[n++] = '-';
 		u = 0 - (uint64_t)v;
 	}
-	buf[n++] = '0';
-	buf[n++] = 'x';
 	do {
 		tmp[t++] = dig[u & 15];
 		u >>= 4;

@@ -122,3 +122,34 @@ struct pb image(uint32_t magic, int n, const struct pb *msgs)
 	return img;
 }
 
+
+/* A JSON writer whose output a test reads back. Its buffer can be made
+ * small, so that output crosses buffer flushes everywhere. */
+static struct membuf cap_mb;
+static struct crit_err cap_err;
+static struct out cap_out;
+static uint8_t cap_buf[4096];
+static struct jw cap_w;
+
+struct jw *capture_start(bool pretty, size_t bufsize)
+{
+	membuf_free(&cap_mb);
+	memset(&cap_err, 0, sizeof(cap_err));
+	out_init(&cap_out, membuf_sink(&cap_mb), &cap_err, cap_buf,
+		 bufsize < sizeof(cap_buf) ? bufsize : sizeof(cap_buf));
+	jw_init(&cap_w, &cap_out, pretty);
+	return &cap_w;
+}
+
+const char *capture_output(size_t *len)
+{
+	ck_assert(out_flush(&cap_out));
+	if (len)
+		*len = cap_mb.len;
+	return cap_mb.data ? cap_mb.data : "";
+}
+
+void capture_free(void)
+{
+	membuf_free(&cap_mb);
+}

@@ -34,6 +34,12 @@ char *slurp(const char *path, size_t *len);
 bool decode_mem(const void *img, size_t len, bool pretty, bool nopl, struct membuf *out,
 		struct crit_err *err);
 
+/* A JSON writer for the suites: capture_start, write through the jw it
+ * returns, then capture_output (which flushes; len may be NULL). */
+struct jw *capture_start(bool pretty, size_t bufsize);
+const char *capture_output(size_t *len);
+void capture_free(void);
+
 /* A little protobuf writer for hand-made images. */
 #define IMG_COMMON 0x54564319u
 
