@@ -170,7 +170,7 @@ static void emit_scalar(struct dec *d, const struct crit_field *f, bool hex, uin
 		const struct crit_enum_value *ev = schema_enum_value(f->enm, (int32_t)(uint32_t)raw);
 		capture(d, f, raw);
 		if (ev)
-			jw_str(w, ev->name, strlen(ev->name));
+			jw_plain(w, ev->name, strlen(ev->name));
 		else
 			jw_i64(w, (int32_t)(uint32_t)raw); /* no name: the number */
 		return;
@@ -199,7 +199,8 @@ static void emit_scalar(struct dec *d, const struct crit_field *f, bool hex, uin
 	default: /* uint64, fixed64 */
 		break;
 	}
-	capture(d, f, v);
+	if (d->ncaps)
+		capture(d, f, v);
 	if (d->pretty && pretty_int(w, f, hex, is_signed, v))
 		return;
 	if (is_signed)
@@ -428,6 +429,48 @@ static bool scan(struct dec *d, const struct crit_msg *m, const struct span *s, 
 	return true;
 }
 
+/* The fast path of scan(): true when every occurrence is well formed and
+ * in order. It decodes nothing; anything else goes to scan() to be told. */
+static bool quick_sorted(const struct crit_msg *m, const uint8_t *p, const uint8_t *e)
+{
+	uint64_t prev = 0, tag, v;
+
+	while (p < e) {
+		if (wire_varint(&p, e, &tag) != WIRE_OK || tag >> 3 < prev || tag >> 3 > WIRE_MAX_FIELD)
+			return false;
+		if (tag >> 3 == prev) {
+			const struct crit_field *f = schema_field(m, (uint32_t)prev);
+			if (f && f->label != CRIT_L_REPEATED)
+				return false;
+		}
+		prev = tag >> 3;
+		switch (tag & 7) {
+		case WT_VARINT:
+			if (wire_varint(&p, e, &v) != WIRE_OK)
+				return false;
+			break;
+		case WT_I64:
+			if (e - p < 8)
+				return false;
+			p += 8;
+			break;
+		case WT_I32:
+			if (e - p < 4)
+				return false;
+			p += 4;
+			break;
+		case WT_LEN:
+			if (wire_varint(&p, e, &v) != WIRE_OK || v > (uint64_t)(e - p))
+				return false;
+			p += v;
+			break;
+		default:
+			return false;
+		}
+	}
+	return true;
+}
+
 struct occ_ref {
 	uint32_t num;
 	uint32_t off;
@@ -538,6 +581,14 @@ static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, 
 				return false;
 			next = idx + 1;
 		}
+		if (single && f && f->label != CRIT_L_REPEATED && o.wt != WT_LEN) {
+			/* the common case, a plain number: no group needed */
+			jw_key(d->w, f->name);
+			emit_scalar(d, f, hex, o.v);
+			p = gend;
+			o = n;
+			continue;
+		}
 		struct group g;
 		group_begin(d, &g, f, o.num, hex);
 		if (single) {
@@ -561,6 +612,8 @@ static bool decode_span(struct dec *d, const struct crit_msg *m, struct span s, 
 	bool sorted;
 	uint32_t count;
 
+	if (quick_sorted(m, s.p, s.e))
+		return walk(d, m, &s, hex);
 	if (!scan(d, m, &s, &sorted, &count))
 		return false;
 	if (sorted)

@@ -236,13 +236,13 @@ static void put_size(struct jw *w, uint64_t n)
 				snprintf(buf, sizeof(buf), "... <%llu%.1sB>", (unsigned long long)num, &units[i]);
 			else
 				snprintf(buf, sizeof(buf), "... <%.1f%.1sB>", num, &units[i]);
-			jw_str(w, buf, strlen(buf));
+			jw_plain(w, buf, strlen(buf));
 			return;
 		}
 		num /= 1024.0;
 	}
 	snprintf(buf, sizeof(buf), "... <%.1fYB>", num);
-	jw_str(w, buf, strlen(buf));
+	jw_plain(w, buf, strlen(buf));
 }
 
 /* n bytes of payload as a base64 string. */
@@ -524,7 +524,7 @@ bool crit_decode(const struct crit_source *in, const struct crit_sink *out,
 	if (read_magic(im)) {
 		jw_obj_open(&im->w);
 		jw_key(&im->w, "magic");
-		jw_str(&im->w, im->magic->name, strlen(im->magic->name));
+		jw_plain(&im->w, im->magic->name, strlen(im->magic->name));
 		jw_key(&im->w, "entries");
 		jw_arr_open(&im->w);
 		if (entries(im)) {

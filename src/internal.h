@@ -137,6 +137,9 @@ void jw_str(struct jw *w, const void *s, size_t n);
 void jw_str_open(struct jw *w);
 void jw_str_chunk(struct jw *w, const void *s, size_t n);
 void jw_str_close(struct jw *w);
+/* A whole string the caller knows needs no escaping: printable ASCII
+ * without '"' or '\\' (names from the tables, numbers it formatted). */
+void jw_plain(struct jw *w, const char *s, size_t n);
 /* A piece of string the caller knows needs no escaping (base64, hex). */
 void jw_str_ascii(struct jw *w, const char *s, size_t n);
 

@@ -24,20 +24,27 @@ static void newline_indent(struct jw *w, int depth)
 		out_put(w->o, spaces, n < 32 ? (size_t)n : 32);
 }
 
-/* Separators as json.dumps: ", " compact; "," and a new line with indent. */
-static void before_value(struct jw *w)
+static void separate(struct jw *w)
 {
-	if (w->after_key) {
-		w->after_key = false;
-		return;
-	}
-	if (w->depth == 0)
-		return;
-	if (w->items[w->depth])
-		out_put(w->o, w->pretty ? "," : ", ", w->pretty ? 1 : 2);
-	if (w->pretty)
+	if (w->pretty) {
+		if (w->items[w->depth])
+			out_byte(w->o, ',');
 		newline_indent(w, w->depth);
+	} else if (w->items[w->depth]) {
+		out_byte(w->o, ',');
+		out_byte(w->o, ' ');
+	}
 	w->items[w->depth] = 1;
+}
+
+/* Separators as json.dumps: ", " compact; "," and a new line with indent.
+ * After a key (the common case) there is nothing to write. */
+static inline void before_value(struct jw *w)
+{
+	if (w->after_key)
+		w->after_key = false;
+	else if (w->depth)
+		separate(w);
 }
 
 static void open(struct jw *w, char c)
@@ -65,24 +72,51 @@ void jw_arr_close(struct jw *w) { close(w, ']'); }
 
 void jw_key(struct jw *w, const char *key)
 {
+	size_t n = strlen(key);
+	struct out *o = w->o;
+
 	before_value(w);
-	out_byte(w->o, '"');
-	out_put(w->o, key, strlen(key));
-	out_put(w->o, "\": ", 3);
+	if (o->cap - o->n >= n + 4) {
+		o->buf[o->n] = '"';
+		memcpy(o->buf + o->n + 1, key, n);
+		memcpy(o->buf + o->n + 1 + n, "\": ", 3);
+		o->n += n + 4;
+	} else {
+		out_byte(o, '"');
+		out_put(o, key, n);
+		out_put(o, "\": ", 3);
+	}
 	w->after_key = true;
+}
+
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* Decimal digits of v, ending at end; returns where they start. */
+static char *decimal(char *end, uint64_t v)
+{
+	while (v >= 100) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * v, 2);
+	} else {
+		*--end = (char)('0' + v);
+	}
+	return end;
 }
 
 void jw_u64(struct jw *w, uint64_t v)
 {
-	char buf[24];
-	int i = sizeof(buf);
+	char buf[24], *p = decimal(buf + sizeof(buf), v);
 
 	before_value(w);
-	do {
-		buf[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	out_put(w->o, buf + i, sizeof(buf) - (size_t)i);
+	out_put(w->o, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void jw_i64(struct jw *w, int64_t v)
@@ -335,6 +369,14 @@ void jw_str_close(struct jw *w)
 {
 	escape(w->o, w->carry, (size_t)w->ncarry, true);
 	w->ncarry = 0;
+	out_byte(w->o, '"');
+}
+
+void jw_plain(struct jw *w, const char *s, size_t n)
+{
+	before_value(w);
+	out_byte(w->o, '"');
+	out_put(w->o, s, n);
 	out_byte(w->o, '"');
 }
 

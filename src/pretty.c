@@ -107,14 +107,14 @@ static const struct dict_entry dicts[] = {
 
 static void put_str(struct jw *w, const char *s)
 {
-	jw_str(w, s, strlen(s));
+	jw_plain(w, s, strlen(s));
 }
 
 static void put_hex(struct jw *w, bool is_signed, uint64_t v)
 {
 	char buf[24];
 	int n = fmt_hex(buf, (int64_t)v, is_signed, v);
-	jw_str(w, buf, (size_t)n);
+	jw_plain(w, buf, (size_t)n);
 }
 
 /* "A | B | 0x40": the named bits in map order, then what is left in hex. */
@@ -140,7 +140,7 @@ static void put_flags(struct jw *w, const struct named_bit *bits, bool is_signed
 			memcpy(buf + n, " | ", 3), n += 3;
 		n += (size_t)fmt_hex(buf + n, (int64_t)rest, is_signed, rest);
 	}
-	jw_str(w, buf, n);
+	jw_plain(w, buf, n);
 }
 
 bool pretty_int(struct jw *w, const struct crit_field *f, bool hex, bool is_signed, uint64_t v)

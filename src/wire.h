@@ -30,6 +30,11 @@ static inline enum wire_status wire_varint(const uint8_t **p, const uint8_t *e, 
 	const uint8_t *s = *p;
 	uint64_t r = 0;
 
+	if (s < e && s[0] < 0x80) { /* most varints are one byte */
+		*v = s[0];
+		*p = s + 1;
+		return WIRE_OK;
+	}
 	for (int i = 0; i < 10; i++) {
 		if (s + i >= e)
 			return WIRE_SHORT;
