@@ -178,7 +178,17 @@ bool pretty_ip(struct jw *w, const uint32_t *words, int n);
 /* schema.c: lookups in the generated tables                            */
 /* ------------------------------------------------------------------ */
 
-const struct crit_field *schema_field(const struct crit_msg *m, uint32_t number);
+const struct crit_field *schema_field_sparse(const struct crit_msg *m, uint32_t number);
+
+/* The field with this number, or NULL: direct while the numbers are dense
+ * (1..dense, the usual case), a binary search after. */
+static inline const struct crit_field *schema_field(const struct crit_msg *m, uint32_t number)
+{
+	if (number - 1 < m->dense)
+		return &m->fields[number - 1];
+	return schema_field_sparse(m, number);
+}
+
 const struct crit_field *schema_field_by_name(const struct crit_msg *m, const char *name);
 const struct crit_enum_value *schema_enum_value(const struct crit_enum *e, int32_t number);
 const struct crit_magic *schema_magic_by_value(uint32_t value);

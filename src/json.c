@@ -17,11 +17,20 @@ void jw_init(struct jw *w, struct out *o, bool pretty)
 
 static void newline_indent(struct jw *w, int depth)
 {
-	static const char spaces[] = "                                ";
+	struct out *o = w->o;
+	size_t n = (size_t)depth * 4;
 
-	out_byte(w->o, '\n');
-	for (int n = depth * 4; n > 0; n -= 32)
-		out_put(w->o, spaces, n < 32 ? (size_t)n : 32);
+	if (o->cap - o->n < n + 1)
+		out_flush(o);
+	if (o->cap - o->n < n + 1) { /* deeper than the buffer is wide */
+		out_byte(o, '\n');
+		while (n--)
+			out_byte(o, ' ');
+		return;
+	}
+	o->buf[o->n] = '\n';
+	memset(o->buf + o->n + 1, ' ', n);
+	o->n += n + 1;
 }
 
 static void separate(struct jw *w)

@@ -3,11 +3,9 @@
 
 #include "internal.h"
 
-/* Direct while the numbers are dense (1..dense), binary search after. */
-const struct crit_field *schema_field(const struct crit_msg *m, uint32_t number)
+/* The fields past the dense run, by binary search. */
+const struct crit_field *schema_field_sparse(const struct crit_msg *m, uint32_t number)
 {
-	if (number - 1 < m->dense)
-		return &m->fields[number - 1];
 	uint32_t lo = m->dense, hi = m->n_fields;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;

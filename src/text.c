@@ -160,21 +160,18 @@ void qp_str(struct jw *w, const uint8_t *s, size_t n)
 int fmt_hex(char *buf, int64_t v, bool is_signed, uint64_t u)
 {
 	static const char dig[] = "0123456789abcdef";
-	char tmp[16];
-	int n = 0, t = 0;
+	int n = 0;
 
-	buf[n++] = '0';
+	buf[n++] = '0'; /* Python's "0x%x" % -1 is "0x-1": the sign follows */
 	buf[n++] = 'x';
-	if (is_signed && v < 0) { /* "0x%x" % -1 is "0x-1" */
+	if (is_signed && v < 0) {
 		buf[n++] = '-';
 		u = 0 - (uint64_t)v;
 	}
-	do {
-		tmp[t++] = dig[u & 15];
-		u >>= 4;
-	} while (u);
-	while (t)
-		buf[n++] = tmp[--t];
+	int digits = u ? (67 - __builtin_clzll(u)) / 4 : 1;
+	for (int i = digits - 1; i >= 0; i--, u >>= 4)
+		buf[n + i] = dig[u & 15];
+	n += digits;
 	buf[n] = 0;
 	return n;
 }
