@@ -28,13 +28,19 @@ enum crit_code {
 	CRIT_E_REQUIRED,  /* a required field is missing */
 	CRIT_E_LIMIT,     /* a documented limit (depth, entry size) was passed */
 	CRIT_E_USAGE,     /* the caller asked for something impossible */
+	CRIT_E_JSON,      /* JSON that is not well formed */
+	CRIT_E_TYPE,      /* a JSON value of the wrong type or out of range */
+	CRIT_E_KEY,       /* a key the schema does not have */
+	CRIT_E_NOTJSON,   /* binary input where JSON was expected */
 };
 
-/* One error: what, where (byte offset in the input) and a message. */
+/* One error: what, where and a message. Where is a byte offset in an
+ * image, or a line and column (from 1) in JSON; line is 0 otherwise. */
 struct crit_err {
 	enum crit_code code;
 	uint64_t pos;
-	char msg[240];
+	uint32_t line, col;
+	char msg[640];
 };
 
 /* Where bytes come from: a file descriptor read forward only (a pipe works),
@@ -60,6 +66,10 @@ struct crit_decode_opts {
  * (without the trailing newline that CRIT adds on stdout). */
 bool crit_decode(const struct crit_source *in, const struct crit_sink *out,
 		 const struct crit_decode_opts *opts, struct crit_err *err);
+
+/* JSON as decode writes it (either form, or Python CRIT's) back to the
+ * exact image bytes. */
+bool crit_encode(const struct crit_source *in, const struct crit_sink *out, struct crit_err *err);
 
 struct crit_info {
 	char magic[48];

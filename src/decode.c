@@ -4,9 +4,13 @@
  * Python CRIT prints a message's fields in field-number order, whatever
  * their order on the wire. protobuf-c writes them in that order, so the
  * walker emits fields as it meets them, grouped by number:
- *   - a message that fits the input window (CRIT_WINDOW) is checked first;
- *     when its fields are out of order or repeated, a sorted copy is made
- *     with protobuf's semantics (the last scalar wins, messages merge);
+ *   - a message that fits the input window (CRIT_WINDOW) is walked at once
+ *     if its output surely fits the output buffer, with the output held;
+ *     should the walk meet fields out of order or repeated (or an error),
+ *     the output is taken back and the careful path runs: the message is
+ *     checked first and, when its fields are out of order or repeated, a
+ *     sorted copy is made with protobuf's semantics (the last scalar wins,
+ *     messages merge) and walked;
  *   - a larger message is streamed, and must already be in order.
  * Fields the tables do not know, and fields whose wire type contradicts
  * the tables, are kept as raw wire bytes under the key "#<number>".
@@ -108,6 +112,58 @@ static bool parse_occ(struct dec *d, const struct span *s, const uint8_t *p, str
 	return true;
 }
 
+/* parse_occ without the reports, inline for the walk: false for anything
+ * malformed, which parse_occ then tells. */
+static inline bool occ_quick(const uint8_t *p, const uint8_t *e, struct occ *o)
+{
+	uint64_t tag;
+
+	o->start = p;
+	if (wire_varint(&p, e, &tag) != WIRE_OK || tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)
+		return false;
+	o->num = (uint32_t)(tag >> 3);
+	o->wt = (int)(tag & 7);
+	o->val = p;
+	switch (o->wt) {
+	case WT_VARINT:
+		if (wire_varint(&p, e, &o->v) != WIRE_OK)
+			return false;
+		break;
+	case WT_I64:
+		if (e - p < 8)
+			return false;
+		o->v = wire_le(p, 8);
+		p += 8;
+		break;
+	case WT_I32:
+		if (e - p < 4)
+			return false;
+		o->v = wire_le(p, 4);
+		p += 4;
+		break;
+	case WT_LEN:
+		if (wire_varint(&p, e, &o->v) != WIRE_OK || o->v > (uint64_t)(e - p))
+			return false;
+		o->val = p;
+		p += o->v;
+		break;
+	default:
+		return false;
+	}
+	o->end = p;
+	return true;
+}
+
+/* The field number of the tag at p, or 0 when there is none to read. */
+static inline uint64_t peek_num(const uint8_t *p, const uint8_t *e)
+{
+	uint64_t tag;
+
+	if (p < e && *p < 0x80)
+		return *p >> 3;
+	return wire_varint(&p, e, &tag) == WIRE_OK ? tag >> 3 : 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Values                                                               */
 /* ------------------------------------------------------------------ */
@@ -141,12 +197,31 @@ static void capture(struct dec *d, const struct crit_field *f, uint64_t v)
 	}
 }
 
-/* One number-like value, as Python's protobuf hands it to CRIT. */
-static void emit_scalar(struct dec *d, const struct crit_field *f, bool hex, uint64_t raw)
+__attribute__((noinline)) static void memo_fill(struct field_memo *fm, const struct crit_field *f)
+{
+	fm->f = f;
+	fm->flags = f->flags_map ? pretty_flags_map(f->flags_map) : NULL;
+	fm->keylen = strlen(f->name);
+	fm->conv = (f->flags & (CRIT_F_HEX | CRIT_F_DEV)) || f->flags_map || f->dict;
+}
+
+/* f's memo. A slot is only good until the next lookup, which may reuse it. */
+static inline const struct field_memo *memo(struct dec *d, const struct crit_field *f)
+{
+	/* Fibonacci hashing: the top bits of the address times 2^64/phi. */
+	uint64_t h = (uint64_t)(uintptr_t)f * 0x9e3779b97f4a7c15u;
+	struct field_memo *fm = &d->memo[h >> (64 - 8)];
+
+	_Static_assert(DEC_MEMO == 1 << 8, "the hash gives 8 bits");
+	if (fm->f != f)
+		memo_fill(fm, f);
+	return fm;
+}
+
+/* A bool, enum, double or float value. */
+__attribute__((noinline)) static void emit_other(struct dec *d, const struct crit_field *f, uint64_t raw)
 {
 	struct jw *w = d->w;
-	bool is_signed = false;
-	uint64_t v = raw;
 
 	switch (f->type) {
 	case CRIT_T_BOOL:
@@ -166,7 +241,7 @@ static void emit_scalar(struct dec *d, const struct crit_field *f, bool hex, uin
 		jw_double(w, x);
 		return;
 	}
-	case CRIT_T_ENUM: {
+	default: { /* CRIT_T_ENUM */
 		const struct crit_enum_value *ev = schema_enum_value(f->enm, (int32_t)(uint32_t)raw);
 		capture(d, f, raw);
 		if (ev)
@@ -175,6 +250,20 @@ static void emit_scalar(struct dec *d, const struct crit_field *f, bool hex, uin
 			jw_i64(w, (int32_t)(uint32_t)raw); /* no name: the number */
 		return;
 	}
+	}
+}
+
+/* One number-like value, as Python's protobuf hands it to CRIT, after
+ * its key when keyed. Inline: a plain integer is the common case. */
+__attribute__((always_inline)) static inline void emit_scalar(struct dec *d, const struct field_memo *fm,
+							      bool keyed, bool hex, uint64_t raw)
+{
+	const struct crit_field *f = fm->f;
+	struct jw *w = d->w;
+	bool is_signed = false;
+	uint64_t v = raw;
+
+	switch (f->type) {
 	case CRIT_T_INT32:
 	case CRIT_T_SFIXED32:
 		v = (uint64_t)(int64_t)(int32_t)(uint32_t)raw;
@@ -196,17 +285,36 @@ static void emit_scalar(struct dec *d, const struct crit_field *f, bool hex, uin
 	case CRIT_T_FIXED32:
 		v = (uint32_t)raw;
 		break;
-	default: /* uint64, fixed64 */
+	case CRIT_T_UINT64:
+	case CRIT_T_FIXED64:
 		break;
+	default:
+		if (keyed)
+			jw_key_n(w, f->name, fm->keylen);
+		emit_other(d, f, raw);
+		return;
 	}
 	if (d->ncaps)
 		capture(d, f, v);
-	if (d->pretty && pretty_int(w, f, hex, is_signed, v))
-		return;
-	if (is_signed)
+	if (d->pretty && (hex || fm->conv)) {
+		if (pretty_int_map(w, keyed ? f->name : NULL, fm->keylen, f, fm->flags, hex, is_signed, v))
+			return;
+		keyed = false; /* written */
+	}
+	if (keyed && is_signed)
+		jw_key_i64(w, f->name, fm->keylen, (int64_t)v);
+	else if (keyed)
+		jw_key_u64(w, f->name, fm->keylen, v);
+	else if (is_signed)
 		jw_i64(w, (int64_t)v);
 	else
 		jw_u64(w, v);
+}
+
+/* A value of a group (a list element): out of line. */
+static void emit_value(struct dec *d, const struct crit_field *f, bool hex, uint64_t raw)
+{
+	emit_scalar(d, memo(d, f), false, hex, raw);
 }
 
 static bool decode_span(struct dec *d, const struct crit_msg *m, struct span s, bool hex);
@@ -290,7 +398,7 @@ static void group_open(struct dec *d, struct group *g)
 		jw_str_open(d->w);
 		return;
 	}
-	jw_key(d->w, g->f->name);
+	jw_key_n(d->w, g->f->name, memo(d, g->f)->keylen);
 	if (g->f->label == CRIT_L_REPEATED)
 		jw_arr_open(d->w);
 }
@@ -306,10 +414,10 @@ static void group_scalar(struct dec *d, struct group *g, uint64_t v)
 		g->ipadd = false;
 		group_open(d, g);
 		for (int i = 0; i < g->nip; i++)
-			emit_scalar(d, g->f, g->hex, g->ip[i]);
+			emit_value(d, g->f, g->hex, g->ip[i]);
 	}
 	group_open(d, g);
-	emit_scalar(d, g->f, g->hex, v);
+	emit_value(d, g->f, g->hex, v);
 }
 
 static void group_end(struct dec *d, struct group *g)
@@ -321,7 +429,7 @@ static void group_end(struct dec *d, struct group *g)
 			pretty_ip(d->w, g->ip, g->nip);
 		else
 			for (int i = 0; i < g->nip; i++)
-				emit_scalar(d, g->f, g->hex, g->ip[i]);
+				emit_value(d, g->f, g->hex, g->ip[i]);
 	}
 	if (!g->open)
 		return;
@@ -548,29 +656,95 @@ static size_t reorder(struct dec *d, const struct crit_msg *m, const struct span
 	return n;
 }
 
-/* Emit the fields of a sorted span, a group of occurrences at a time. */
+/* The optimistic pass. Most messages are in order, and checking that
+ * first (quick_sorted) costs nearly as much as decoding them. So a message
+ * whose output surely fits the free part of the output buffer is walked
+ * straight away, with the output held (out_hold): the walk checks the order
+ * as it goes and, at anything out of order or repeated, or at any error, the
+ * output is taken back and the message decoded again on the careful path
+ * (check, reorder), which also makes the error reports what they always
+ * were. The pass covers the message's sub-messages too, walked as part of
+ * it; the careful path after a failed pass starts no new pass, so nothing
+ * is decoded more than twice. */
+enum {
+	OPT_FREE,    /* a message may start a pass */
+	OPT_ON,      /* inside a pass: walk checks the order */
+	OPT_BARRED,  /* inside a careful redo: no new pass */
+};
+
+/* The output assumed for a byte of message when deciding whether a
+ * message's output fits the free part of the buffer: well above what real
+ * images need (about 4 bytes per byte compact, 13 pretty, on the vmas of a
+ * big process), and for a nested message the indentation and braces.
+ * Should a message need more, the buffer fills during the pass, the hold
+ * drops the output (never written, see out_flush) and the message is just
+ * decoded again on the careful path: wrong output cannot come of it. */
+#define OPT_OUT_PER_BYTE 32
+#define OPT_OUT_BASE 1024
+
+/* Something is out of order: the end of an optimistic pass (no error, the
+ * careful path takes over), and a bug anywhere else, since the careful path
+ * walks only sorted spans. */
+static bool unsorted(struct dec *d, const struct span *s, const uint8_t *at)
+{
+	if (d->opt == OPT_ON)
+		return false;
+	return crit_fail(d->err, CRIT_E_LIMIT, span_pos(s, at), "internal error: unsorted fields in walk");
+}
+
+/* Emit the fields of a span, a group of occurrences at a time. The span is
+ * sorted (ascending numbers, one occurrence of each non-repeated field),
+ * or in an optimistic pass unchecked. */
 static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, bool hex)
 {
-	const uint8_t *p = s->p;
+	const uint8_t *p = s->p, *e = s->e;
 	uint32_t next = 0; /* fields[next...] not reached yet */
+	uint32_t prev = 0; /* the number of the last group */
 	struct occ o, n;
 
-	if (p < s->e && !parse_occ(d, s, p, &o))
-		return false;
-	while (p < s->e) {
+	while (p < e) {
+		if (!occ_quick(p, e, &o) && !parse_occ(d, s, p, &o))
+			return false;
+		if (o.num <= prev)
+			return unsorted(d, s, p);
+		prev = o.num;
 		const struct crit_field *f = schema_field(m, o.num);
+		bool more = peek_num(o.end, e) == o.num; /* a group of several */
+		if (f && f->label != CRIT_L_REPEATED) {
+			/* A single field met twice: protobuf merges the values,
+			 * or those of another wire type are shown raw, which
+			 * only the careful path's reorder gets right. */
+			if (more && d->opt == OPT_ON)
+				return unsorted(d, s, p);
+			if (!more && wire_fits(f, o.wt)) {
+				/* The common case: one value of a known field. */
+				uint32_t idx = (uint32_t)(f - m->fields);
+				if (idx > next && !check_required(d, m, next, idx, span_pos(s, p)))
+					return false;
+				next = idx + 1;
+				const struct field_memo *fm = memo(d, f);
+				p = o.end;
+				if (o.wt != WT_LEN) {
+					emit_scalar(d, fm, true, hex, o.v);
+					continue;
+				}
+				jw_key_n(d->w, f->name, fm->keylen);
+				struct span v = { o.val, o.end, span_pos(s, o.val), s->exact };
+				if (!emit_len(d, f, hex, v))
+					return false;
+				continue;
+			}
+		}
 		/* Find the group's end; one occurrence of the wrong wire type
-		 * makes the whole group raw. n is left holding the next group's
-		 * first occurrence. */
+		 * makes the whole group raw. */
 		const uint8_t *gend = o.end;
-		bool fits = !f || wire_fits(f, o.wt), single = true;
-		while (gend < s->e) {
+		bool fits = !f || wire_fits(f, o.wt);
+		while (more && gend < e) {
 			if (!parse_occ(d, s, gend, &n))
 				return false;
 			if (n.num != o.num)
 				break;
 			fits = fits && (!f || wire_fits(f, n.wt));
-			single = false;
 			gend = n.end;
 		}
 		if (!fits)
@@ -581,17 +755,9 @@ static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, 
 				return false;
 			next = idx + 1;
 		}
-		if (single && f && f->label != CRIT_L_REPEATED && o.wt != WT_LEN) {
-			/* the common case, a plain number: no group needed */
-			jw_key(d->w, f->name);
-			emit_scalar(d, f, hex, o.v);
-			p = gend;
-			o = n;
-			continue;
-		}
 		struct group g;
 		group_begin(d, &g, f, o.num, hex);
-		if (single) {
+		if (!more) {
 			if (!group_occ(d, &g, s, &o))
 				return false;
 		} else {
@@ -602,12 +768,57 @@ static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, 
 		}
 		group_end(d, &g);
 		p = gend;
-		o = n;
 	}
-	return check_required(d, m, next, m->n_fields, span_pos(s, s->e));
+	return check_required(d, m, next, m->n_fields, span_pos(s, e));
 }
 
-static bool decode_span(struct dec *d, const struct crit_msg *m, struct span s, bool hex)
+/* Whether the optimistic pass decoded the message. */
+enum opt_result {
+	OPT_DONE,    /* it did */
+	OPT_SKIPPED, /* it did not try: the careful path may start passes below */
+	OPT_FAILED,  /* it tried and took everything back */
+};
+
+static enum opt_result optimistic(struct dec *d, const struct crit_msg *m, const struct span *s, bool hex)
+{
+	struct jw *w = d->w;
+	struct out *o = w->o;
+	size_t need = (size_t)(s->e - s->p) * OPT_OUT_PER_BYTE + OPT_OUT_BASE;
+
+	if (need > o->cap || crit_failed(d->err))
+		return OPT_SKIPPED;
+	if (need > o->cap - o->n && (!out_flush(o) || need > o->cap - o->n))
+		return OPT_SKIPPED;
+
+	/* What the pass may change besides the output. */
+	int depth = w->depth;
+	bool after_key = w->after_key;
+	uint8_t items = w->items[depth];
+
+	out_hold(o);
+	d->opt = OPT_ON;
+	bool ok = walk(d, m, s, hex);
+	d->opt = OPT_FREE;
+	if (out_release(o) && ok)
+		return OPT_DONE;
+
+	out_rewind(o);
+	w->depth = depth;
+	w->after_key = after_key;
+	w->items[depth] = items;
+	if (!d->depth)
+		for (int i = 0; i < d->ncaps; i++)
+			d->caps[i].seen = false;
+	/* The error, if any, is the careful path's to report. */
+	d->err->code = CRIT_OK;
+	d->err->pos = 0;
+	d->err->line = d->err->col = 0;
+	d->err->msg[0] = 0;
+	return OPT_FAILED;
+}
+
+/* The careful path: check the order, reorder when needed, walk. */
+static bool careful(struct dec *d, const struct crit_msg *m, struct span s, bool hex)
 {
 	bool sorted;
 	uint32_t count;
@@ -633,6 +844,25 @@ static bool decode_span(struct dec *d, const struct crit_msg *m, struct span s, 
 	free(refs);
 	free(copy);
 	return ok;
+}
+
+static bool decode_span(struct dec *d, const struct crit_msg *m, struct span s, bool hex)
+{
+	if (d->opt == OPT_ON)
+		return walk(d, m, &s, hex); /* part of the running pass */
+	if (d->opt == OPT_BARRED)
+		return careful(d, m, s, hex);
+	switch (optimistic(d, m, &s, hex)) {
+	case OPT_DONE:
+		return true;
+	case OPT_SKIPPED:
+		return careful(d, m, s, hex);
+	default:
+		d->opt = OPT_BARRED;
+		bool ok = careful(d, m, s, hex);
+		d->opt = OPT_FREE;
+		return ok;
+	}
 }
 
 /* ------------------------------------------------------------------ */

@@ -4,16 +4,35 @@
 
 #include "internal.h"
 
-bool crit_fail(struct crit_err *err, enum crit_code code, uint64_t pos, const char *fmt, ...)
+static bool record(struct crit_err *err, enum crit_code code, uint64_t pos, uint32_t line, uint32_t col,
+		   const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	if (!err || err->code != CRIT_OK)
 		return false; /* keep the first error: later ones are its echoes */
 	err->code = code;
 	err->pos = pos;
-	va_start(ap, fmt);
+	err->line = line;
+	err->col = col;
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	return false;
+}
+
+bool crit_fail(struct crit_err *err, enum crit_code code, uint64_t pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(err, code, pos, 0, 0, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+bool crit_fail_line(struct crit_err *err, enum crit_code code, uint32_t line, uint32_t col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(err, code, 0, line, col, fmt, ap);
 	va_end(ap);
 	return false;
 }

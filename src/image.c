@@ -20,30 +20,6 @@
 /* Handlers                                                             */
 /* ------------------------------------------------------------------ */
 
-enum frame {
-	FR_PLAIN,   /* every entry is the handler's message */
-	FR_PAGEMAP, /* a pagemap_head, then pagemap_entry */
-	FR_GHOST,   /* a ghost_file_entry, then chunks or the file's contents */
-};
-
-enum extra {
-	EX_NONE,
-	EX_BLOB, /* fields[0] bytes, base64 */
-	EX_TCP,  /* inq_len + outq_len bytes: {"inq", "outq"} */
-	EX_BPF,  /* keys_bytes + values_bytes, base64 */
-	EX_SHM,  /* size bytes padded to 4, base64; none when in_pagemaps */
-	EX_SEM,  /* nsems u16 values padded to 8, a list */
-	EX_MSG,  /* qnum (ipc_msg, data padded to 8) pairs, a list */
-};
-
-struct handler {
-	const char *magic;
-	const struct crit_msg *msg;
-	enum frame frame;
-	enum extra extra;
-	const char *fields[2]; /* the entry's fields that size the extra */
-};
-
 static const struct handler handlers[] = {
 	{ "APPARMOR", &crit_msg_apparmor_entry, FR_PLAIN, EX_NONE, { 0 } },
 	{ "AUTOFS", &crit_msg_autofs_entry, FR_PLAIN, EX_NONE, { 0 } },
@@ -114,7 +90,7 @@ static const struct handler handlers[] = {
 	{ "VMAS", &crit_msg_vma_entry, FR_PLAIN, EX_NONE, { 0 } },
 };
 
-static const struct handler *find_handler(const char *magic)
+const struct handler *image_handler(const char *magic)
 {
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (strcmp(handlers[i].magic, magic) == 0)
@@ -180,7 +156,7 @@ static bool read_magic(struct image *im)
 	}
 	rd_advance(r, 4);
 	im->magic = mg;
-	im->h = find_handler(mg->name);
+	im->h = image_handler(mg->name);
 	if (!im->h)
 		return crit_fail(im->err, CRIT_E_MAGIC, pos, "no handler for images with magic %s",
 				 mg->name);
@@ -283,6 +259,19 @@ static uint64_t round_up(uint64_t x, uint64_t to)
 	return (x + to - 1) / to * to;
 }
 
+/* The zeros CRIU pads payloads with. Anything else would be lost by the
+ * JSON, so it is an error rather than skipped. */
+static bool padding(struct image *im, uint64_t n, const char *what)
+{
+	if (!rd_need(&im->rd, (size_t)n, what))
+		return false;
+	for (uint64_t i = 0; i < n; i++)
+		if (rd_ptr(&im->rd)[i])
+			return crit_fail(im->err, CRIT_E_WIRE, rd_pos(&im->rd) + i, "%s is not zero", what);
+	rd_advance(&im->rd, (size_t)n);
+	return true;
+}
+
 static bool sem_extra(struct image *im, uint64_t nsems)
 {
 	uint64_t size = 2 * nsems;
@@ -299,7 +288,7 @@ static bool sem_extra(struct image *im, uint64_t nsems)
 		rd_advance(&im->rd, 2);
 	}
 	jw_arr_close(&im->w);
-	return rd_skip(&im->rd, round_up(size, 8) - size, "semaphore padding");
+	return padding(im, round_up(size, 8) - size, "semaphore padding");
 }
 
 /* A queue's messages: an ipc_msg entry (shown without --pretty's
@@ -336,7 +325,7 @@ static bool msg_extra(struct image *im, uint64_t qnum)
 			continue;
 		}
 		if (!put_blob(im, len, "message data") ||
-		    !rd_skip(&im->rd, round_up(len, 8) - len, "message padding"))
+		    !padding(im, round_up(len, 8) - len, "message padding"))
 			return false;
 	}
 	if (im->nopl)
@@ -385,7 +374,7 @@ static bool put_extra(struct image *im)
 			return rd_skip(&im->rd, round_up(a, 4), "shared memory");
 		}
 		return put_blob(im, a, "shared memory") &&
-		       rd_skip(&im->rd, round_up(a, 4) - a, "shared memory padding");
+		       padding(im, round_up(a, 4) - a, "shared memory padding");
 	case EX_SEM:
 		return sem_extra(im, a);
 	case EX_MSG:

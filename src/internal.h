@@ -24,6 +24,10 @@
 bool crit_fail(struct crit_err *err, enum crit_code code, uint64_t pos, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* The same for JSON input: a line and a column, from 1. */
+bool crit_fail_line(struct crit_err *err, enum crit_code code, uint32_t line, uint32_t col, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
 static inline bool crit_failed(const struct crit_err *err)
 {
 	return err->code != CRIT_OK;
@@ -50,10 +54,20 @@ struct rd {
 
 bool rd_open(struct rd *r, const struct crit_source *src, struct crit_err *err);
 void rd_close(struct rd *r);
+size_t rd_fill_slow(struct rd *r, size_t n);
+bool rd_need_slow(struct rd *r, size_t n, const char *what);
+
 /* Make up to n (<= r->cap) bytes contiguous at rd_ptr(); returns how many are. */
-size_t rd_fill(struct rd *r, size_t n);
+static inline size_t rd_fill(struct rd *r, size_t n)
+{
+	return r->len - r->off >= n ? n : rd_fill_slow(r, n);
+}
+
 /* Like rd_fill, but fewer than n bytes is a truncation error naming what. */
-bool rd_need(struct rd *r, size_t n, const char *what);
+static inline bool rd_need(struct rd *r, size_t n, const char *what)
+{
+	return r->len - r->off >= n || rd_need_slow(r, n, what);
+}
 /* Consume n bytes, reading past the window when needed. */
 bool rd_skip(struct rd *r, uint64_t n, const char *what);
 
@@ -78,11 +92,39 @@ struct out {
 	struct crit_err *err;
 	uint8_t *buf;
 	size_t n, cap;
+	size_t mark;  /* buf[0, mark) is safe from out_rewind() */
+	bool held;    /* out_hold() is in force */
+	bool dropped; /* output after the mark was lost while held */
 };
 
 void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err, uint8_t *buf, size_t cap);
+/* Write out the buffer. While held, nothing is written: what follows the
+ * mark is dropped instead (and dropped set), to make room. */
 bool out_flush(struct out *o);
 void out_put_slow(struct out *o, const void *s, size_t n);
+
+/* Hold the output from here (o->n < o->cap), so that it can be taken back:
+ * the decoder's optimistic pass (decode.c). */
+static inline void out_hold(struct out *o)
+{
+	o->mark = o->n;
+	o->held = true;
+	o->dropped = false;
+}
+
+/* End the hold: true when all the output since the mark is still there. */
+static inline bool out_release(struct out *o)
+{
+	o->held = false;
+	return !o->dropped;
+}
+
+/* Take back the output since the mark (after out_release). */
+static inline void out_rewind(struct out *o)
+{
+	o->n = o->mark;
+	o->dropped = false;
+}
 
 static inline void out_put(struct out *o, const void *s, size_t n)
 {
@@ -125,6 +167,11 @@ void jw_obj_close(struct jw *w);
 void jw_arr_open(struct jw *w);
 void jw_arr_close(struct jw *w);
 void jw_key(struct jw *w, const char *key);
+/* The same with the length known (names from the tables, no escaping). */
+void jw_key_n(struct jw *w, const char *key, size_t n);
+/* jw_key_n, then jw_u64 or jw_i64, in one go. */
+void jw_key_u64(struct jw *w, const char *key, size_t n, uint64_t v);
+void jw_key_i64(struct jw *w, const char *key, size_t n, int64_t v);
 void jw_u64(struct jw *w, uint64_t v);
 void jw_i64(struct jw *w, int64_t v);
 void jw_bool(struct jw *w, bool v);
@@ -142,6 +189,41 @@ void jw_str_close(struct jw *w);
 void jw_plain(struct jw *w, const char *s, size_t n);
 /* A piece of string the caller knows needs no escaping (base64, hex). */
 void jw_str_ascii(struct jw *w, const char *s, size_t n);
+/* A jw_plain string the caller writes in place: jw_plain_open returns
+ * where, with room for max bytes, or NULL when the buffer has not the room
+ * (then use jw_plain); jw_plain_close takes where the string ends. Nothing
+ * else may be written in between. */
+char *jw_plain_open(struct jw *w, size_t max);
+void jw_plain_close(struct jw *w, char *end);
+/* jw_key_n, then jw_plain_open, in one go (NULL: neither is written). */
+char *jw_key_plain_open(struct jw *w, const char *key, size_t n, size_t max);
+
+/* Copy n bytes to dst and return dst + n: short copies inline, as two
+ * overlapping moves of a fixed size that read and write exactly [0, n). */
+static inline void *copy_short(void *dst, const void *src, size_t n)
+{
+	uint8_t *q = dst;
+	const uint8_t *s = src;
+
+	if (n > 32)
+		memcpy(q, s, n);
+	else if (n >= 16) {
+		memcpy(q, s, 16);
+		memcpy(q + n - 16, s + n - 16, 16);
+	} else if (n >= 8) {
+		memcpy(q, s, 8);
+		memcpy(q + n - 8, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(q, s, 4);
+		memcpy(q + n - 4, s + n - 4, 4);
+	} else if (n >= 2) {
+		memcpy(q, s, 2);
+		memcpy(q + n - 2, s + n - 2, 2);
+	} else if (n) {
+		*q = *s;
+	}
+	return q + n;
+}
 
 /* ------------------------------------------------------------------ */
 /* text.c: payload encodings                                            */
@@ -171,8 +253,23 @@ int fmt_hex(char *buf, int64_t v, bool is_signed, uint64_t u);
 /* Each writes one JSON value for an integer field in --pretty mode and
  * returns false when the field has no conversion. */
 bool pretty_int(struct jw *w, const struct crit_field *f, bool hex, bool is_signed, uint64_t v);
+struct flags_map;
+/* The (criu).flags map of that name, or NULL when CRIT has none. */
+const struct flags_map *pretty_flags_map(const char *name);
+/* pretty_int with f's flags map looked up already (pretty_flags_map), and
+ * after the key when key is not NULL: the key is written even when it
+ * returns false, and then the caller writes the number. */
+bool pretty_int_map(struct jw *w, const char *key, size_t keylen, const struct crit_field *f,
+		    const struct flags_map *map, bool hex, bool is_signed, uint64_t v);
 /* A repeated (criu).ipadd field: one address from 1 or 4 words. */
 bool pretty_ip(struct jw *w, const uint32_t *words, int n);
+
+/* And back, for encode. */
+bool pretty_has_flags_map(const char *map);
+bool pretty_flag_value(const char *map, const char *name, size_t len, uint64_t *bit);
+bool pretty_dict_value(const char *dict, const char *field, const char *name, int64_t *value);
+/* An IPv4 or IPv6 address as CRIT stores it: 1 or 4 words; 0 if invalid. */
+int pretty_parse_ip(const char *s, uint32_t words[4]);
 
 /* ------------------------------------------------------------------ */
 /* schema.c: lookups in the generated tables                            */
@@ -191,8 +288,40 @@ static inline const struct crit_field *schema_field(const struct crit_msg *m, ui
 
 const struct crit_field *schema_field_by_name(const struct crit_msg *m, const char *name);
 const struct crit_enum_value *schema_enum_value(const struct crit_enum *e, int32_t number);
+bool schema_enum_number(const struct crit_enum *e, const char *name, int32_t *number);
 const struct crit_magic *schema_magic_by_value(uint32_t value);
 const struct crit_magic *schema_magic_by_name(const char *name);
+
+/* ------------------------------------------------------------------ */
+/* image.c: what follows the magic, per image kind                      */
+/* ------------------------------------------------------------------ */
+
+enum frame {
+	FR_PLAIN,   /* every entry is the handler's message */
+	FR_PAGEMAP, /* a pagemap_head, then pagemap_entry */
+	FR_GHOST,   /* a ghost_file_entry, then chunks or the file's contents */
+};
+
+enum extra {
+	EX_NONE,
+	EX_BLOB, /* fields[0] bytes, base64 */
+	EX_TCP,  /* inq_len + outq_len bytes: {"inq", "outq"} */
+	EX_BPF,  /* keys_bytes + values_bytes, base64 */
+	EX_SHM,  /* size bytes padded to 4, base64; none when in_pagemaps */
+	EX_SEM,  /* nsems u16 values padded to 8, a list */
+	EX_MSG,  /* qnum (ipc_msg, data padded to 8) pairs, a list */
+};
+
+struct handler {
+	const char *magic;
+	const struct crit_msg *msg;
+	enum frame frame;
+	enum extra extra;
+	const char *fields[2]; /* the entry's fields that size the extra */
+};
+
+/* CRIT's handler for a magic's name (not an alias), or NULL. */
+const struct handler *image_handler(const char *magic);
 
 /* ------------------------------------------------------------------ */
 /* decode.c: a message to JSON                                          */
@@ -200,6 +329,17 @@ const struct crit_magic *schema_magic_by_name(const char *name);
 
 #define DEC_MAX_DEPTH 64
 #define DEC_MAX_CAPTURES 4
+
+/* What decode.c works out once per field and keeps, in a small cache
+ * direct-mapped on the field's address. */
+struct field_memo {
+	const struct crit_field *f;    /* NULL: an empty slot */
+	const struct flags_map *flags; /* --pretty: f's (criu).flags map, or NULL */
+	size_t keylen;                 /* strlen(f->name) */
+	bool conv;                     /* --pretty may convert f's numbers */
+};
+
+#define DEC_MEMO 256 /* slots: memo() hashes an address to 8 bits */
 
 /* A top-level scalar the image layer needs (payload lengths). */
 struct capture {
@@ -216,6 +356,8 @@ struct dec {
 	int depth;
 	struct capture caps[DEC_MAX_CAPTURES];
 	int ncaps;
+	int opt; /* decode.c's optimistic pass: may start, running, or barred */
+	struct field_memo memo[DEC_MEMO];
 };
 
 void dec_init(struct dec *d, struct rd *rd, struct jw *w, bool pretty, struct crit_err *err);

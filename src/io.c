@@ -39,7 +39,8 @@ void rd_close(struct rd *r)
 	r->buf = NULL;
 }
 
-size_t rd_fill(struct rd *r, size_t n)
+/* rd_fill and rd_need (internal.h) when the bytes are not there yet. */
+size_t rd_fill_slow(struct rd *r, size_t n)
 {
 	if (r->len - r->off >= n || r->eof)
 		return r->len - r->off < n ? r->len - r->off : n;
@@ -66,9 +67,9 @@ size_t rd_fill(struct rd *r, size_t n)
 	return r->len - r->off < n ? r->len - r->off : n;
 }
 
-bool rd_need(struct rd *r, size_t n, const char *what)
+bool rd_need_slow(struct rd *r, size_t n, const char *what)
 {
-	if (rd_fill(r, n) == n)
+	if (rd_fill_slow(r, n) == n)
 		return true;
 	return crit_fail(r->err, CRIT_E_TRUNCATED, rd_pos(r),
 			 "truncated %s: needs %zu bytes, %zu left", what, n, r->len - r->off);
@@ -102,11 +103,21 @@ void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err,
 	o->buf = buf;
 	o->cap = cap;
 	o->n = 0;
+	o->mark = 0;
+	o->held = false;
+	o->dropped = false;
 }
 
 bool out_flush(struct out *o)
 {
 	size_t n = o->n;
+
+	if (o->held) {
+		/* The mark is below cap, so this always makes room. */
+		o->n = o->mark;
+		o->dropped = true;
+		return !crit_failed(o->err);
+	}
 
 	o->n = 0;
 	if (!o->sink || !n || crit_failed(o->err))

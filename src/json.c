@@ -56,10 +56,85 @@ static inline void before_value(struct jw *w)
 		separate(w);
 }
 
+/* ------------------------------------------------------------------ */
+/* The fast path: writing straight into the buffer                      */
+/* ------------------------------------------------------------------ */
+
+/* Most writes fit the buffer as it is. begin() then writes what goes
+ * before a value (as before_value() does) and hands back where the value
+ * goes, with room for `need` bytes there, so the caller stores its bytes
+ * directly and finishes with end(). When the room is not there it changes
+ * nothing and returns NULL: the caller takes the general path, which
+ * flushes as it goes. */
+
+/* What begin() may write besides the indent: ",\n" or ", ", and up to 31
+ * spaces past the indent (put_spaces() writes whole blocks). */
+#define BEGIN_SLACK 40
+
+/* n spaces at q, in 16-byte stores: up to 31 more bytes are scribbled on,
+ * which the caller has room for. Returns the end of the n spaces. */
+static inline uint8_t *put_spaces(uint8_t *q, size_t n)
+{
+	static const char sp[16] = "                ";
+
+	memcpy(q, sp, 16);
+	memcpy(q + 16, sp, 16);
+	for (size_t i = 32; i < n; i += 16)
+		memcpy(q + i, sp, 16);
+	return q + n;
+}
+
+static inline uint8_t *begin(struct jw *w, size_t need)
+{
+	struct out *o = w->o;
+	size_t n = o->n;
+	int depth = w->depth;
+	bool pretty = w->pretty;
+	size_t ind = pretty ? (size_t)depth * 4 : 0;
+
+	if (o->cap - n < need + ind + BEGIN_SLACK)
+		return NULL;
+	uint8_t *q = o->buf + n;
+	if (w->after_key) {
+		w->after_key = false;
+		return q;
+	}
+	if (!depth)
+		return q;
+	uint8_t *items = &w->items[depth];
+	if (*items) {
+		q[0] = ',';
+		q[1] = ' '; /* overwritten in pretty mode */
+		q += pretty ? 1 : 2;
+	}
+	*items = 1;
+	if (pretty) {
+		*q = '\n';
+		q = put_spaces(q + 1, ind);
+	}
+	return q;
+}
+
+static inline void end(struct jw *w, uint8_t *q)
+{
+	w->o->n = (size_t)(q - w->o->buf);
+}
+
+/* ------------------------------------------------------------------ */
+/* Containers and keys                                                  */
+/* ------------------------------------------------------------------ */
+
 static void open(struct jw *w, char c)
 {
-	before_value(w);
-	out_byte(w->o, (uint8_t)c);
+	uint8_t *q = begin(w, 1);
+
+	if (q) {
+		*q++ = (uint8_t)c;
+		end(w, q);
+	} else {
+		before_value(w);
+		out_byte(w->o, (uint8_t)c);
+	}
 	if (w->depth + 1 >= JW_MAX_DEPTH)
 		abort(); /* callers bound their nesting well below this */
 	w->depth++;
@@ -68,9 +143,21 @@ static void open(struct jw *w, char c)
 
 static void close(struct jw *w, char c)
 {
-	if (w->items[w->depth] && w->pretty)
+	struct out *o = w->o;
+	size_t ind = (size_t)(w->depth - 1) * 4;
+
+	if (!w->items[w->depth] || !w->pretty) {
+		out_byte(o, (uint8_t)c);
+	} else if (o->cap - o->n >= ind + BEGIN_SLACK) {
+		uint8_t *q = o->buf + o->n;
+		*q++ = '\n';
+		q = put_spaces(q, ind);
+		*q++ = (uint8_t)c;
+		end(w, q);
+	} else {
 		newline_indent(w, w->depth - 1);
-	out_byte(w->o, (uint8_t)c);
+		out_byte(o, (uint8_t)c);
+	}
 	w->depth--;
 }
 
@@ -79,23 +166,35 @@ void jw_obj_close(struct jw *w) { close(w, '}'); }
 void jw_arr_open(struct jw *w) { open(w, '['); }
 void jw_arr_close(struct jw *w) { close(w, ']'); }
 
+/* The general paths are kept out of line, so that the fast ones need no
+ * registers saved. */
+__attribute__((noinline)) static void key_slow(struct jw *w, const char *key, size_t n)
+{
+	before_value(w);
+	out_byte(w->o, '"');
+	out_put(w->o, key, n);
+	out_put(w->o, "\": ", 3);
+	w->after_key = true;
+}
+
+void jw_key_n(struct jw *w, const char *key, size_t n)
+{
+	uint8_t *q = begin(w, n + 4);
+
+	if (!q) {
+		key_slow(w, key, n);
+		return;
+	}
+	*q++ = '"';
+	q = copy_short(q, key, n);
+	memcpy(q, "\": ", 3);
+	end(w, q + 3);
+	w->after_key = true;
+}
+
 void jw_key(struct jw *w, const char *key)
 {
-	size_t n = strlen(key);
-	struct out *o = w->o;
-
-	before_value(w);
-	if (o->cap - o->n >= n + 4) {
-		o->buf[o->n] = '"';
-		memcpy(o->buf + o->n + 1, key, n);
-		memcpy(o->buf + o->n + 1 + n, "\": ", 3);
-		o->n += n + 4;
-	} else {
-		out_byte(o, '"');
-		out_put(o, key, n);
-		out_put(o, "\": ", 3);
-	}
-	w->after_key = true;
+	jw_key_n(w, key, strlen(key));
 }
 
 static const char digit_pairs[] =
@@ -103,29 +202,102 @@ static const char digit_pairs[] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* Decimal digits of v, ending at end; returns where they start. */
-static char *decimal(char *end, uint64_t v)
+/* Exactly 8 digits of x < 10^8 at p: 32-bit arithmetic, two at a time. */
+static inline void put8(uint8_t *p, uint32_t x)
 {
-	while (v >= 100) {
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * (v % 100), 2);
-		v /= 100;
+	uint32_t hi = x / 10000, lo = x % 10000;
+
+	memcpy(p, digit_pairs + 2 * (hi / 100), 2);
+	memcpy(p + 2, digit_pairs + 2 * (hi % 100), 2);
+	memcpy(p + 4, digit_pairs + 2 * (lo / 100), 2);
+	memcpy(p + 6, digit_pairs + 2 * (lo % 100), 2);
+}
+
+/* The decimal digits of v at q (room for 20); returns their end. */
+static inline uint8_t *put_decimal(uint8_t *q, uint64_t v)
+{
+	static const uint64_t pow10[20] = {
+		1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u,
+		1000000000u, 10000000000u, 100000000000u, 1000000000000u, 10000000000000u,
+		100000000000000u, 1000000000000000u, 10000000000000000u, 100000000000000000u,
+		1000000000000000000u, 10000000000000000000u,
+	};
+
+	if (v < 10) {
+		*q = (uint8_t)('0' + v);
+		return q + 1;
 	}
-	if (v >= 10) {
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * v, 2);
-	} else {
-		*--end = (char)('0' + v);
+	/* The digit count from the bit length (1233/4096 being just over
+	 * log10(2)): t digits, or t + 1 when v >= 10^t. */
+	int t = ((64 - __builtin_clzll(v)) * 1233) >> 12;
+	uint8_t *e = q + t + (v >= pow10[t]), *p = e;
+
+	while (v >= 100000000) {
+		uint64_t hi = v / 100000000;
+		p -= 8;
+		put8(p, (uint32_t)(v - hi * 100000000));
+		v = hi;
 	}
-	return end;
+	uint32_t x = (uint32_t)v;
+	while (x >= 100) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * (x % 100), 2);
+		x /= 100;
+	}
+	if (x >= 10)
+		memcpy(p - 2, digit_pairs + 2 * x, 2);
+	else
+		p[-1] = (uint8_t)('0' + x);
+	return e;
+}
+
+__attribute__((noinline)) static void u64_slow(struct jw *w, uint64_t v)
+{
+	uint8_t buf[24];
+
+	before_value(w);
+	out_put(w->o, buf, (size_t)(put_decimal(buf, v) - buf));
 }
 
 void jw_u64(struct jw *w, uint64_t v)
 {
-	char buf[24], *p = decimal(buf + sizeof(buf), v);
+	uint8_t *q = begin(w, 20);
 
-	before_value(w);
-	out_put(w->o, p, (size_t)(buf + sizeof(buf) - p));
+	if (!q) {
+		u64_slow(w, v);
+		return;
+	}
+	end(w, put_decimal(q, v));
+}
+
+/* A key and its number in one write: the common case of a decoded field.
+ * The number is u, or -u when neg. */
+static inline void key_number(struct jw *w, const char *key, size_t n, bool neg, uint64_t u)
+{
+	uint8_t *q = begin(w, n + 4 + 21);
+
+	if (!q) {
+		key_slow(w, key, n);
+		if (neg)
+			jw_i64(w, (int64_t)(0 - u));
+		else
+			u64_slow(w, u);
+		return;
+	}
+	*q++ = '"';
+	q = copy_short(q, key, n);
+	memcpy(q, "\": -", 4);
+	end(w, put_decimal(q + 3 + neg, u));
+}
+
+void jw_key_u64(struct jw *w, const char *key, size_t n, uint64_t v)
+{
+	key_number(w, key, n, false, v);
+}
+
+void jw_key_i64(struct jw *w, const char *key, size_t n, int64_t v)
+{
+	key_number(w, key, n, v < 0, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
 }
 
 void jw_i64(struct jw *w, int64_t v)
@@ -381,12 +553,54 @@ void jw_str_close(struct jw *w)
 	out_byte(w->o, '"');
 }
 
-void jw_plain(struct jw *w, const char *s, size_t n)
+__attribute__((noinline)) static void plain_slow(struct jw *w, const char *s, size_t n)
 {
 	before_value(w);
 	out_byte(w->o, '"');
 	out_put(w->o, s, n);
 	out_byte(w->o, '"');
+}
+
+void jw_plain(struct jw *w, const char *s, size_t n)
+{
+	uint8_t *q = begin(w, n + 2);
+
+	if (!q) {
+		plain_slow(w, s, n);
+		return;
+	}
+	*q++ = '"';
+	q = copy_short(q, s, n);
+	*q++ = '"';
+	end(w, q);
+}
+
+char *jw_plain_open(struct jw *w, size_t max)
+{
+	uint8_t *q = begin(w, max + 2);
+
+	if (!q)
+		return NULL;
+	*q = '"';
+	return (char *)q + 1;
+}
+
+char *jw_key_plain_open(struct jw *w, const char *key, size_t n, size_t max)
+{
+	uint8_t *q = begin(w, n + 4 + max + 2);
+
+	if (!q)
+		return NULL;
+	*q++ = '"';
+	q = copy_short(q, key, n);
+	memcpy(q, "\": \"", 4);
+	return (char *)q + 4;
+}
+
+void jw_plain_close(struct jw *w, char *q)
+{
+	*q++ = '"';
+	end(w, (uint8_t *)q);
 }
 
 void jw_str_ascii(struct jw *w, const char *s, size_t n)

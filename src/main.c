@@ -16,6 +16,7 @@ static const char usage_top[] =
 	"\n"
 	"commands:\n"
 	"  decode   convert a criu image from binary to JSON\n"
+	"  encode   convert a criu image from JSON back to binary\n"
 	"  show     convert a criu image from binary to human-readable JSON\n"
 	"  info     show the magic and the number of entries of an image\n"
 	"\n"
@@ -31,6 +32,17 @@ static const char usage_decode[] =
 	"                    field-specific format\n"
 	"  -i, --in IN       criu image in binary format to be decoded (stdin by default)\n"
 	"  -o, --out OUT     where to put the JSON (stdout by default); written\n"
+	"                    atomically, and not at all on error\n";
+
+static const char usage_encode[] =
+	"usage: crit encode [-h] [-i IN] [-o OUT]\n"
+	"\n"
+	"Convert a criu image from JSON (as decode writes it, plain or --pretty)\n"
+	"back to binary, byte for byte.\n"
+	"\n"
+	"options:\n"
+	"  -i, --in IN       criu image in JSON format to be encoded (stdin by default)\n"
+	"  -o, --out OUT     where to put the binary image (stdout by default); written\n"
 	"                    atomically, and not at all on error\n";
 
 static const char usage_show[] =
@@ -67,9 +79,13 @@ static bool fd_write(void *ctx, const void *buf, size_t n)
 	return true;
 }
 
+/* One line: where (an offset in an image, line:column in JSON) and what. */
 static void die_err(const char *name, const struct crit_err *err)
 {
-	fprintf(stderr, "crit: %s: offset %llu: %s\n", name, (unsigned long long)err->pos, err->msg);
+	if (err->line)
+		fprintf(stderr, "crit: %s:%u:%u: %s\n", name, err->line, err->col, err->msg);
+	else
+		fprintf(stderr, "crit: %s: offset %llu: %s\n", name, (unsigned long long)err->pos, err->msg);
 	exit(1);
 }
 
@@ -217,6 +233,35 @@ static int cmd_decode(int argc, char **argv)
 	return run_decode(in, out, pretty, false);
 }
 
+static int cmd_encode(int argc, char **argv)
+{
+	const char *in = NULL, *out = NULL, *v;
+
+	for (int i = 1; i < argc; i++) {
+		if (is_opt(argv[i], "-h", "--help", NULL)) {
+			fputs(usage_encode, stdout);
+			return 0;
+		} else if (is_opt(argv[i], "-i", "--in", &v)) {
+			in = opt_value(argc, argv, &i, v, usage_encode);
+		} else if (is_opt(argv[i], "-o", "--out", &v)) {
+			out = opt_value(argc, argv, &i, v, usage_encode);
+		} else {
+			bad_arg(usage_encode, argv[i]);
+		}
+	}
+	struct crit_source src = { .fd = open_in(in) };
+	struct crit_err err;
+	struct outfile of;
+
+	out_open(&of, out);
+	struct crit_sink sink = { fd_write, &of.fd };
+	if (!crit_encode(&src, &sink, &err)) {
+		out_abort(&of);
+		die_err(in ? in : "<stdin>", &err);
+	}
+	return out_commit(&of) ? 0 : 1;
+}
+
 /* The one positional argument IN of show and info. */
 static const char *positional(const char *in, const char *arg, const char *usage)
 {
@@ -294,6 +339,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "decode") == 0)
 		return cmd_decode(argc - 1, argv + 1);
+	if (strcmp(cmd, "encode") == 0)
+		return cmd_encode(argc - 1, argv + 1);
 	if (strcmp(cmd, "show") == 0)
 		return cmd_show(argc - 1, argv + 1);
 	if (strcmp(cmd, "info") == 0)

@@ -13,7 +13,11 @@
 struct named_bit {
 	const char *name;
 	uint64_t bit;
+	size_t len; /* strlen(name) */
 };
+
+/* A named bit with its name's length. */
+#define BIT(name, bit) { name, bit, sizeof(name) - 1 }
 
 struct flags_map {
 	const char *name;
@@ -21,43 +25,43 @@ struct flags_map {
 };
 
 static const struct named_bit mmap_prot[] = {
-	{ "PROT_READ", 0x1 }, { "PROT_WRITE", 0x2 }, { "PROT_EXEC", 0x4 }, { NULL, 0 },
+	BIT("PROT_READ", 0x1), BIT("PROT_WRITE", 0x2), BIT("PROT_EXEC", 0x4), { NULL, 0, 0 },
 };
 
 static const struct named_bit mmap_flags[] = {
-	{ "MAP_SHARED", 0x1 },     { "MAP_PRIVATE", 0x2 },      { "MAP_DROPPABLE", 0x08 },
-	{ "MAP_ANON", 0x20 },      { "MAP_GROWSDOWN", 0x0100 }, { NULL, 0 },
+	BIT("MAP_SHARED", 0x1), BIT("MAP_PRIVATE", 0x2),      BIT("MAP_DROPPABLE", 0x08),
+	BIT("MAP_ANON", 0x20),  BIT("MAP_GROWSDOWN", 0x0100), { NULL, 0, 0 },
 };
 
 static const struct named_bit mmap_status[] = {
-	{ "VMA_AREA_NONE", 0 },		   { "VMA_AREA_REGULAR", 1u << 0 },
-	{ "VMA_AREA_STACK", 1u << 1 },	   { "VMA_AREA_VSYSCALL", 1u << 2 },
-	{ "VMA_AREA_VDSO", 1u << 3 },	   { "VMA_AREA_HEAP", 1u << 5 },
-	{ "VMA_FILE_PRIVATE", 1u << 6 },   { "VMA_FILE_SHARED", 1u << 7 },
-	{ "VMA_ANON_SHARED", 1u << 8 },	   { "VMA_ANON_PRIVATE", 1u << 9 },
-	{ "VMA_AREA_SYSVIPC", 1u << 10 },  { "VMA_AREA_SOCKET", 1u << 11 },
-	{ "VMA_AREA_VVAR", 1u << 12 },	   { "VMA_AREA_AIORING", 1u << 13 },
-	{ "VMA_AREA_MEMFD", 1u << 14 },	   { "VMA_AREA_SHSTK", 1u << 15 },
-	{ "VMA_AREA_UPROBES", 1u << 17 },  { "VMA_UNSUPP", 1u << 31 },
-	{ NULL, 0 },
+	BIT("VMA_AREA_NONE", 0),          BIT("VMA_AREA_REGULAR", 1u << 0),
+	BIT("VMA_AREA_STACK", 1u << 1),   BIT("VMA_AREA_VSYSCALL", 1u << 2),
+	BIT("VMA_AREA_VDSO", 1u << 3),    BIT("VMA_AREA_HEAP", 1u << 5),
+	BIT("VMA_FILE_PRIVATE", 1u << 6), BIT("VMA_FILE_SHARED", 1u << 7),
+	BIT("VMA_ANON_SHARED", 1u << 8),  BIT("VMA_ANON_PRIVATE", 1u << 9),
+	BIT("VMA_AREA_SYSVIPC", 1u << 10), BIT("VMA_AREA_SOCKET", 1u << 11),
+	BIT("VMA_AREA_VVAR", 1u << 12),   BIT("VMA_AREA_AIORING", 1u << 13),
+	BIT("VMA_AREA_MEMFD", 1u << 14),  BIT("VMA_AREA_SHSTK", 1u << 15),
+	BIT("VMA_AREA_UPROBES", 1u << 17), BIT("VMA_UNSUPP", 1u << 31),
+	{ NULL, 0, 0 },
 };
 
 static const struct named_bit rfile_flags[] = {
-	{ "O_WRONLY", 01 },	     { "O_RDWR", 02 },		  { "O_CREAT", 0100 },
-	{ "O_EXCL", 0200 },	     { "O_NOCTTY", 0400 },	  { "O_TRUNC", 01000 },
-	{ "O_APPEND", 02000 },	     { "O_NONBLOCK", 04000 },	  { "O_DSYNC", 010000 },
-	{ "FASYNC", 020000 },	     { "O_DIRECT", 040000 },	  { "O_LARGEFILE", 0100000 },
-	{ "O_DIRECTORY", 0200000 },  { "O_NOFOLLOW", 0400000 },	  { "O_NOATIME", 01000000 },
-	{ "O_CLOEXEC", 02000000 },   { NULL, 0 },
+	BIT("O_WRONLY", 01),         BIT("O_RDWR", 02),          BIT("O_CREAT", 0100),
+	BIT("O_EXCL", 0200),         BIT("O_NOCTTY", 0400),      BIT("O_TRUNC", 01000),
+	BIT("O_APPEND", 02000),      BIT("O_NONBLOCK", 04000),   BIT("O_DSYNC", 010000),
+	BIT("FASYNC", 020000),       BIT("O_DIRECT", 040000),    BIT("O_LARGEFILE", 0100000),
+	BIT("O_DIRECTORY", 0200000), BIT("O_NOFOLLOW", 0400000), BIT("O_NOATIME", 01000000),
+	BIT("O_CLOEXEC", 02000000),  { NULL, 0, 0 },
 };
 
 static const struct named_bit pmap_flags[] = {
-	{ "PE_PARENT", 1u << 0 }, { "PE_LAZY", 1u << 1 }, { "PE_PRESENT", 1u << 2 }, { NULL, 0 },
+	BIT("PE_PARENT", 1u << 0), BIT("PE_LAZY", 1u << 1), BIT("PE_PRESENT", 1u << 2), { NULL, 0, 0 },
 };
 
 static const struct named_bit seals_flags[] = {
-	{ "F_SEAL_SEAL", 0x1 },	 { "F_SEAL_SHRINK", 0x2 },	 { "F_SEAL_GROW", 0x4 },
-	{ "F_SEAL_WRITE", 0x8 }, { "F_SEAL_FUTURE_WRITE", 0x10 }, { NULL, 0 },
+	BIT("F_SEAL_SEAL", 0x1),  BIT("F_SEAL_SHRINK", 0x2),       BIT("F_SEAL_GROW", 0x4),
+	BIT("F_SEAL_WRITE", 0x8), BIT("F_SEAL_FUTURE_WRITE", 0x10), { NULL, 0, 0 },
 };
 
 static const struct flags_map flags_maps[] = {
@@ -110,48 +114,106 @@ static void put_str(struct jw *w, const char *s)
 	jw_plain(w, s, strlen(s));
 }
 
-static void put_hex(struct jw *w, bool is_signed, uint64_t v)
+/* A field's key, when there is one (key not NULL). */
+struct key {
+	const char *s;
+	size_t n;
+};
+
+/* Room for a string value of up to max bytes, after the key if any: where
+ * to write it in place, or NULL (with the key written) when the caller is
+ * to format it in a buffer of its own and use jw_plain. */
+static char *str_open(struct jw *w, struct key k, size_t max)
 {
-	char buf[24];
-	int n = fmt_hex(buf, (int64_t)v, is_signed, v);
-	jw_plain(w, buf, (size_t)n);
+	char *q = k.s ? jw_key_plain_open(w, k.s, k.n, max) : jw_plain_open(w, max);
+
+	if (!q && k.s)
+		jw_key_n(w, k.s, k.n);
+	return q;
 }
 
-/* "A | B | 0x40": the named bits in map order, then what is left in hex. */
-static void put_flags(struct jw *w, const struct named_bit *bits, bool is_signed, uint64_t v)
+static void put_hex(struct jw *w, struct key k, bool is_signed, uint64_t v)
 {
-	char buf[512];
-	size_t n = 0;
+	char buf[24], *q = str_open(w, k, sizeof(buf));
+
+	if (q) {
+		jw_plain_close(w, q + fmt_hex(q, (int64_t)v, is_signed, v));
+		return;
+	}
+	jw_plain(w, buf, (size_t)fmt_hex(buf, (int64_t)v, is_signed, v));
+}
+
+/* The longest flags string: every name of the longest map with its " | ",
+ * then the rest in hex (at most "0x-" and 16 digits). */
+#define FLAGS_MAX 512
+
+/* "A | B | 0x40": the named bits in map order, then what is left in hex;
+ * written at q, which has room for FLAGS_MAX bytes. Returns the end. */
+static char *fmt_flags(char *q, const struct named_bit *bits, bool is_signed, uint64_t v)
+{
+	char *start = q;
 	uint64_t all = 0;
 
 	for (const struct named_bit *b = bits; b->name; b++) {
 		all |= b->bit;
 		if (!(v & b->bit))
 			continue;
-		size_t len = strlen(b->name);
-		if (n)
-			memcpy(buf + n, " | ", 3), n += 3;
-		memcpy(buf + n, b->name, len);
-		n += len;
+		if (q != start) {
+			memcpy(q, " | ", 3);
+			q += 3;
+		}
+		q = copy_short(q, b->name, b->len);
 	}
 	uint64_t rest = v & ~all;
 	if (rest) {
-		if (n)
-			memcpy(buf + n, " | ", 3), n += 3;
-		n += (size_t)fmt_hex(buf + n, (int64_t)rest, is_signed, rest);
+		if (q != start) {
+			memcpy(q, " | ", 3);
+			q += 3;
+		}
+		q += fmt_hex(q, (int64_t)rest, is_signed, rest);
 	}
-	jw_plain(w, buf, n);
+	return q;
+}
+
+static void put_flags(struct jw *w, struct key k, const struct named_bit *bits, bool is_signed, uint64_t v)
+{
+	char buf[FLAGS_MAX], *q = str_open(w, k, FLAGS_MAX);
+
+	if (q) {
+		jw_plain_close(w, fmt_flags(q, bits, is_signed, v));
+		return;
+	}
+	jw_plain(w, buf, (size_t)(fmt_flags(buf, bits, is_signed, v) - buf));
+}
+
+static const struct flags_map *find_flags_map(const char *map);
+
+const struct flags_map *pretty_flags_map(const char *name)
+{
+	return find_flags_map(name);
 }
 
 bool pretty_int(struct jw *w, const struct crit_field *f, bool hex, bool is_signed, uint64_t v)
 {
+	const struct flags_map *map = f->flags_map ? find_flags_map(f->flags_map) : NULL;
+
+	return pretty_int_map(w, NULL, 0, f, map, hex, is_signed, v);
+}
+
+bool pretty_int_map(struct jw *w, const char *key, size_t keylen, const struct crit_field *f,
+		    const struct flags_map *map, bool hex, bool is_signed, uint64_t v)
+{
+	struct key k = { key, keylen };
+
 	if (hex || (f->flags & CRIT_F_HEX)) {
-		put_hex(w, is_signed, v);
+		put_hex(w, k, is_signed, v);
 		return true;
 	}
 	if (f->flags & CRIT_F_DEV) {
 		char buf[48];
 		unsigned long long major, minor;
+		if (key)
+			jw_key_n(w, key, keylen);
 		if (f->flags & CRIT_F_ODEV) { /* glibc's major()/minor() */
 			major = ((v >> 8) & 0xfff) | ((v >> 32) & ~0xfffull);
 			minor = (v & 0xff) | ((v >> 12) & 0xffffff00ull);
@@ -167,15 +229,14 @@ bool pretty_int(struct jw *w, const struct crit_field *f, bool hex, bool is_sign
 		return true;
 	}
 	if (f->flags_map) {
-		for (size_t i = 0; i < sizeof(flags_maps) / sizeof(flags_maps[0]); i++) {
-			if (strcmp(flags_maps[i].name, f->flags_map) == 0) {
-				put_flags(w, flags_maps[i].bits, is_signed, v);
-				return true;
-			}
-		}
-		put_hex(w, is_signed, v); /* CRIT: "flags are better seen as hex anyway" */
+		if (map)
+			put_flags(w, k, map->bits, is_signed, v);
+		else
+			put_hex(w, k, is_signed, v); /* CRIT: "flags are better seen as hex anyway" */
 		return true;
 	}
+	if (key)
+		jw_key_n(w, key, keylen);
 	if (f->dict) {
 		for (size_t i = 0; i < sizeof(dicts) / sizeof(dicts[0]); i++) {
 			const struct dict_entry *d = &dicts[i];
@@ -244,4 +305,138 @@ bool pretty_ip(struct jw *w, const uint32_t *words, int n)
 	buf[o] = 0;
 	put_str(w, buf);
 	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* And back: the pretty forms as encode reads them                      */
+/* ------------------------------------------------------------------ */
+
+static const struct flags_map *find_flags_map(const char *map)
+{
+	for (size_t i = 0; i < sizeof(flags_maps) / sizeof(flags_maps[0]); i++)
+		if (strcmp(flags_maps[i].name, map) == 0)
+			return &flags_maps[i];
+	return NULL;
+}
+
+bool pretty_has_flags_map(const char *map)
+{
+	return find_flags_map(map) != NULL;
+}
+
+bool pretty_flag_value(const char *map, const char *name, size_t len, uint64_t *bit)
+{
+	const struct flags_map *m = find_flags_map(map);
+
+	for (const struct named_bit *b = m ? m->bits : NULL; b && b->name; b++) {
+		if (strlen(b->name) == len && memcmp(b->name, name, len) == 0) {
+			*bit = b->bit;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool pretty_dict_value(const char *dict, const char *field, const char *name, int64_t *value)
+{
+	for (size_t i = 0; i < sizeof(dicts) / sizeof(dicts[0]); i++) {
+		const struct dict_entry *d = &dicts[i];
+		if (strcmp(d->name, name) == 0 && strcmp(d->field, field) == 0 && strcmp(d->dict, dict) == 0) {
+			*value = d->value;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Dotted decimal, as Python's ipaddress takes it: four parts of 0-255
+ * without leading zeros. Returns the address, first octet lowest. */
+static bool parse_ipv4(const char *s, size_t n, uint32_t *word)
+{
+	uint32_t w = 0;
+	size_t i = 0;
+
+	for (int part = 0; part < 4; part++) {
+		size_t start = i;
+		unsigned v = 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3)
+			v = v * 10 + (unsigned)(s[i++] - '0');
+		if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
+			return false;
+		w |= (uint32_t)v << (8 * part);
+		if (part < 3 && (i >= n || s[i++] != '.'))
+			return false;
+	}
+	*word = w;
+	return i == n;
+}
+
+static int hexdigit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* RFC 4291 text: hex groups, at most one "::", an IPv4 tail allowed. */
+static bool parse_ipv6(const char *s, size_t n, uint16_t h[8])
+{
+	uint16_t g[8];
+	int ng = 0, gap = -1;
+	size_t i = 0;
+
+	if (n >= 2 && s[0] == ':' && s[1] == ':') {
+		gap = 0;
+		i = 2;
+	}
+	while (i < n) {
+		size_t start = i;
+		unsigned v = 0;
+		while (i < n && hexdigit(s[i]) >= 0 && i - start < 4)
+			v = v << 4 | (unsigned)hexdigit(s[i++]);
+		if (i < n && s[i] == '.') { /* an IPv4 tail: two more groups */
+			uint32_t w;
+			if (ng > 6 || !parse_ipv4(s + start, n - start, &w))
+				return false;
+			g[ng++] = (uint16_t)((w & 0xff) << 8 | ((w >> 8) & 0xff));
+			g[ng++] = (uint16_t)(((w >> 16) & 0xff) << 8 | w >> 24);
+			i = n;
+			break;
+		}
+		if (i == start || ng == 8)
+			return false;
+		g[ng++] = (uint16_t)v;
+		if (i == n)
+			break;
+		if (s[i++] != ':')
+			return false;
+		if (i < n && s[i] == ':') {
+			if (gap >= 0)
+				return false;
+			gap = ng;
+			i++;
+		} else if (i == n) {
+			return false; /* a lone trailing ':' */
+		}
+	}
+	if (gap < 0 ? ng != 8 : ng > 7)
+		return false;
+	int fill = 8 - ng;
+	for (int k = 0, o = 0; k < 8; k++)
+		h[k] = gap >= 0 && k >= gap && k < gap + fill ? 0 : g[o++];
+	return true;
+}
+
+int pretty_parse_ip(const char *s, uint32_t words[4])
+{
+	size_t n = strlen(s);
+	uint16_t h[8];
+
+	if (!memchr(s, ':', n))
+		return parse_ipv4(s, n, &words[0]) ? 1 : 0;
+	if (!parse_ipv6(s, n, h))
+		return 0;
+	for (int i = 0; i < 4; i++) /* each word in network byte order */
+		words[i] = (uint32_t)(h[2 * i] >> 8) | (uint32_t)(h[2 * i] & 0xff) << 8 |
+			   (uint32_t)(h[2 * i + 1] >> 8) << 16 | (uint32_t)(h[2 * i + 1] & 0xff) << 24;
+	return 4;
 }

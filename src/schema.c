@@ -46,6 +46,25 @@ const struct crit_enum_value *schema_enum_value(const struct crit_enum *e, int32
 	return lo < e->n_values && e->values[lo].number == number ? &e->values[lo] : NULL;
 }
 
+bool schema_enum_number(const struct crit_enum *e, const char *name, int32_t *number)
+{
+	uint32_t lo = 0, hi = e->n_values;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const struct crit_enum_value *v = &e->values[e->by_name[mid]];
+		int c = strcmp(v->name, name);
+		if (c == 0) {
+			*number = v->number;
+			return true;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 /* The name CRIT shows for a value: the define that is not an alias. */
 const struct crit_magic *schema_magic_by_value(uint32_t value)
 {

@@ -157,9 +157,27 @@ void qp_str(struct jw *w, const uint8_t *s, size_t n)
 /* numbers                                                              */
 /* ------------------------------------------------------------------ */
 
+/* "00" to "ff": two hex digits per byte. */
+static const char hex_pairs[] =
+	"000102030405060708090a0b0c0d0e0f"
+	"101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f"
+	"303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f"
+	"505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f"
+	"707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f"
+	"909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"
+	"b0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecf"
+	"d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeef"
+	"f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
 int fmt_hex(char *buf, int64_t v, bool is_signed, uint64_t u)
 {
-	static const char dig[] = "0123456789abcdef";
 	int n = 0;
 
 	buf[n++] = '0'; /* Python's "0x%x" % -1 is "0x-1": the sign follows */
@@ -169,8 +187,16 @@ int fmt_hex(char *buf, int64_t v, bool is_signed, uint64_t u)
 		u = 0 - (uint64_t)v;
 	}
 	int digits = u ? (67 - __builtin_clzll(u)) / 4 : 1;
-	for (int i = digits - 1; i >= 0; i--, u >>= 4)
-		buf[n + i] = dig[u & 15];
+	char *q = buf + n + digits;
+	/* From the last digit back, a byte (two digits) at a time. */
+	for (; u >= 0x100; u >>= 8) {
+		q -= 2;
+		memcpy(q, hex_pairs + 2 * (u & 0xff), 2);
+	}
+	if (u >= 0x10)
+		memcpy(q - 2, hex_pairs + 2 * u, 2);
+	else
+		q[-1] = hex_pairs[2 * u + 1];
 	n += digits;
 	buf[n] = 0;
 	return n;

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "schema.h"
 
@@ -35,6 +36,28 @@ static inline enum wire_status wire_varint(const uint8_t **p, const uint8_t *e, 
 		*p = s + 1;
 		return WIRE_OK;
 	}
+	if (e - s >= 8) {
+		/* A varint of up to 8 bytes in one 64-bit word, the first byte
+		 * lowest: stop has the high bit of each byte that ends a varint,
+		 * the lowest one ends this one. Keep the bytes up to it, without
+		 * their high bits, then close the gaps between their 7-bit
+		 * groups: 7 -> 14 -> 28 -> 56 bits. Longer ones take the loop. */
+		uint64_t x;
+		memcpy(&x, s, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		x = __builtin_bswap64(x);
+#endif
+		uint64_t stop = ~x & 0x8080808080808080u;
+		if (stop) {
+			x &= (stop ^ (stop - 1)) & 0x7f7f7f7f7f7f7f7fu;
+			x = (x & 0x007f007f007f007fu) | (x & 0x7f007f007f007f00u) >> 1;
+			x = (x & 0x00003fff00003fffu) | (x & 0x3fff00003fff0000u) >> 2;
+			x = (x & 0x000000000fffffffu) | (x & 0x0fffffff00000000u) >> 4;
+			*v = x;
+			*p = s + (__builtin_ctzll(stop) + 1) / 8;
+			return WIRE_OK;
+		}
+	}
 	for (int i = 0; i < 10; i++) {
 		if (s + i >= e)
 			return WIRE_SHORT;
@@ -64,22 +87,14 @@ static inline int64_t wire_zigzag(uint64_t v)
 /* The wire type a field's values have when not packed. */
 static inline int wire_type_of(uint8_t type)
 {
-	switch (type) {
-	case CRIT_T_DOUBLE:
-	case CRIT_T_FIXED64:
-	case CRIT_T_SFIXED64:
-		return WT_I64;
-	case CRIT_T_FLOAT:
-	case CRIT_T_FIXED32:
-	case CRIT_T_SFIXED32:
-		return WT_I32;
-	case CRIT_T_STRING:
-	case CRIT_T_BYTES:
-	case CRIT_T_MESSAGE:
-		return WT_LEN;
-	default:
-		return WT_VARINT;
-	}
+	static const uint8_t wt[] = {
+		[CRIT_T_DOUBLE] = WT_I64,    [CRIT_T_FIXED64] = WT_I64, [CRIT_T_SFIXED64] = WT_I64,
+		[CRIT_T_FLOAT] = WT_I32,     [CRIT_T_FIXED32] = WT_I32, [CRIT_T_SFIXED32] = WT_I32,
+		[CRIT_T_STRING] = WT_LEN,    [CRIT_T_BYTES] = WT_LEN,   [CRIT_T_MESSAGE] = WT_LEN,
+		[CRIT_T_SINT64] = WT_VARINT, /* the last type: the rest are varints (0) */
+	};
+
+	return type < sizeof(wt) ? wt[type] : WT_VARINT;
 }
 
 /* Does a value of wire type wt belong to field f? Repeated numbers may

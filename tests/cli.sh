@@ -69,9 +69,29 @@ echo previous >"$tmp/old.json"
 "$crit" decode -i "$tmp/cut.img" -o "$tmp/old.json" 2>/dev/null
 check "old file untouched after an error" test "$(cat "$tmp/old.json")" = previous
 
+# encode: JSON back to the image, from a pipe, atomically to a file.
+check "decode | encode gives the image back" cmp -s <("$crit" decode -i $fx/tree/pipes-data.img | "$crit" encode) $fx/tree/pipes-data.img
+check "CRIT's --pretty JSON encodes back" cmp -s <("$crit" encode -i $fx/misc/ref/tty-info.img.pretty.json) $fx/misc/tty-info.img
+"$crit" encode -i $fx/loop/ref/core-21663.img.decode.json -o "$tmp/core.img"
+check "encode -o" cmp -s "$tmp/core.img" $fx/loop/core-21663.img
+printf '{"magic": "FS", "entries": [{"cwd_id": 6}]}' >"$tmp/bad.json"
+expect_error_json() {
+	local name=$1 file=$2 pattern=$3; shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	if [ $rc -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -Eq "^crit: $file:[0-9]+:[0-9]+: .*$pattern" "$tmp/err"; then
+		ok "$name"
+	else
+		bad "$name (exit $rc: $(head -c 300 "$tmp/err"))"
+	fi
+}
+expect_error_json "encode error has line:column" "$tmp/bad.json" "missing required field root_id" "$crit" encode -i "$tmp/bad.json" -o "$tmp/bad.img"
+check "no image after an encode error" test ! -e "$tmp/bad.img"
+expect_error_json "binary input to encode" "$fx/loop/core-21663.img" "Maybe you are feeding me an image with protobuf data\?" "$crit" encode -i $fx/loop/core-21663.img
+
 # Help and version.
 check "--version names the schema" sh -c "'$crit' --version | grep -q 'CRIU 4.2'"
-for cmd in decode show info; do
+for cmd in decode encode show info; do
 	check "$cmd --help" sh -c "'$crit' $cmd --help | grep -q '^usage: crit $cmd'"
 done
 "$crit" frobnicate >/dev/null 2>&1

@@ -201,7 +201,7 @@ static void compare_one(struct tally *t, const char *dir, const char *name, enum
 	struct crit_err err;
 	if (!run(img, len, mode, &out, &err)) {
 		char why[400];
-		snprintf(why, sizeof(why), "crit failed at offset %llu: %s", (unsigned long long)err.pos, err.msg);
+		snprintf(why, sizeof(why), "crit failed at offset %llu: %.300s", (unsigned long long)err.pos, err.msg);
 		note_failure(t, refpath, why);
 	} else {
 		/* The magic is in the ref's first line either way. */

@@ -17,6 +17,8 @@ Suite *decode_suite(void);
 Suite *image_suite(void);
 Suite *fixtures_suite(void);
 Suite *malformed_suite(void);
+Suite *jsonread_suite(void);
+Suite *encode_suite(void);
 
 /* A growing buffer that a crit_sink writes into. */
 struct membuf {
