@@ -240,6 +240,11 @@ void b64_open(struct b64 *b, struct jw *w);
 void b64_feed(struct b64 *b, const uint8_t *s, size_t n);
 void b64_close(struct b64 *b);
 
+/* The UTF-8 sequence at s[0, n), strict as Python's decoder (no
+ * overlongs, no surrogates, nothing past U+10FFFF): its length, 0 when
+ * invalid, -1 when s could still become valid with more bytes. */
+int utf8_decode(const uint8_t *s, size_t n, uint32_t *cp);
+
 /* quopri.encodestring, as a JSON string. */
 void qp_str(struct jw *w, const uint8_t *s, size_t n);
 

@@ -428,41 +428,6 @@ static void put_codepoint(struct out *o, uint32_t c)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s (strict, as Python decodes), 0 if
- * invalid, or -1 if s[0, n) could still become valid with more bytes. */
-static int utf8_seq(const uint8_t *s, size_t n, uint32_t *cp)
-{
-	uint8_t c = s[0], lo = 0x80, hi = 0xbf;
-	int len;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f; /* no UTF-16 surrogates */
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f; /* nothing past U+10FFFF */
-	uint32_t v = c & (0x7f >> len);
-	for (int i = 1; i < len; i++) {
-		if ((size_t)i >= n)
-			return -1;
-		uint8_t b = s[i];
-		if (b < (i == 1 ? lo : 0x80) || b > (i == 1 ? hi : 0xbf))
-			return 0;
-		v = (v << 6) | (b & 0x3f);
-	}
-	*cp = v;
-	return len;
-}
 
 /* Escape s[0, n); returns how many bytes were consumed (fewer than n only
  * when final is false and s ends inside a UTF-8 sequence). */
@@ -494,7 +459,7 @@ static size_t escape(struct out *o, const uint8_t *s, size_t n, bool final)
 			continue;
 		}
 		uint32_t cp;
-		int len = utf8_seq(s + i, n - i, &cp);
+		int len = utf8_decode(s + i, n - i, &cp);
 		if (len < 0 && !final)
 			return i; /* wait for the rest of the sequence */
 		if (len <= 0) {

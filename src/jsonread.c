@@ -279,45 +279,6 @@ static void adv(struct jr *r, size_t n)
 	r->col = sat_add(r->col, n);
 }
 
-/* Length of the valid UTF-8 sequence at s[0, n), strict as Python's
- * decoder (no overlongs, no surrogates, nothing past U+10FFFF), or 0. */
-static int utf8_len(const uint8_t *s, size_t n, uint32_t *cp)
-{
-	uint8_t c = s[0], lo = 0x80, hi = 0xbf;
-	int len;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		len = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0; /* overlong */
-	else if (c == 0xed)
-		hi = 0x9f; /* UTF-16 surrogates */
-	else if (c == 0xf0)
-		lo = 0x90; /* overlong */
-	else if (c == 0xf4)
-		hi = 0x8f; /* past U+10FFFF */
-	uint32_t v = c & (0x7f >> len);
-	for (int i = 1; i < len; i++) {
-		if ((size_t)i >= n)
-			return 0;
-		uint8_t b = s[i];
-		if (b < (i == 1 ? lo : 0x80) || b > (i == 1 ? hi : 0xbf))
-			return 0;
-		v = (v << 6) | (b & 0x3f);
-	}
-	*cp = v;
-	return len;
-}
 
 /* Is the byte off bytes ahead a NUL or the start of invalid UTF-8? */
 static bool binary_at(struct jr *r, size_t off)
@@ -330,7 +291,7 @@ static bool binary_at(struct jr *r, size_t off)
 	const uint8_t *p = rd_ptr(r->rd) + off;
 	if (p[0] == 0)
 		return true;
-	return p[0] >= 0x80 && !utf8_len(p, k - off, &cp);
+	return p[0] >= 0x80 && utf8_decode(p, k - off, &cp) <= 0;
 }
 
 /* The next byte is not what the grammar wants: binary input, or a
@@ -668,8 +629,8 @@ static bool read_string(struct jr *r, struct sb *b)
 		size_t k = rd_fill(r->rd, 4);
 		uint32_t cp;
 		p = rd_ptr(r->rd);
-		int len = utf8_len(p, k, &cp);
-		if (!len)
+		int len = utf8_decode(p, k, &cp);
+		if (len <= 0)
 			return not_json(r, 0);
 		if (!sb_put(b, p, (size_t)len))
 			return false;

@@ -154,6 +154,48 @@ void qp_str(struct jw *w, const uint8_t *s, size_t n)
 }
 
 /* ------------------------------------------------------------------ */
+/* UTF-8                                                                */
+/* ------------------------------------------------------------------ */
+
+int utf8_decode(const uint8_t *s, size_t n, uint32_t *cp)
+{
+	uint8_t c = s[0], lo = 0x80, hi = 0xbf;
+	int len;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0; /* overlong */
+	else if (c == 0xed)
+		hi = 0x9f; /* UTF-16 surrogates */
+	else if (c == 0xf0)
+		lo = 0x90; /* overlong */
+	else if (c == 0xf4)
+		hi = 0x8f; /* past U+10FFFF */
+	uint32_t v = c & (0x7f >> len);
+	for (int i = 1; i < len; i++) {
+		if ((size_t)i >= n)
+			return -1;
+		uint8_t b = s[i];
+		if (b < (i == 1 ? lo : 0x80) || b > (i == 1 ? hi : 0xbf))
+			return 0;
+		v = (v << 6) | (b & 0x3f);
+	}
+	*cp = v;
+	return len;
+}
+
+/* ------------------------------------------------------------------ */
 /* numbers                                                              */
 /* ------------------------------------------------------------------ */
 
