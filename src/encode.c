@@ -435,12 +435,6 @@ bool enc_base64(struct enc *e, const struct jv *v, const char *what)
 	return put(e, chunk, n);
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* quopri.decodestring (binascii.a2b_qp) of a unix_name. */
 static bool unquopri(struct enc *e, const struct jv *v)
 {
@@ -458,8 +452,8 @@ static bool unquopri(struct enc *e, const struct jv *v)
 				i += 2;
 				continue;
 			}
-			if (i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-				c = (uint8_t)(hexval(s[i + 1]) << 4 | hexval(s[i + 2]));
+			if (i + 2 < n && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0) {
+				c = (uint8_t)(hex_digit(s[i + 1]) << 4 | hex_digit(s[i + 2]));
 				i += 2;
 			}
 		}
@@ -564,7 +558,7 @@ static bool put_raw(struct enc *e, const struct jv *v)
 	if (v->type != JV_STRING || v->len % 2)
 		return fail(e, v, CRIT_E_TYPE, "an unknown field's value must be its wire bytes in hex");
 	for (size_t i = 0; i < v->len; i += 2) {
-		int hi = hexval(v->str[i]), lo = hexval(v->str[i + 1]);
+		int hi = hex_digit(v->str[i]), lo = hex_digit(v->str[i + 1]);
 		if (hi < 0 || lo < 0)
 			return fail(e, v, CRIT_E_TYPE, "an unknown field's value must be its wire bytes in hex");
 		uint8_t c = (uint8_t)(hi << 4 | lo);

@@ -254,11 +254,6 @@ static bool put_rest(struct image *im)
 	return !crit_failed(im->err);
 }
 
-static uint64_t round_up(uint64_t x, uint64_t to)
-{
-	return (x + to - 1) / to * to;
-}
-
 /* The zeros CRIU pads payloads with. Anything else would be lost by the
  * JSON, so it is an error rather than skipped. */
 static bool padding(struct image *im, uint64_t n, const char *what)

@@ -41,11 +41,6 @@ static void put_zeros(struct out *o, size_t n)
 	out_put(o, zeros, n);
 }
 
-static uint64_t round_up(uint64_t x, uint64_t to)
-{
-	return (x + to - 1) / to * to;
-}
-
 /* Encode obj as message m into im->msg and write it with its size. */
 static bool put_message(struct imgenc *im, const struct crit_msg *m, const struct jv *obj)
 {

@@ -240,6 +240,14 @@ void b64_open(struct b64 *b, struct jw *w);
 void b64_feed(struct b64 *b, const uint8_t *s, size_t n);
 void b64_close(struct b64 *b);
 
+/* The value of a hex digit, either case, or -1. */
+int hex_digit(int c);
+
+static inline uint64_t round_up(uint64_t x, uint64_t to)
+{
+	return (x + to - 1) / to * to;
+}
+
 /* The UTF-8 sequence at s[0, n), strict as Python's decoder (no
  * overlongs, no surrogates, nothing past U+10FFFF): its length, 0 when
  * invalid, -1 when s could still become valid with more bytes. */

@@ -463,14 +463,6 @@ static const char *sb_finish(struct sb *b)
 	return (const char *)b->p;
 }
 
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Four hex digits at s[0, n): 1 and *v, 0 when one is not hex, -1 when
  * s ends before four (all hex so far). */
 static int hex4(const uint8_t *s, size_t n, uint32_t *v)
@@ -479,7 +471,7 @@ static int hex4(const uint8_t *s, size_t n, uint32_t *v)
 	for (size_t i = 0; i < 4; i++) {
 		if (i >= n)
 			return -1;
-		int d = hexval(s[i]);
+		int d = hex_digit(s[i]);
 		if (d < 0)
 			return 0;
 		*v = *v << 4 | (uint32_t)d;
@@ -525,7 +517,7 @@ static bool read_u_escape(struct jr *r, struct sb *b, const uint8_t *p, size_t k
 		return fail_end(r, "unterminated string");
 	if (!h) {
 		size_t j = 2;
-		while (hexval(p[j]) >= 0)
+		while (hex_digit(p[j]) >= 0)
 			j++;
 		if (binary_at(r, j))
 			return not_json(r, j);

@@ -371,12 +371,6 @@ static bool parse_ipv4(const char *s, size_t n, uint32_t *word)
 	return i == n;
 }
 
-static int hexdigit(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* RFC 4291 text: hex groups, at most one "::", an IPv4 tail allowed. */
 static bool parse_ipv6(const char *s, size_t n, uint16_t h[8])
 {
@@ -391,8 +385,8 @@ static bool parse_ipv6(const char *s, size_t n, uint16_t h[8])
 	while (i < n) {
 		size_t start = i;
 		unsigned v = 0;
-		while (i < n && hexdigit(s[i]) >= 0 && i - start < 4)
-			v = v << 4 | (unsigned)hexdigit(s[i++]);
+		while (i < n && hex_digit(s[i]) >= 0 && i - start < 4)
+			v = v << 4 | (unsigned)hex_digit(s[i++]);
 		if (i < n && s[i] == '.') { /* an IPv4 tail: two more groups */
 			uint32_t w;
 			if (ng > 6 || !parse_ipv4(s + start, n - start, &w))

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tests.h"
 
@@ -152,4 +154,41 @@ const char *capture_output(size_t *len)
 void capture_free(void)
 {
 	membuf_free(&cap_mb);
+}
+
+/* A pipe that a child fills with buf: one byte per write (the worst pipe),
+ * or writes of varying size, so that values cross window refills. */
+pid_t pipe_writer(const void *buf, size_t len, bool bytewise, int *fd)
+{
+	static const size_t sizes[] = { 1, 7, 4093, 1, 65537, 3, 1 << 20 };
+	const char *p = buf;
+	int fds[2];
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(fds[0]);
+		for (size_t off = 0, i = 0; off < len; i++) {
+			size_t n = bytewise ? 1 : sizes[i % (sizeof(sizes) / sizeof(sizes[0]))];
+			ssize_t w = write(fds[1], p + off, n < len - off ? n : len - off);
+			if (w <= 0)
+				_exit(1);
+			off += (size_t)w;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	*fd = fds[0];
+	return pid;
+}
+
+/* Close the reading end and check that the writer finished well. */
+void writer_done(pid_t pid, int fd)
+{
+	int status;
+
+	close(fd);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }

@@ -167,25 +167,14 @@ START_TEST(reads_a_pipe)
 	size_t len;
 	char *img = slurp("fixtures/sockets/tcp-stream-2aa6f.img", &len);
 	ck_assert_ptr_nonnull(img);
-	int fds[2];
-	ck_assert_int_eq(pipe(fds), 0);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		close(fds[0]);
-		for (size_t i = 0; i < len; i++) /* one byte at a time: the worst pipe */
-			if (write(fds[1], img + i, 1) != 1)
-				_exit(1);
-		_exit(0);
-	}
-	close(fds[1]);
-	struct crit_source src = { .fd = fds[0] };
+	int fd;
+	pid_t pid = pipe_writer(img, len, true, &fd);
+	struct crit_source src = { .fd = fd };
 	struct crit_decode_opts o = { .pretty = false };
 	struct membuf from_pipe = { 0 }, from_mem = { 0 };
 	struct crit_err err;
 	ck_assert_msg(crit_decode(&src, membuf_sink(&from_pipe), &o, &err), "%s", err.msg);
-	close(fds[0]);
-	waitpid(pid, NULL, 0);
+	writer_done(pid, fd);
 	ck_assert(decode_mem(img, len, false, false, &from_mem, &err));
 	ck_assert_str_eq(from_pipe.data, from_mem.data);
 	membuf_free(&from_pipe);

@@ -118,41 +118,6 @@ static const struct jv *child(const struct jv *v, uint32_t i)
 	return c;
 }
 
-/* A pipe that a child fills with buf in writes of varying size (one byte
- * among them), so that values cross window refills everywhere. */
-static pid_t pipe_writer(const char *buf, size_t len, int *fd)
-{
-	static const size_t sizes[] = { 1, 7, 4093, 1, 65537, 3, 1 << 20 };
-	int fds[2];
-
-	ck_assert_int_eq(pipe(fds), 0);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		close(fds[0]);
-		for (size_t off = 0, i = 0; off < len; i++) {
-			size_t n = sizes[i % N(sizes)];
-			ssize_t w = write(fds[1], buf + off, n < len - off ? n : len - off);
-			if (w <= 0)
-				_exit(1);
-			off += (size_t)w;
-		}
-		_exit(0);
-	}
-	close(fds[1]);
-	*fd = fds[0];
-	return pid;
-}
-
-static void writer_done(pid_t pid, int fd)
-{
-	int status;
-
-	close(fd);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
 /* ------------------------------------------------------------------ */
 /* values                                                               */
 /* ------------------------------------------------------------------ */
@@ -733,7 +698,7 @@ START_TEST(longer_than_the_window_through_a_pipe)
 	pb_bytes(&json, S("e-7, \"last\": true}\n"));
 
 	int fd;
-	pid_t pid = pipe_writer((const char *)json.p, json.n, &fd);
+	pid_t pid = pipe_writer((const char *)json.p, json.n, false, &fd);
 	struct crit_source src = { .fd = fd };
 	struct rd rd;
 	struct jr r;
@@ -1025,26 +990,16 @@ START_TEST(walks_a_pipe)
 {
 	size_t len, outlen;
 	char *json = slurp("fixtures/loop/ref/core-21663.img.pretty.json", &len);
-	int fds[2];
+	int fd;
 
 	ck_assert_ptr_nonnull(json);
-	ck_assert_int_eq(pipe(fds), 0);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		close(fds[0]);
-		for (size_t i = 0; i < len; i++)
-			if (write(fds[1], json + i, 1) != 1)
-				_exit(1);
-		_exit(0);
-	}
-	close(fds[1]);
-	struct crit_source src = { .fd = fds[0] };
+	pid_t pid = pipe_writer(json, len, true, &fd);
+	struct crit_source src = { .fd = fd };
 	ck_assert_uint_eq(walk_and_rewrite(&src, true, "pipe"), 1);
 	const char *out = capture_output(&outlen);
 	ck_assert(outlen == len - 1 && memcmp(out, json, outlen) == 0);
 	capture_free();
-	writer_done(pid, fds[0]);
+	writer_done(pid, fd);
 	free(json);
 }
 END_TEST

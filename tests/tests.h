@@ -6,6 +6,7 @@
 #include <check.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "internal.h"
 
@@ -41,6 +42,10 @@ bool decode_mem(const void *img, size_t len, bool pretty, bool nopl, struct memb
 struct jw *capture_start(bool pretty, size_t bufsize);
 const char *capture_output(size_t *len);
 void capture_free(void);
+
+/* A child process writing buf into a pipe; returns its pid, *fd reads. */
+pid_t pipe_writer(const void *buf, size_t len, bool bytewise, int *fd);
+void writer_done(pid_t pid, int fd);
 
 /* A little protobuf writer for hand-made images. */
 #define IMG_COMMON 0x54564319u
