@@ -293,7 +293,7 @@ static bool string_int(struct enc *e, const struct jv *v, const struct crit_fiel
 		*neg = false;
 		return undev(e, v, f, mag);
 	}
-	if (f->flags_map && pretty_has_flags_map(f->flags_map))
+	if (f->flags_map && pretty_flags_map(f->flags_map))
 		return unflags(e, v, f, neg, mag);
 	if (f->dict && pretty_dict_value(f->dict, f->name, v->str, &named)) {
 		*neg = named < 0;

@@ -278,7 +278,6 @@ bool pretty_int_map(struct jw *w, const char *key, size_t keylen, const struct c
 bool pretty_ip(struct jw *w, const uint32_t *words, int n);
 
 /* And back, for encode. */
-bool pretty_has_flags_map(const char *map);
 bool pretty_flag_value(const char *map, const char *name, size_t len, uint64_t *bit);
 bool pretty_dict_value(const char *dict, const char *field, const char *name, int64_t *value);
 /* An IPv4 or IPv6 address as CRIT stores it: 1 or 4 words; 0 if invalid. */

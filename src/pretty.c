@@ -186,16 +186,17 @@ static void put_flags(struct jw *w, struct key k, const struct named_bit *bits, 
 	jw_plain(w, buf, (size_t)(fmt_flags(buf, bits, is_signed, v) - buf));
 }
 
-static const struct flags_map *find_flags_map(const char *map);
-
 const struct flags_map *pretty_flags_map(const char *name)
 {
-	return find_flags_map(name);
+	for (size_t i = 0; i < sizeof(flags_maps) / sizeof(flags_maps[0]); i++)
+		if (strcmp(flags_maps[i].name, name) == 0)
+			return &flags_maps[i];
+	return NULL;
 }
 
 bool pretty_int(struct jw *w, const struct crit_field *f, bool hex, bool is_signed, uint64_t v)
 {
-	const struct flags_map *map = f->flags_map ? find_flags_map(f->flags_map) : NULL;
+	const struct flags_map *map = f->flags_map ? pretty_flags_map(f->flags_map) : NULL;
 
 	return pretty_int_map(w, NULL, 0, f, map, hex, is_signed, v);
 }
@@ -311,22 +312,9 @@ bool pretty_ip(struct jw *w, const uint32_t *words, int n)
 /* And back: the pretty forms as encode reads them                      */
 /* ------------------------------------------------------------------ */
 
-static const struct flags_map *find_flags_map(const char *map)
-{
-	for (size_t i = 0; i < sizeof(flags_maps) / sizeof(flags_maps[0]); i++)
-		if (strcmp(flags_maps[i].name, map) == 0)
-			return &flags_maps[i];
-	return NULL;
-}
-
-bool pretty_has_flags_map(const char *map)
-{
-	return find_flags_map(map) != NULL;
-}
-
 bool pretty_flag_value(const char *map, const char *name, size_t len, uint64_t *bit)
 {
-	const struct flags_map *m = find_flags_map(map);
+	const struct flags_map *m = pretty_flags_map(map);
 
 	for (const struct named_bit *b = m ? m->bits : NULL; b && b->name; b++) {
 		if (strlen(b->name) == len && memcmp(b->name, name, len) == 0) {
