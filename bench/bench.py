@@ -5,7 +5,8 @@ Compares `crit decode [--pretty] -i IN` of the C crit against Python CRIT
 (/usr/bin/crit) on large synthetic images and on the largest real CRIU 4.2
 fixtures.  First checks every output, then times both tools.
 
-How things are measured
+How things are measured (helpers in bench/benchlib.py, shared with
+bench/encode.py)
   wall time  best of N runs, each started with posix_spawn (vfork-style, so
              the harness's own size costs nothing) with stdout and stderr on
              /dev/null, timed with time.perf_counter() around spawn+wait.
@@ -22,88 +23,17 @@ A checking run that took >= 1 s also counts as one of the N timing samples
 temp-file output can only make such a sample slower, never faster.
 """
 
-import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import time
 
-T0 = time.monotonic()
-DEVNULL_FD = None
-
-
-def log(msg):
-    sys.stderr.write("[%6.1fs] %s\n" % (time.monotonic() - T0, msg))
-    sys.stderr.flush()
-
-
-def die(msg):
-    sys.stderr.write("\nbench: FATAL: %s\n" % msg)
-    sys.exit(2)
-
-
-# ---------------------------------------------------------------- measuring
-
-def timed_run(argv):
-    """One run, stdout/stderr to /dev/null. Returns (seconds, exit status)."""
-    fa = [(os.POSIX_SPAWN_DUP2, DEVNULL_FD, 1),
-          (os.POSIX_SPAWN_DUP2, DEVNULL_FD, 2)]
-    t = time.perf_counter()
-    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=fa)
-    _, status = os.waitpid(pid, 0)
-    t = time.perf_counter() - t
-    return t, os.waitstatus_to_exitcode(status)
-
-
-class RssProbe:
-    def __init__(self, tmpdir):
-        self.tmpdir = tmpdir
-        self.out = os.path.join(tmpdir, "rss.txt")
-        self.gnu = False
-        if os.access("/usr/bin/time", os.X_OK):
-            try:
-                subprocess.run(["/usr/bin/time", "-f", "%M", "-o", self.out,
-                                "true"], check=True,
-                               stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-                with open(self.out) as f:
-                    int(f.read().split()[-1])
-                self.gnu = True
-            except (subprocess.CalledProcessError, ValueError, IndexError,
-                    OSError):
-                self.gnu = False
-        self.how = ("/usr/bin/time -f %M" if self.gnu else
-                    "python3 getrusage(RUSAGE_CHILDREN) wrapper "
-                    "(upper bound: includes the wrapper's own RSS)")
-
-    def run(self, argv, stdout_path, stderr_path):
-        """Run argv with stdout to a file. Returns (seconds, rc, maxrss KiB)."""
-        if self.gnu:
-            wrapped = ["/usr/bin/time", "-f", "%M", "-o", self.out] + argv
-        else:
-            wrapped = [sys.executable, "-c",
-                       "import resource,subprocess,sys\n"
-                       "rc = subprocess.call(sys.argv[2:])\n"
-                       "open(sys.argv[1], 'w').write('%d\\n' % resource."
-                       "getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-                       "sys.exit(rc)\n", self.out] + argv
-        if os.path.exists(self.out):
-            os.unlink(self.out)
-        with open(stdout_path, "wb") as o, open(stderr_path, "wb") as e:
-            t = time.perf_counter()
-            p = subprocess.run(wrapped, stdout=o, stderr=e)
-            t = time.perf_counter() - t
-        rss = None
-        try:
-            with open(self.out) as f:
-                # GNU time prefixes "Command exited with non-zero status N"
-                rss = int(f.read().split()[-1])
-        except (OSError, ValueError, IndexError):
-            pass
-        return t, p.returncode, rss
+sys.dont_write_bytecode = True   # no bench/__pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import (arg_parser, die, finish, first_diff, fmt_kib,  # noqa
+                      fmt_mbs, fmt_ratio, fmt_size, fmt_time, log,
+                      machine_line, print_table, read, start, timed_run)
 
 
 # ------------------------------------------------------------------ checking
@@ -122,23 +52,6 @@ def pagemap_as_317(data, pretty):
     if pretty:
         return PM_PRETTY.subn(rb'"nr_pages": \1,\n\2"flags": \3\n', data)
     return PM_DEC.subn(rb'"nr_pages": \1, "flags": \2}', data)
-
-
-def first_diff(a, b):
-    n = min(len(a), len(b))
-    i = 0
-    step = 1 << 16
-    while i < n and a[i:i + step] == b[i:i + step]:
-        i += step
-    while i < n and a[i] == b[i]:
-        i += 1
-    return "first difference at byte %d (sizes %d vs %d): crit %r / other %r" % (
-        i, len(a), len(b), a[max(0, i - 40):i + 40], b[max(0, i - 40):i + 40])
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
 
 
 # --------------------------------------------------------------------- inputs
@@ -174,67 +87,10 @@ def rel(fixtures, p):
     return os.path.relpath(p, fixtures)
 
 
-# ----------------------------------------------------------------- formatting
-
-def fmt_time(s):
-    if s is None:
-        return "-"
-    if s >= 10:
-        return "%.1f s" % s
-    if s >= 1:
-        return "%.2f s" % s
-    if s >= 0.01:
-        return "%.1f ms" % (s * 1e3)
-    return "%.2f ms" % (s * 1e3)
-
-
-def fmt_size(n):
-    if n >= 1e6:
-        return "%.1f MB" % (n / 1e6)
-    if n >= 1e3:
-        return "%.1f kB" % (n / 1e3)
-    return "%d B" % n
-
-
-def fmt_kib(k):
-    if k is None:
-        return "-"
-    if k >= 10240:
-        return "%.0f MiB" % (k / 1024)
-    return "%.2f MiB" % (k / 1024)
-
-
-def fmt_ratio(r):
-    if r is None:
-        return "n/a"
-    if r >= 100:
-        return "%.0fx" % r
-    if r >= 10:
-        return "%.1fx" % r
-    return "%.2fx" % r
-
-
-def fmt_mbs(size, t):
-    v = size / 1e6 / t
-    if v >= 100:
-        return "%.0f" % v
-    if v >= 1:
-        return "%.1f" % v
-    return "%.3f" % v
-
-
 # ----------------------------------------------------------------------- main
 
 def main():
-    global DEVNULL_FD
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--crit", required=True)
-    ap.add_argument("--pycrit", default="/usr/bin/crit")
-    ap.add_argument("--fixtures", required=True)
-    ap.add_argument("--synth", required=True, help="dir made by mkimages.py")
-    ap.add_argument("--tmp", required=True)
-    ap.add_argument("--pagemap-entries", type=int, required=True)
-    ap.add_argument("--vmas", type=int, required=True)
+    ap = arg_parser(fixtures=True)
     ap.add_argument("--crit-runs", type=int, default=20)
     ap.add_argument("--crit-runs-huge", type=int, default=10)
     ap.add_argument("--py-runs", type=int, default=5)
@@ -243,10 +99,7 @@ def main():
                     help="inputs at least this many bytes count as huge")
     a = ap.parse_args()
 
-    DEVNULL_FD = os.open(os.devnull, os.O_WRONLY)
-    load_start = os.getloadavg()
-    have_py = os.access(a.pycrit, os.X_OK)
-    rss = RssProbe(a.tmp)
+    load_start, have_py, rss = start(a)
     tools = [("crit", [a.crit])]
     if have_py:
         tools.append(("python", [a.pycrit]))
@@ -405,12 +258,6 @@ def main():
                 fmt_kib(p["rss"]) if p else "n/a",
                 fmt_mbs(inp.size, ct) if ct else "-",
                 inp.check[mname]])
-    w = [max(len(str(x[i])) for x in rows + [hdr]) for i in range(len(hdr))]
-    left = {0, 2, 9}
-
-    def line(cells):
-        return "  ".join(str(v).ljust(w[i]) if i in left else
-                         str(v).rjust(w[i]) for i, v in enumerate(cells))
 
     print()
     print("crit decode benchmark: %s vs %s" % (
@@ -421,16 +268,10 @@ def main():
              a.py_runs_huge))
     print("ratio = python time / crit time; RSS = peak RSS (ru_maxrss) via "
           + rss.how + "; MB = 10^6 bytes")
-    print("machine: %d CPUs; load average %.2f at start, %.2f at end "
-          "(other processes share the CPUs); spawning /bin/true takes %s "
-          "(best of 20), a floor under every time below"
-          % (os.cpu_count(), load_start[0], load_end[0], fmt_time(floor)))
+    print(machine_line(load_start, load_end) + "; spawning /bin/true takes "
+          "%s (best of 20), a floor under every time below" % fmt_time(floor))
     print()
-    print(line(hdr))
-    print(line(["-" * x for x in w]))
-    for r in rows:
-        print(line(r))
-    print()
+    print_table(hdr, rows, left={0, 2, 9})
 
     print("Output checks (done before timing, on every input and mode):")
     print("  identical   = ./crit and %s print byte-identical output"
@@ -475,13 +316,7 @@ def main():
         print("  crit peak RSS < 4 MiB (4096 KiB): %s (highest %d KiB on %s "
               "%s)" % ("MET" if mx[0] < 4096 else "NOT MET", mx[0], mx[1],
                        mx[2]))
-    if problems:
-        print()
-        print("PROBLEMS with crit:")
-        for p in problems:
-            print("  ! " + p)
-    print()
-    return 1 if problems else 0
+    return finish(problems)
 
 
 _identical_cache = {}

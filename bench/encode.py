@@ -15,9 +15,10 @@ The JSON inputs, for each image (pagemap, mm) and form (compact, --pretty):
                  tools; otherwise it is a separate row.
 Every output image is compared with the original image.  Python's output
 differing from it is reported, not fatal; crit failing or differing on
-Python's JSON is listed under PROBLEMS (exit status 1).
+Python's JSON is listed under PROBLEMS (exit status 1), but for the
+refusal docs/compat.md documents (CRIT 3.17's pagemap JSON, older schema).
 
-Measuring (helpers shared with bench/bench.py):
+Measuring (helpers in bench/benchlib.py, shared with bench/bench.py):
   wall time  best of N runs, `TOOL encode -i JSON`, stdout and stderr on
              /dev/null, posix_spawn + wait timed with perf_counter.
   peak RSS   ru_maxrss via `/usr/bin/time -f %M` on the checking run (which
@@ -28,7 +29,6 @@ Measuring (helpers shared with bench/bench.py):
   MB/s       JSON input size / best time, MB = 10^6 bytes.
 """
 
-import argparse
 import concurrent.futures
 import filecmp
 import os
@@ -39,32 +39,9 @@ import time
 
 sys.dont_write_bytecode = True   # no bench/__pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import (RssProbe, first_diff, fmt_kib, fmt_mbs, fmt_ratio,  # noqa
-                   fmt_size, fmt_time, read)
-
-T0 = time.monotonic()
-DEVNULL_FD = None
-
-
-def log(msg):
-    sys.stderr.write("[%6.1fs] %s\n" % (time.monotonic() - T0, msg))
-    sys.stderr.flush()
-
-
-def die(msg):
-    sys.stderr.write("\nbench: FATAL: %s\n" % msg)
-    sys.exit(2)
-
-
-def timed_run(argv):
-    """One run, stdout/stderr to /dev/null. Returns (seconds, exit status)."""
-    fa = [(os.POSIX_SPAWN_DUP2, DEVNULL_FD, 1),
-          (os.POSIX_SPAWN_DUP2, DEVNULL_FD, 2)]
-    t = time.perf_counter()
-    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=fa)
-    _, status = os.waitpid(pid, 0)
-    t = time.perf_counter() - t
-    return t, os.waitstatus_to_exitcode(status)
+from benchlib import (arg_parser, die, finish, first_diff, fmt_kib,  # noqa
+                      fmt_mbs, fmt_ratio, fmt_size, fmt_time, log,
+                      machine_line, print_table, read, start, timed_run)
 
 
 def decode_to(tool, img, pretty, out):
@@ -105,24 +82,14 @@ class Job:
 
 
 def main():
-    global DEVNULL_FD
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--crit", required=True)
-    ap.add_argument("--pycrit", default="/usr/bin/crit")
-    ap.add_argument("--synth", required=True, help="dir made by mkimages.py")
-    ap.add_argument("--tmp", required=True)
-    ap.add_argument("--pagemap-entries", type=int, required=True)
-    ap.add_argument("--vmas", type=int, required=True)
+    ap = arg_parser()
     ap.add_argument("--crit-runs", type=int, default=10)
     ap.add_argument("--py-runs", type=int, default=3)
     ap.add_argument("--prep-jobs", type=int, default=2,
                     help="parallel Python CRIT decodes making its JSON")
     a = ap.parse_args()
 
-    DEVNULL_FD = os.open(os.devnull, os.O_WRONLY)
-    load_start = os.getloadavg()
-    have_py = os.access(a.pycrit, os.X_OK)
-    rss = RssProbe(a.tmp)
+    load_start, have_py, rss = start(a)
     problems = []      # crit failures on Python's JSON (exit status 1)
     notes = []
     repro_mk = "python3 bench/mkimages.py --pagemap-entries %d --vmas %d " \
@@ -231,6 +198,14 @@ def main():
                                              j.json_from, j.err, repro)
             if j.own:
                 die(msg)
+            if j.tname == "crit" and j.image == "pagemap" and \
+                    "missing required field compat_nr_pages" in j.err:
+                # docs/compat.md, item 9: CRIT 3.17's pagemap JSON names
+                # field 2 `nr_pages`; crit reads JSON in CRIU 4.2's schema.
+                j.verdict = "refused (compat.md 9)"
+                notes.append("crit refuses CRIT 3.17's %s pagemap JSON, as "
+                             "docs/compat.md (item 9) says: %s" % (j.form, j.err))
+                continue
             (problems if j.tname == "crit" else notes).append(msg)
             continue
         if same_file(outp, img):
@@ -284,12 +259,6 @@ def main():
             fmt_kib(j.rss) if j.rc == 0 else "-",
             fmt_ratio(j.rss * 1024 / j.size) if j.rc == 0 and j.rss
             else "-", j.verdict])
-    w = [max(len(str(x[i])) for x in rows + [hdr]) for i in range(len(hdr))]
-    left = {0, 1, 2, 3, 10}
-
-    def line(cells):
-        return "  ".join(str(v).ljust(w[i]) if i in left else
-                         str(v).rjust(w[i]) for i, v in enumerate(cells))
 
     print()
     print("crit encode benchmark: %s vs %s" % (
@@ -307,15 +276,9 @@ def main():
     print("JSON made by: ./crit = `./crit decode [--pretty]` (CRIU 4.2 "
           "schema); /usr/bin/crit = `/usr/bin/crit decode [--pretty]` (CRIT "
           "3.17); both = the two were byte-identical, one input for both tools")
-    print("machine: %d CPUs; load average %.2f at start, %.2f at end "
-          "(other processes share the CPUs)"
-          % (os.cpu_count(), load_start[0], load_end[0]))
+    print(machine_line(load_start, load_end))
     print()
-    print(line(hdr))
-    print(line(["-" * x for x in w]))
-    for r in rows:
-        print(line(r))
-    print()
+    print_table(hdr, rows, left={0, 1, 2, 3, 10})
 
     # ---------------------------------------------------------------- ratios
     ratios = []
@@ -396,13 +359,7 @@ def main():
                      fmt_size(j.size), fmt_ratio(r), repro_mk,
                      "decode --pretty" if j.form == "pretty" else "decode",
                      os.path.basename(image_of[j.image])))
-    if problems:
-        print()
-        print("PROBLEMS with crit:")
-        for p in problems:
-            print("  ! " + p)
-    print()
-    return 1 if problems else 0
+    return finish(problems)
 
 
 def explain_python(a, j, outp, img, crit_compact_json):

@@ -3,7 +3,9 @@
 #
 #   bench/encode.sh            (from any directory)
 #
-# 1. `make -s` in the repo root (nothing else is built).
+# 1. `make -s` in the repo root (nothing else is built).  Steps 1 and 2,
+#    the private copy of ./crit that is timed and the launch of step 3
+#    live in bench/lib.sh, shared with bench/decode.sh.
 # 2. bench/mkimages.py writes the large synthetic images of bench/decode.sh
 #    into a temp dir (removed on exit): a PAGEMAP of 1,000,000 entries and an
 #    MM with one mm_entry of 100,000 vmas.
@@ -28,51 +30,13 @@
 
 set -euo pipefail
 
-start=$(date +%s)
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd -- "$here/.." && pwd)
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$here/lib.sh"    # start, repo, PY, knob defaults, bench_* functions
 
-PAGEMAP_ENTRIES=${PAGEMAP_ENTRIES:-1000000}
-VMAS=${VMAS:-100000}
-PYCRIT=${PYCRIT:-/usr/bin/crit}
+bench_build
+bench_setup crit-bench-encode
 
-if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=python3; fi
-
-echo "bench: make -s in $repo" >&2
-if ! make -s -C "$repo"; then
-    echo "bench: FATAL: make failed" >&2
-    exit 2
-fi
-[ -x "$repo/crit" ] || { echo "bench: FATAL: no $repo/crit after make" >&2; exit 2; }
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/crit-bench-encode.XXXXXX")
-cleanup() { rm -rf -- "$tmp"; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# Time a private copy, so a concurrent rebuild cannot swap the binary mid-run.
-cp -- "$repo/crit" "$tmp/crit"
-
-if [ -x "$PYCRIT" ]; then
-    echo "bench: comparing against Python CRIT at $PYCRIT" >&2
-else
-    echo "bench: $PYCRIT not found: crit's figures only, no speed ratio" >&2
-fi
-
-echo "bench: writing synthetic images ($PAGEMAP_ENTRIES pagemap entries, $VMAS vmas)" >&2
-"$PY" "$here/mkimages.py" --pagemap-entries "$PAGEMAP_ENTRIES" --vmas "$VMAS" \
-    "$tmp/synth" >/dev/null
-
-set +e
-"$PY" "$here/encode.py" \
-    --crit "$tmp/crit" --pycrit "$PYCRIT" \
-    --synth "$tmp/synth" --tmp "$tmp" \
-    --pagemap-entries "$PAGEMAP_ENTRIES" --vmas "$VMAS" \
+bench_run encode.py \
     --crit-runs "${CRIT_RUNS:-10}" --py-runs "${PY_RUNS:-3}" \
     --prep-jobs "${PREP_JOBS:-2}"
-rc=$?
-set -e
-
-echo "benchmark took $(( $(date +%s) - start )) s (exit status $rc)"
-exit $rc
