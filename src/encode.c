@@ -1,14 +1,18 @@
 /*
- * encode.c - one JSON object back to protobuf bytes, guided by the tables.
+ * encode.c - JSON back to protobuf bytes as it is read, guided by the tables.
  *
- * Fields are written in field-number order, as protobuf-c writes them, so
- * an image decoded and encoded again comes back byte for byte. Every form
- * decode prints is read back: plain and --pretty numbers (hex, flag names,
- * major:minor, dict names, IP addresses), enum names, base64 and
- * quoted-printable bytes, and the "#<number>" raw form of unknown fields.
+ * Each value goes from the reader (jsonread.c) straight into the message's
+ * bytes: no document tree is built, so memory holds the entry's protobuf
+ * and little else. Fields are written in field-number order, as protobuf-c
+ * writes them, so an image decoded and encoded again comes back byte for
+ * byte: members arrive in that order from decode; when they do not, each
+ * member's bytes are a span that is put in order when the object ends.
+ * Every form decode prints is read back: plain and --pretty numbers (hex,
+ * flag names, major:minor, dict names, IP addresses), enum names, base64
+ * and quoted-printable bytes, and the "#<number>" raw form of unknown
+ * fields.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,35 +21,17 @@
 #include "wire.h"
 
 /* ------------------------------------------------------------------ */
-/* The output buffer                                                    */
+/* The output                                                           */
 /* ------------------------------------------------------------------ */
 
-bool buf_reserve(struct buf *b, size_t more)
+static bool nomem(struct enc *e)
 {
-	if (more <= b->cap - b->n)
-		return true;
-	if (more > SIZE_MAX / 2 - b->n)
-		return false;
-	size_t cap = b->cap ? b->cap : 256;
-	while (cap - b->n < more)
-		cap *= 2;
-	uint8_t *p = realloc(b->p, cap);
-	if (!p)
-		return false;
-	b->p = p;
-	b->cap = cap;
-	return true;
+	return jr_fail(e->jr, CRIT_E_NOMEM, "out of memory encoding an entry");
 }
 
 static bool put(struct enc *e, const void *s, size_t n)
 {
-	if (!n)
-		return true; /* an empty buffer may have no memory yet */
-	if (!buf_reserve(e->out, n))
-		return crit_fail(e->err, CRIT_E_NOMEM, 0, "out of memory encoding an entry");
-	memcpy(e->out->p + e->out->n, s, n);
-	e->out->n += n;
-	return true;
+	return buf_put(e->out, s, n) || nomem(e);
 }
 
 static size_t varint_size(uint64_t v)
@@ -58,20 +44,23 @@ static size_t varint_size(uint64_t v)
 	return n;
 }
 
-static void varint_at(uint8_t *p, uint64_t v)
+static size_t varint_at(uint8_t *p, uint64_t v)
 {
+	size_t n = 0;
 	while (v >= 0x80) {
-		*p++ = (uint8_t)(v | 0x80);
+		p[n++] = (uint8_t)(v | 0x80);
 		v >>= 7;
 	}
-	*p = (uint8_t)v;
+	p[n++] = (uint8_t)v;
+	return n;
 }
 
 static bool put_varint(struct enc *e, uint64_t v)
 {
-	uint8_t t[10];
-	varint_at(t, v);
-	return put(e, t, varint_size(v));
+	if (!buf_reserve(e->out, 10))
+		return nomem(e);
+	e->out->n += varint_at(e->out->p + e->out->n, v);
+	return true;
 }
 
 static bool put_tag(struct enc *e, uint32_t num, int wt)
@@ -79,40 +68,30 @@ static bool put_tag(struct enc *e, uint32_t num, int wt)
 	return put_varint(e, (uint64_t)num << 3 | (unsigned)wt);
 }
 
-/* ------------------------------------------------------------------ */
-/* Errors, with the JSON path of the value                              */
-/* ------------------------------------------------------------------ */
-
-static bool fail(struct enc *e, const struct jv *v, enum crit_code code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static bool fail(struct enc *e, const struct jv *v, enum crit_code code, const char *fmt, ...)
+/* A length-delimited value starts: its tag and a one-byte length, which
+ * end_len() fixes. Returns where the value's bytes start. */
+static bool begin_len(struct enc *e, uint32_t num, size_t *start)
 {
-	char msg[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return crit_fail_line(e->err, code, v ? v->line : 1, v ? v->col : 1, "%s%s%s", e->path,
-			      e->pathlen ? ": " : "", msg);
+	if (!put_tag(e, num, WT_LEN) || !put(e, "", 1))
+		return false;
+	*start = e->out->n;
+	return true;
 }
 
-/* Path components are pushed and popped around each member and element. */
-static size_t path_push(struct enc *e, const char *fmt, const char *key, uint32_t index)
+/* The bytes since start get their length in front; a length past one
+ * byte makes them slide up, which is rare and costs one move. */
+static bool end_len(struct enc *e, size_t start)
 {
-	size_t mark = e->pathlen;
-	int n = key ? snprintf(e->path + mark, sizeof(e->path) - mark, mark ? ".%s" : "%s", key)
-		    : snprintf(e->path + mark, sizeof(e->path) - mark, fmt, index);
-	if (n > 0)
-		e->pathlen = mark + (size_t)n < sizeof(e->path) ? mark + (size_t)n : sizeof(e->path) - 1;
-	return mark;
-}
+	size_t len = e->out->n - start, k = varint_size(len);
 
-static void path_pop(struct enc *e, size_t mark)
-{
-	e->pathlen = mark;
-	e->path[mark] = 0;
+	if (k > 1) {
+		if (!buf_reserve(e->out, k - 1))
+			return nomem(e);
+		memmove(e->out->p + start + k - 1, e->out->p + start, len);
+		e->out->n += k - 1;
+	}
+	varint_at(e->out->p + start - 1, len);
+	return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -134,7 +113,7 @@ static bool parse_int(const char *s, size_t n, bool *neg, uint64_t *mag)
 	*neg = false;
 	if (i < n && (s[i] == '-' || s[i] == '+'))
 		*neg = s[i++] == '-';
-	if (n - i >= 2 && s[i] == '0' && strchr("xXoObB", s[i + 1])) {
+	if (n - i >= 2 && s[i] == '0' && s[i + 1] && strchr("xXoObB", s[i + 1])) {
 		base = s[i + 1] == 'x' || s[i + 1] == 'X' ? 16 : s[i + 1] == 'o' || s[i + 1] == 'O' ? 8 : 2;
 		i += 2;
 		if (base == 16 && !*neg && i < n && s[i] == '-') { /* "0x-1" */
@@ -156,28 +135,14 @@ static bool parse_int(const char *s, size_t n, bool *neg, uint64_t *mag)
 			digit_before = false;
 			continue;
 		}
-		unsigned d = s[i] >= '0' && s[i] <= '9' ? (unsigned)(s[i] - '0')
-			     : s[i] >= 'a' && s[i] <= 'f' ? (unsigned)(s[i] - 'a' + 10)
-			     : s[i] >= 'A' && s[i] <= 'F' ? (unsigned)(s[i] - 'A' + 10) : 99;
-		if (d >= base || v > (UINT64_MAX - d) / base)
+		int d = hex_digit(s[i]);
+		if (d < 0 || (unsigned)d >= base || __builtin_mul_overflow(v, base, &v) ||
+		    __builtin_add_overflow(v, (unsigned)d, &v))
 			return false;
-		v = v * base + d;
 		digit_before = true;
 	}
 	*mag = v;
 	return true;
-}
-
-/* A JSON number literal that is a whole number: no fraction, no exponent. */
-static bool json_int(const struct jv *v, bool *neg, uint64_t *mag)
-{
-	const char *s = v->str;
-	size_t i = s[0] == '-';
-
-	for (size_t k = i; k < v->len; k++)
-		if (s[k] < '0' || s[k] > '9')
-			return false;
-	return v->len > i && parse_int(s, v->len, neg, mag);
 }
 
 struct range {
@@ -210,16 +175,14 @@ static struct range range_of(uint8_t type)
 
 /* The value of an integer field as the two's complement bits protobuf
  * writes (before zigzag), checked against the field's range. */
-static bool to_bits(struct enc *e, const struct jv *v, const struct crit_field *f, bool neg, uint64_t mag,
-		    uint64_t *bits)
+static bool to_bits(struct enc *e, const struct crit_field *f, bool neg, uint64_t mag, uint64_t *bits)
 {
 	struct range r = range_of(f->type);
 
 	if (neg && mag && (!r.is_signed || mag > r.minmag))
-		return fail(e, v, CRIT_E_TYPE, "%s%llu is out of range for %s", "-", (unsigned long long)mag,
-			    f->name);
+		return jr_fail(e->jr, CRIT_E_TYPE, "-%llu is out of range for %s", (unsigned long long)mag, f->name);
 	if (!neg && mag > r.max)
-		return fail(e, v, CRIT_E_TYPE, "%llu is out of range for %s", (unsigned long long)mag, f->name);
+		return jr_fail(e->jr, CRIT_E_TYPE, "%llu is out of range for %s", (unsigned long long)mag, f->name);
 	*bits = neg ? 0 - mag : mag;
 	return true;
 }
@@ -229,9 +192,10 @@ static bool to_bits(struct enc *e, const struct jv *v, const struct crit_field *
 /* ------------------------------------------------------------------ */
 
 /* "A | B | 0x40": CRIT's unmap_flags adds the bits up. */
-static bool unflags(struct enc *e, const struct jv *v, const struct crit_field *f, bool *neg, uint64_t *mag)
+static bool unflags(struct enc *e, const struct crit_field *f, const struct flags_map *map, bool *neg,
+		    uint64_t *mag)
 {
-	const char *s = v->str, *end = s + v->len;
+	const char *s = e->jr->str, *end = s + e->jr->len;
 	uint64_t sum = 0;
 
 	*neg = false;
@@ -245,9 +209,9 @@ static bool unflags(struct enc *e, const struct jv *v, const struct crit_field *
 			len--;
 		uint64_t bit;
 		bool bneg;
-		if (!pretty_flag_value(f->flags_map, s, len, &bit)) {
+		if (!pretty_flag_value(map, s, len, &bit)) {
 			if (!parse_int(s, len, &bneg, &bit))
-				return fail(e, v, CRIT_E_TYPE, "'%.*s' is no flag of %s", (int)len, s, f->flags_map);
+				return jr_fail(e->jr, CRIT_E_TYPE, "'%.*s' is no flag of %s", (int)len, s, f->flags_map);
 			if (bneg)
 				bit = 0 - bit;
 		}
@@ -264,15 +228,17 @@ static bool unflags(struct enc *e, const struct jv *v, const struct crit_field *
 }
 
 /* "major:minor" in the kernel's encoding, or glibc's makedev for odev. */
-static bool undev(struct enc *e, const struct jv *v, const struct crit_field *f, uint64_t *mag)
+static bool undev(struct enc *e, const struct crit_field *f, uint64_t *mag)
 {
-	const char *colon = memchr(v->str, ':', v->len);
+	const char *s = e->jr->str;
+	size_t n = e->jr->len;
+	const char *colon = memchr(s, ':', n);
 	bool n1, n2;
 	uint64_t major, minor;
 
-	if (!colon || !parse_int(v->str, (size_t)(colon - v->str), &n1, &major) ||
-	    !parse_int(colon + 1, v->len - (size_t)(colon + 1 - v->str), &n2, &minor) || n1 || n2)
-		return fail(e, v, CRIT_E_TYPE, "'%s' is not major:minor for %s", v->str, f->name);
+	if (!colon || !parse_int(s, (size_t)(colon - s), &n1, &major) ||
+	    !parse_int(colon + 1, n - (size_t)(colon + 1 - s), &n2, &minor) || n1 || n2)
+		return jr_fail(e->jr, CRIT_E_TYPE, "'%s' is not major:minor for %s", s, f->name);
 	if (f->flags & CRIT_F_ODEV)
 		*mag = ((major & 0xfffff000ull) << 32) | ((major & 0xfff) << 8) | ((minor & 0xffffff00ull) << 12) |
 		       (minor & 0xff);
@@ -280,28 +246,30 @@ static bool undev(struct enc *e, const struct jv *v, const struct crit_field *f,
 		*mag = major << 20 | (minor & 0xfffff);
 	if ((f->flags & CRIT_F_ODEV ? major > 0xffffffffull || minor > 0xffffffffull
 				    : minor > 0xfffff || major > (UINT64_MAX >> 20)))
-		return fail(e, v, CRIT_E_TYPE, "'%s' does not fit a dev_t", v->str);
+		return jr_fail(e->jr, CRIT_E_TYPE, "'%s' does not fit a dev_t", s);
 	return true;
 }
 
 /* A number written as a string: the field's pretty form, or int(s, 0). */
-static bool string_int(struct enc *e, const struct jv *v, const struct crit_field *f, bool *neg, uint64_t *mag)
+static bool string_int(struct enc *e, const struct crit_field *f, bool *neg, uint64_t *mag)
 {
+	const char *s = e->jr->str;
 	int64_t named;
 
 	if (f->flags & CRIT_F_DEV) {
 		*neg = false;
-		return undev(e, v, f, mag);
+		return undev(e, f, mag);
 	}
-	if (f->flags_map && pretty_flags_map(f->flags_map))
-		return unflags(e, v, f, neg, mag);
-	if (f->dict && pretty_dict_value(f->dict, f->name, v->str, &named)) {
+	const struct flags_map *map = f->flags_map ? pretty_flags_map(f->flags_map) : NULL;
+	if (map)
+		return unflags(e, f, map, neg, mag);
+	if (f->dict && pretty_dict_value(f->dict, f->name, s, &named)) {
 		*neg = named < 0;
 		*mag = named < 0 ? 0 - (uint64_t)named : (uint64_t)named;
 		return true;
 	}
-	if (!parse_int(v->str, v->len, neg, mag))
-		return fail(e, v, CRIT_E_TYPE, "'%s' is not a number for %s", v->str, f->name);
+	if (!parse_int(s, e->jr->len, neg, mag))
+		return jr_fail(e->jr, CRIT_E_TYPE, "'%s' is not a number for %s", s, f->name);
 	return true;
 }
 
@@ -309,32 +277,33 @@ static bool string_int(struct enc *e, const struct jv *v, const struct crit_fiel
 /* Values                                                               */
 /* ------------------------------------------------------------------ */
 
-static const char *type_name(const struct jv *v)
+static const char *type_name(int type)
 {
 	static const char *const names[] = { "null", "false", "true", "a number", "a string", "a list",
 					     "an object" };
-	return names[v->type];
+	return names[type];
 }
 
-/* The wire value of one number-like field value. */
-static bool scalar_bits(struct enc *e, const struct crit_field *f, const struct jv *v, uint64_t *bits)
+/* The wire value of one number-like value of field f, of JSON type t. */
+static bool scalar_bits(struct enc *e, const struct crit_field *f, int t, uint64_t *bits)
 {
+	const char *s = e->jr->str;
 	bool neg = false;
 	uint64_t mag = 0;
 
 	switch (f->type) {
 	case CRIT_T_BOOL:
-		if (v->type != JV_TRUE && v->type != JV_FALSE)
-			return fail(e, v, CRIT_E_TYPE, "%s must be true or false, not %s", f->name, type_name(v));
-		*bits = v->type == JV_TRUE;
+		if (t != JV_TRUE && t != JV_FALSE)
+			return jr_fail(e->jr, CRIT_E_TYPE, "%s must be true or false, not %s", f->name, type_name(t));
+		*bits = t == JV_TRUE;
 		return true;
 	case CRIT_T_DOUBLE:
 	case CRIT_T_FLOAT: {
-		if (v->type != JV_NUMBER)
-			return fail(e, v, CRIT_E_TYPE, "%s must be a number, not %s", f->name, type_name(v));
-		double d = strcmp(v->str, "NaN") == 0 ? NAN
-			   : strcmp(v->str, "Infinity") == 0 ? INFINITY
-			   : strcmp(v->str, "-Infinity") == 0 ? -INFINITY : strtod(v->str, NULL);
+		if (t != JV_NUMBER)
+			return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a number, not %s", f->name, type_name(t));
+		double d = strcmp(s, "NaN") == 0 ? NAN
+			   : strcmp(s, "Infinity") == 0 ? INFINITY
+			   : strcmp(s, "-Infinity") == 0 ? -INFINITY : strtod(s, NULL);
 		if (f->type == CRIT_T_FLOAT) {
 			float x = (float)d;
 			uint32_t u;
@@ -346,10 +315,10 @@ static bool scalar_bits(struct enc *e, const struct crit_field *f, const struct 
 		return true;
 	}
 	case CRIT_T_ENUM:
-		if (v->type == JV_STRING) {
+		if (t == JV_STRING) {
 			int32_t num;
-			if (!schema_enum_number(f->enm, v->str, &num))
-				return fail(e, v, CRIT_E_TYPE, "'%s' is not a value of %s", v->str, f->enm->name);
+			if (!schema_enum_number(f->enm, s, &num))
+				return jr_fail(e->jr, CRIT_E_TYPE, "'%s' is not a value of %s", s, f->enm->name);
 			*bits = (uint64_t)(int64_t)num;
 			return true;
 		}
@@ -357,20 +326,21 @@ static bool scalar_bits(struct enc *e, const struct crit_field *f, const struct 
 	default:
 		break;
 	}
-	if (v->type == JV_NUMBER) {
-		if (json_int(v, &neg, &mag))
-			;
-		else if (strspn(v->str, "-0123456789") == v->len) /* whole, but past 64 bits */
-			return fail(e, v, CRIT_E_TYPE, "%s is out of range for %s", v->str, f->name);
+	if (t == JV_NUMBER) {
+		if (e->jr->whole) {
+			neg = e->jr->neg;
+			mag = e->jr->mag;
+		} else if (strspn(s, "-0123456789") == e->jr->len) /* whole, but past 64 bits */
+			return jr_fail(e->jr, CRIT_E_TYPE, "%s is out of range for %s", s, f->name);
 		else
-			return fail(e, v, CRIT_E_TYPE, "%s must be a whole number, not %s", f->name, v->str);
-	} else if (v->type == JV_STRING) {
-		if (!string_int(e, v, f, &neg, &mag))
+			return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a whole number, not %s", f->name, s);
+	} else if (t == JV_STRING) {
+		if (!string_int(e, f, &neg, &mag))
 			return false;
 	} else {
-		return fail(e, v, CRIT_E_TYPE, "%s must be a number, not %s", f->name, type_name(v));
+		return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a number, not %s", f->name, type_name(t));
 	}
-	if (!to_bits(e, v, f, neg, mag, bits))
+	if (!to_bits(e, f, neg, mag, bits))
 		return false;
 	if (f->type == CRIT_T_SINT32)
 		*bits = (uint32_t)((uint32_t)*bits << 1) ^ (uint32_t)((int32_t)*bits >> 31);
@@ -398,49 +368,75 @@ static bool put_scalar(struct enc *e, const struct crit_field *f, uint64_t bits)
 	}
 }
 
-/* base64 with or without the newlines of base64.encodebytes. */
-bool enc_base64(struct enc *e, const struct jv *v, const char *what)
+/* base64's alphabet: a character's value + 1; 0 for the rest. */
+static const uint8_t b64_value[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8, ['I'] = 9,
+	['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15, ['P'] = 16, ['Q'] = 17,
+	['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22, ['W'] = 23, ['X'] = 24, ['Y'] = 25,
+	['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32, ['g'] = 33,
+	['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41,
+	['p'] = 42, ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48, ['w'] = 49,
+	['x'] = 50, ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57,
+	['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+};
+
+bool enc_base64(struct enc *e, struct buf *b, const char *what)
 {
+	const uint8_t *s = (const uint8_t *)e->jr->str;
+	size_t n = e->jr->len, i = 0;
 	uint32_t acc = 0;
 	int bits = 0, pad = 0;
-	uint8_t chunk[256];
-	size_t n = 0;
 
-	for (size_t i = 0; i < v->len; i++) {
-		unsigned char c = (unsigned char)v->str[i];
-		int d = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26
-			: c >= '0' && c <= '9' ? c - '0' + 52 : c == '+' ? 62 : c == '/' ? 63 : -1;
+	/* at most 3 bytes for every 4 characters */
+	if (!buf_reserve(b, n / 4 * 3 + 3))
+		return nomem(e);
+	uint8_t *p = b->p + b->n;
+	while (i < n) {
+		/* four characters of the alphabet at once: the usual case */
+		if (!bits && i + 4 <= n) {
+			unsigned c0 = b64_value[s[i]], c1 = b64_value[s[i + 1]], c2 = b64_value[s[i + 2]],
+				 c3 = b64_value[s[i + 3]];
+			if (c0 && c1 && c2 && c3 && !pad) {
+				uint32_t v = (c0 - 1) << 18 | (c1 - 1) << 12 | (c2 - 1) << 6 | (c3 - 1);
+				p[0] = (uint8_t)(v >> 16);
+				p[1] = (uint8_t)(v >> 8);
+				p[2] = (uint8_t)v;
+				p += 3;
+				i += 4;
+				continue;
+			}
+		}
+		unsigned c = s[i++], d = b64_value[c];
 		if (c == '\n' || c == '\r')
 			continue;
 		if (c == '=') {
 			pad++;
 			continue;
 		}
-		if (d < 0 || pad)
-			return fail(e, v, CRIT_E_TYPE, "%s: bad base64 at character %zu", what, i + 1);
-		acc = acc << 6 | (uint32_t)d;
+		if (!d || pad)
+			return jr_fail(e->jr, CRIT_E_TYPE, "%s: bad base64 at character %zu", what, i);
+		acc = acc << 6 | (d - 1);
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;
-			chunk[n++] = (uint8_t)(acc >> bits);
-			if (n == sizeof(chunk)) {
-				if (!put(e, chunk, n))
-					return false;
-				n = 0;
-			}
+			*p++ = (uint8_t)(acc >> bits);
 		}
 	}
 	if (bits >= 6 || (bits && (acc & ((1u << bits) - 1))) || pad > 2 || (pad && (bits / 2 != pad)))
-		return fail(e, v, CRIT_E_TYPE, "%s: bad base64 ending", what);
-	return put(e, chunk, n);
+		return jr_fail(e->jr, CRIT_E_TYPE, "%s: bad base64 ending", what);
+	b->n = (size_t)(p - b->p);
+	return true;
 }
 
 /* quopri.decodestring (binascii.a2b_qp) of a unix_name. */
-static bool unquopri(struct enc *e, const struct jv *v)
+static bool unquopri(struct enc *e)
 {
-	const char *s = v->str;
-	size_t n = v->len;
+	const char *s = e->jr->str;
+	size_t n = e->jr->len;
 
+	if (!buf_reserve(e->out, n))
+		return nomem(e);
+	uint8_t *p = e->out->p + e->out->n;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = (uint8_t)s[i];
 		if (c == '=') {
@@ -457,217 +453,309 @@ static bool unquopri(struct enc *e, const struct jv *v)
 				i += 2;
 			}
 		}
-		if (!put(e, &c, 1))
-			return false;
+		*p++ = c;
 	}
+	e->out->n = (size_t)(p - e->out->p);
 	return true;
 }
 
-/* The bytes written since start get their length in front: the length's
- * size is only known once they are written, so they slide up to make room. */
-static bool prefix_length(struct enc *e, size_t start)
+/* A string, bytes or message value of type t, written with its length. */
+static bool put_len_value(struct enc *e, const struct crit_field *f, int t)
 {
-	size_t len = e->out->n - start, k = varint_size(len);
-
-	if (!buf_reserve(e->out, k))
-		return crit_fail(e->err, CRIT_E_NOMEM, 0, "out of memory encoding an entry");
-	memmove(e->out->p + start + k, e->out->p + start, len);
-	varint_at(e->out->p + start, len);
-	e->out->n += k;
-	return true;
-}
-
-/* A string, bytes or message value, written with its length. */
-static bool put_len_value(struct enc *e, const struct crit_field *f, const struct jv *v)
-{
-	size_t start = e->out->n;
-	bool ok;
+	size_t start;
 
 	if (f->type == CRIT_T_MESSAGE) {
-		if (v->type != JV_OBJECT)
-			return fail(e, v, CRIT_E_TYPE, "%s must be an object, not %s", f->name, type_name(v));
-		if (++e->depth > DEC_MAX_DEPTH)
-			return fail(e, v, CRIT_E_LIMIT, "messages nested more than %d deep", DEC_MAX_DEPTH);
-		ok = enc_fields(e, f->msg, v, NULL);
-		e->depth--;
-	} else if (v->type != JV_STRING) {
-		return fail(e, v, CRIT_E_TYPE, "%s must be a string, not %s", f->name, type_name(v));
-	} else if (f->type == CRIT_T_STRING) {
-		ok = put(e, v->str, v->len);
-	} else if (f->conv && strcmp(f->conv, "unix_name") == 0) {
-		ok = unquopri(e, v);
-	} else {
-		ok = enc_base64(e, v, f->name);
+		if (t != JV_OBJECT)
+			return jr_fail(e->jr, CRIT_E_TYPE, "%s must be an object, not %s", f->name, type_name(t));
+		return begin_len(e, f->number, &start) && enc_object(e, f->msg, NULL) && end_len(e, start);
 	}
-	return ok && prefix_length(e, start);
+	if (t != JV_STRING)
+		return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a string, not %s", f->name, type_name(t));
+	if (!begin_len(e, f->number, &start))
+		return false;
+	bool ok;
+	if (f->type == CRIT_T_STRING)
+		ok = put(e, e->jr->str, e->jr->len);
+	else if (f->conv && strcmp(f->conv, "unix_name") == 0)
+		ok = unquopri(e);
+	else
+		ok = enc_base64(e, e->out, f->name);
+	return ok && end_len(e, start);
 }
 
-static bool put_value(struct enc *e, const struct crit_field *f, const struct jv *v)
+/* A value of type t (just read) of field f; a number's bits in *bits. */
+static bool put_value(struct enc *e, const struct crit_field *f, int t, uint64_t *bits)
 {
-	uint64_t bits;
-
 	if (wire_type_of(f->type) == WT_LEN)
-		return put_tag(e, f->number, WT_LEN) && put_len_value(e, f, v);
-	return scalar_bits(e, f, v, &bits) && put_tag(e, f->number, wire_type_of(f->type)) &&
-	       put_scalar(e, f, bits);
+		return put_len_value(e, f, t);
+	return scalar_bits(e, f, t, bits) && put_tag(e, f->number, wire_type_of(f->type)) &&
+	       put_scalar(e, f, *bits);
 }
 
-/* A repeated (criu).ipadd field as CRIT's --pretty shows it: one address. */
-static bool put_ip(struct enc *e, const struct crit_field *f, const struct jv *v)
+/* A repeated (criu).ipadd field as CRIT's --pretty shows it: one address
+ * (the string the reader holds), the list's only element. */
+static bool put_ip(struct enc *e, const struct crit_field *f)
 {
 	uint32_t words[4];
-	int n = pretty_parse_ip(v->str, words);
+	int n = pretty_parse_ip(e->jr->str, words);
 
 	if (!n)
-		return fail(e, v, CRIT_E_TYPE, "'%s' is not an IP address for %s", v->str, f->name);
+		return jr_fail(e->jr, CRIT_E_TYPE, "'%s' is not an IP address for %s", e->jr->str, f->name);
 	for (int i = 0; i < n; i++)
 		if (!put_tag(e, f->number, wire_type_of(f->type)) || !put_scalar(e, f, words[i]))
 			return false;
-	return true;
+	if (jr_element(e->jr) && jr_next(e->jr) >= 0)
+		return jr_fail(e->jr, CRIT_E_TYPE, "%s: an IP address string must be alone in its list", f->name);
+	return !crit_failed(e->err);
 }
 
-static bool put_repeated(struct enc *e, const struct crit_field *f, const struct jv *list)
+static bool put_repeated(struct enc *e, const struct crit_field *f)
 {
-	if (list->type != JV_ARRAY)
-		return fail(e, list, CRIT_E_TYPE, "%s must be a list, not %s", f->name, type_name(list));
-	if ((f->flags & CRIT_F_IPADD) && list->n == 1 && list->first->type == JV_STRING)
-		return put_ip(e, f, list->first);
+	int t = jr_next(e->jr);
+
+	if (t < 0)
+		return false;
+	if (t != JV_ARRAY)
+		return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a list, not %s", f->name, type_name(t));
 
 	bool packed = (f->flags & CRIT_F_PACKED) && wire_type_of(f->type) != WT_LEN;
 	size_t start = 0;
-	if (packed && list->n) {
-		if (!put_tag(e, f->number, WT_LEN))
-			return false;
-		start = e->out->n;
-	}
-	uint32_t i = 0;
-	for (const struct jv *v = list->first; v; v = v->next, i++) {
-		size_t mark = path_push(e, "[%u]", NULL, i);
+	for (bool first = true; jr_element(e->jr); first = false) {
 		uint64_t bits;
-		bool ok = packed ? scalar_bits(e, f, v, &bits) && put_scalar(e, f, bits) : put_value(e, f, v);
-		if (!ok)
+		if ((t = jr_next(e->jr)) < 0)
 			return false;
-		path_pop(e, mark);
+		if (first && t == JV_STRING && (f->flags & CRIT_F_IPADD))
+			return put_ip(e, f);
+		if (!packed) {
+			if (!put_value(e, f, t, &bits))
+				return false;
+			continue;
+		}
+		if (first && !begin_len(e, f->number, &start))
+			return false;
+		if (!scalar_bits(e, f, t, &bits) || !put_scalar(e, f, bits))
+			return false;
 	}
-	return !(packed && list->n) || prefix_length(e, start);
+	if (crit_failed(e->err))
+		return false;
+	return !start || end_len(e, start);
 }
 
 /* "#<number>": raw wire bytes in hex, written back as they were. */
-static bool put_raw(struct enc *e, const struct jv *v)
+static bool put_raw(struct enc *e)
 {
-	if (v->type != JV_STRING || v->len % 2)
-		return fail(e, v, CRIT_E_TYPE, "an unknown field's value must be its wire bytes in hex");
-	for (size_t i = 0; i < v->len; i += 2) {
-		int hi = hex_digit(v->str[i]), lo = hex_digit(v->str[i + 1]);
+	int t = jr_next(e->jr);
+	const char *s = e->jr->str;
+
+	if (t < 0)
+		return false;
+	if (t != JV_STRING || e->jr->len % 2)
+		return jr_fail(e->jr, CRIT_E_TYPE, "an unknown field's value must be its wire bytes in hex");
+	if (!buf_reserve(e->out, e->jr->len / 2))
+		return nomem(e);
+	uint8_t *p = e->out->p + e->out->n;
+	for (size_t i = 0; i < e->jr->len; i += 2) {
+		int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
 		if (hi < 0 || lo < 0)
-			return fail(e, v, CRIT_E_TYPE, "an unknown field's value must be its wire bytes in hex");
-		uint8_t c = (uint8_t)(hi << 4 | lo);
-		if (!put(e, &c, 1))
-			return false;
+			return jr_fail(e->jr, CRIT_E_TYPE, "an unknown field's value must be its wire bytes in hex");
+		*p++ = (uint8_t)(hi << 4 | lo);
 	}
+	e->out->n += e->jr->len / 2;
 	return true;
 }
 
-bool enc_scalar(struct enc *e, const struct crit_field *f, const struct jv *v, uint64_t *value)
+bool enc_uint(struct enc *e, uint64_t *value)
 {
-	return scalar_bits(e, f, v, value);
-}
-
-bool enc_uint(const struct jv *v, uint64_t *value)
-{
-	bool neg;
-	return json_int(v, &neg, value) && !neg;
+	*value = e->jr->mag;
+	return e->jr->whole && !e->jr->neg;
 }
 
 /* ------------------------------------------------------------------ */
 /* Messages                                                             */
 /* ------------------------------------------------------------------ */
 
-struct member {
-	uint32_t num;
-	uint32_t order; /* document order, to keep the last of repeated keys */
-	const struct crit_field *f; /* NULL: a raw "#<number>" */
-	const struct jv *v;
-};
-
-static int cmp_member(const void *a, const void *b)
+static bool push_span(struct enc *e, uint32_t key, const struct crit_field *f)
 {
-	const struct member *x = a, *y = b;
-	if (x->num != y->num)
-		return x->num < y->num ? -1 : 1;
-	if (!x->f != !y->f) /* a known field before raw bytes of the same number */
-		return x->f ? -1 : 1;
+	if (e->nspans == e->capspans) {
+		size_t cap = e->capspans ? 2 * e->capspans : 64;
+		struct span *p = cap <= SIZE_MAX / sizeof(*p) ? realloc(e->spans, cap * sizeof(*p)) : NULL;
+		if (!p)
+			return nomem(e);
+		e->spans = p;
+		e->capspans = cap;
+	}
+	e->spans[e->nspans++] = (struct span){ .key = key, .f = f, .start = e->out->n };
+	return true;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-bool enc_fields(struct enc *e, const struct crit_msg *m, const struct jv *obj, const char *skip)
+/* The members spans[base...] were not in field-number order, or one came
+ * twice: put their bytes in order, keeping the last of a repeated key
+ * (Python's json keeps the last). */
+static bool reorder(struct enc *e, size_t base)
 {
-	struct member stack[64], *members = stack;
-	uint32_t n = 0;
-	bool ok = true;
+	struct span *sp = e->spans + base;
+	size_t n = e->nspans - base, from = sp[0].start, kept = 0;
 
-	if (obj->type != JV_OBJECT)
-		return fail(e, obj, CRIT_E_TYPE, "%s must be an object, not %s", m->name, type_name(obj));
-	if (obj->n > sizeof(stack) / sizeof(stack[0])) {
-		members = malloc(obj->n * sizeof(*members));
-		if (!members)
-			return crit_fail(e->err, CRIT_E_NOMEM, 0, "out of memory encoding an entry");
+	for (size_t i = 0; i < n; i++) {
+		sp[i].order = (uint32_t)i;
+		sp[i].len = (i + 1 < n ? sp[i + 1].start : e->out->n) - sp[i].start;
 	}
-	for (const struct jv *v = obj->first; v && ok; v = v->next) {
-		struct member mb = { .order = n, .v = v };
-		if (skip && strcmp(v->key, skip) == 0)
+	qsort(sp, n, sizeof(*sp), cmp_span);
+	e->tmp.n = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && sp[i + 1].key == sp[i].key)
 			continue;
-		if (v->key[0] == '#') {
-			bool neg;
-			uint64_t num;
-			if (!parse_int(v->key + 1, v->keylen - 1, &neg, &num) || neg || !num || num > WIRE_MAX_FIELD) {
-				size_t mark = path_push(e, NULL, v->key, 0);
-				ok = fail(e, v, CRIT_E_KEY, "'%s' is no field number", v->key);
-				path_pop(e, mark);
-				break;
-			}
-			mb.num = (uint32_t)num;
+		if (!buf_put(&e->tmp, e->out->p + sp[i].start, sp[i].len))
+			return nomem(e);
+		sp[kept++] = sp[i];
+	}
+	memcpy(e->out->p + from, e->tmp.p, e->tmp.n);
+	e->out->n = from + e->tmp.n;
+	e->nspans = base + kept;
+	return true;
+}
+
+/* Every required field of m is among the members spans[base...], which
+ * are in field-number order. */
+static bool required_present(struct enc *e, const struct crit_msg *m, size_t base, struct jr_pos at)
+{
+	const struct crit_field *next = m->fields, *end = m->fields + m->n_fields;
+
+	for (size_t i = base; i <= e->nspans; i++) {
+		const struct crit_field *upto = i < e->nspans ? e->spans[i].f : end;
+		if (!upto)
+			continue;
+		for (; next < upto; next++)
+			if (next->label == CRIT_L_REQUIRED)
+				return jr_fail_pos(e->jr, at, CRIT_E_REQUIRED, "missing required field %s of %s",
+						   next->name, m->name);
+		next = upto + 1;
+	}
+	return true;
+}
+
+/* The member that came after `after` (a field, or the message for the
+ * first member) last time, or the next field in number order. */
+static const struct crit_field *guess_after(struct enc *e, const void *after, const struct crit_field *next)
+{
+	size_t i = ((uintptr_t)after >> 3) & (ENC_SEEN - 1);
+	return e->seen[i].after == after ? e->seen[i].f : next;
+}
+
+static void remember(struct enc *e, const void *after, const struct crit_field *f)
+{
+	size_t i = ((uintptr_t)after >> 3) & (ENC_SEEN - 1);
+	e->seen[i].after = after;
+	e->seen[i].f = f;
+}
+
+/* The field named name, trying first the likely one. */
+static const struct crit_field *field_named(const struct crit_msg *m, const struct crit_field *guess,
+					     const char *name, size_t len)
+{
+	if (guess >= m->fields && guess < m->fields + m->n_fields) {
+		const char *g = guess->name;
+		if (name == g) /* the reader matched the hint */
+			return guess;
+		size_t i = 0;
+		while (i < len && g[i] == name[i] && g[i])
+			i++;
+		if (i == len && !g[i])
+			return guess;
+	}
+	/* a name holding a NUL is no field's, though strcmp would say so */
+	return memchr(name, 0, len) ? NULL : schema_field_by_name(m, name);
+}
+
+/* A "#<number>" member name: the field number. */
+static bool raw_number(const char *name, size_t len, uint32_t *num)
+{
+	bool neg;
+	uint64_t v;
+
+	if (!parse_int(name + 1, len - 1, &neg, &v) || neg || !v || v > WIRE_MAX_FIELD)
+		return false;
+	*num = (uint32_t)v;
+	return true;
+}
+
+bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
+{
+	struct jr *r = e->jr;
+	struct jr_pos at = r->at;
+	const struct crit_field *want[2] = { NULL, NULL };
+	const void *prev = m; /* what the next member comes after */
+	const struct crit_field *guess = guess_after(e, prev, m->fields);
+	size_t base = e->nspans;
+	uint32_t last = 0;
+	bool sorted = true;
+	const char *name;
+	size_t len;
+
+	if (++e->depth > DEC_MAX_DEPTH)
+		return jr_fail(r, CRIT_E_LIMIT, "messages nested more than %d deep", DEC_MAX_DEPTH);
+	size_t hook_len = hook && hook->key ? strlen(hook->key) : SIZE_MAX;
+	for (int i = 0; hook && i < 2; i++) {
+		hook->got[i] = 0;
+		want[i] = hook->want[i] ? schema_field_by_name(m, hook->want[i]) : NULL;
+	}
+	const struct crit_field *end = m->fields + m->n_fields;
+	while (jr_member_hint(r, guess < end ? guess->name : NULL, &name, &len)) {
+		if (len == hook_len && name[0] == hook->key[0] && memcmp(name, hook->key, len) == 0) {
+			if (!hook->read(e, hook->ctx))
+				return false;
+			continue;
+		}
+		const struct crit_field *f = NULL;
+		uint32_t key;
+		if (name[0] == '#') {
+			uint32_t num;
+			if (!raw_number(name, len, &num))
+				return jr_fail(r, CRIT_E_KEY, "'%s' is no field number", name);
+			key = num << 1 | 1;
 		} else {
-			mb.f = schema_field_by_name(m, v->key);
-			if (!mb.f) {
-				size_t mark = path_push(e, NULL, v->key, 0);
-				ok = fail(e, v, CRIT_E_KEY, "%s has no field '%s'", m->name, v->key);
-				path_pop(e, mark);
-				break;
-			}
-			mb.num = mb.f->number;
+			f = field_named(m, guess, name, len);
+			if (!f)
+				return jr_fail(r, CRIT_E_KEY, "%s has no field '%s'", m->name, name);
+			key = f->number << 1;
+			if (f != guess)
+				remember(e, prev, f);
+			prev = f;
+			guess = guess_after(e, f, f + 1);
 		}
-		members[n++] = mb;
+		if (!push_span(e, key, f))
+			return false;
+		sorted = sorted && key > last;
+		last = key > last ? key : last;
+		uint64_t bits = 0;
+		int t;
+		bool ok = !f ? put_raw(e)
+			  : f->label == CRIT_L_REPEATED ? put_repeated(e, f)
+			  : (t = jr_next(r)) >= 0 && put_value(e, f, t, &bits);
+		if (!ok)
+			return false;
+		if (f && (f == want[0] || f == want[1]))
+			hook->got[f == want[1]] = bits;
 	}
-	if (ok)
-		qsort(members, n, sizeof(*members), cmp_member);
+	if (crit_failed(e->err) || (!sorted && !reorder(e, base)) || !required_present(e, m, base, at))
+		return false;
+	e->nspans = base;
+	e->depth--;
+	return true;
+}
 
-	uint32_t next = 0; /* fields[next...] not seen yet, for the required check */
-	for (uint32_t i = 0; i < n && ok; i++) {
-		const struct member *mb = &members[i];
-		/* Python's json keeps the last of repeated keys. */
-		if (i + 1 < n && members[i + 1].num == mb->num && !members[i + 1].f == !mb->f)
-			continue;
-		if (mb->f) {
-			uint32_t idx = (uint32_t)(mb->f - m->fields);
-			for (; next < idx && ok; next++)
-				if (m->fields[next].label == CRIT_L_REQUIRED)
-					ok = fail(e, obj, CRIT_E_REQUIRED, "missing required field %s of %s",
-						  m->fields[next].name, m->name);
-			next = idx + 1;
-		}
-		size_t mark = path_push(e, NULL, mb->v->key, 0);
-		if (ok && mb->f)
-			ok = mb->f->label == CRIT_L_REPEATED ? put_repeated(e, mb->f, mb->v) : put_value(e, mb->f, mb->v);
-		else if (ok)
-			ok = put_raw(e, mb->v);
-		path_pop(e, mark);
-	}
-	for (; next < m->n_fields && ok; next++)
-		if (m->fields[next].label == CRIT_L_REQUIRED)
-			ok = fail(e, obj, CRIT_E_REQUIRED, "missing required field %s of %s", m->fields[next].name,
-				  m->name);
-	if (members != stack)
-		free(members);
-	return ok;
+void enc_free(struct enc *e)
+{
+	free(e->spans);
+	free(e->tmp.p);
+	e->spans = NULL;
+	e->tmp = (struct buf){ 0 };
 }

@@ -5,32 +5,52 @@
 #include "internal.h"
 #include "jsonread.h"
 
-/* A growing byte buffer for one entry's message. */
-struct buf {
-	uint8_t *p;
-	size_t n, cap;
-};
+#define ENC_SEEN 1024 /* a power of two */
 
-bool buf_reserve(struct buf *b, size_t more);
+/* A member of a message being encoded: where its bytes start in out. */
+struct span {
+	uint32_t key;  /* field number << 1, | 1 for a raw "#<number>" */
+	uint32_t order; /* in the document */
+	const struct crit_field *f;
+	size_t start, len;
+};
 
 struct enc {
-	struct buf *out;
+	struct jr *jr;
+	struct buf *out; /* where the message goes */
 	struct crit_err *err;
+	struct span *spans; /* of the members of every open message */
+	size_t nspans, capspans;
+	struct buf tmp;  /* members being put in order */
 	int depth;
-	char path[JR_MAX_PATH]; /* of the value being encoded: "entries[3].tcp" */
-	size_t pathlen;
+	/* The member that followed a field (or began a message) last time:
+	 * the next member's likely name, as entries repeat their shape. */
+	struct {
+		const void *after;
+		const struct crit_field *f;
+	} seen[ENC_SEEN];
 };
 
-/* The members of obj as the fields of message m, appended to e->out in
- * field-number order; a member named skip (the entry's "extra") is left
- * to the caller. */
-bool enc_fields(struct enc *e, const struct crit_msg *m, const struct jv *obj, const char *skip);
+/* What an entry of an image has besides its fields. */
+struct enc_hook {
+	const char *key;                       /* a member that is no field ("extra"), or NULL */
+	bool (*read)(struct enc *e, void *ctx); /* reads that member's value with e->jr */
+	void *ctx;
+	const char *want[2]; /* number fields whose values the caller needs */
+	uint64_t got[2];     /* their values, 0 when absent */
+};
 
-/* One number-like field value as protobuf carries it (what sizes a payload). */
-bool enc_scalar(struct enc *e, const struct crit_field *f, const struct jv *v, uint64_t *value);
-/* A JSON number that is a whole number from 0 to 2^64 - 1. */
-bool enc_uint(const struct jv *v, uint64_t *value);
-/* base64, with or without newlines, appended to e->out. */
-bool enc_base64(struct enc *e, const struct jv *v, const char *what);
+/* The object whose '{' jr_next has just read, as message m appended to
+ * e->out, its fields in field-number order. */
+bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook);
+
+/* The string jr_next has just read, as base64 (with or without the
+ * newlines of base64.encodebytes) decoded into b. */
+bool enc_base64(struct enc *e, struct buf *b, const char *what);
+
+/* A number jr_next has just read that is a whole number from 0 to 2^64 - 1. */
+bool enc_uint(struct enc *e, uint64_t *value);
+
+void enc_free(struct enc *e);
 
 #endif

@@ -2,9 +2,11 @@
  * image_encode.c - an image's JSON back to the image: the magics, then
  * each entry's size, message and raw payload, as CRIU writes them.
  *
- * The JSON is read one entry at a time, so memory holds one entry, not the
+ * The JSON is read as it comes, so memory holds one entry's bytes, not the
  * image. Payload lengths must agree with the fields that announce them:
  * an image whose "bytes" says 10 but whose data has 9 would not restore.
+ * The fields may come before or after "extra", so the payload is kept
+ * until the entry's object ends, then checked and written.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -17,14 +19,19 @@
 struct imgenc {
 	struct rd rd;
 	struct jr jr;
-	struct arena arena;
 	struct out out;
 	struct enc e;
-	struct buf msg, payload;
+	struct buf msg;        /* the entry's message */
+	struct buf payload[2]; /* what follows it: "extra" (TCP: inq, outq) */
+	struct buf sub;        /* a message inside "extra" (IPCNS_MSG) */
 	const struct handler *h;
-	uint32_t index; /* of the entry being encoded */
-	const struct jv *entry;
-	bool chunks;    /* a ghost file's data comes in chunk entries */
+	uint32_t index;        /* of the entry being encoded */
+	bool chunks;           /* a ghost file's data comes in chunk entries */
+	/* the entry's "extra", as read */
+	bool has_extra, has_outq;
+	struct jr_pos extra_at;      /* the value of "extra" */
+	struct jr_pos payload_at[2]; /* the strings payload[] came from */
+	uint64_t count;        /* semaphores, or messages of a queue */
 	struct crit_err *err;
 	uint8_t outbuf[1u << 16];
 };
@@ -35,137 +42,193 @@ static void put_u32(struct out *o, uint32_t v)
 	out_put(o, t, 4);
 }
 
-static void put_zeros(struct out *o, size_t n)
+static bool put_zeros(struct imgenc *im, struct buf *b, size_t n)
 {
 	static const uint8_t zeros[8];
-	out_put(o, zeros, n);
+	return buf_put(b, zeros, n) || jr_fail(&im->jr, CRIT_E_NOMEM, "out of memory");
 }
 
-/* Encode obj as message m into im->msg and write it with its size. */
-static bool put_message(struct imgenc *im, const struct crit_msg *m, const struct jv *obj)
+static const char *type_name(int type)
 {
-	im->msg.n = 0;
-	im->e.out = &im->msg;
-	if (!enc_fields(&im->e, m, obj, "extra"))
+	static const char *const names[] = { "null", "false", "true", "a number", "a string", "a list",
+					     "an object" };
+	return names[type];
+}
+
+/* ------------------------------------------------------------------ */
+/* "extra": read                                                        */
+/* ------------------------------------------------------------------ */
+
+/* A base64 string appended to b. */
+static bool read_blob(struct imgenc *im, struct buf *b, const char *what)
+{
+	int t = jr_next(&im->jr);
+
+	if (t < 0)
 		return false;
-	if (im->msg.n > UINT32_MAX)
-		return jr_fail_at(&im->jr, obj, im->e.path, CRIT_E_LIMIT, "an entry of %zu bytes", im->msg.n);
-	put_u32(&im->out, (uint32_t)im->msg.n);
-	if (im->msg.n) /* an empty message has no buffer yet */
-		out_put(&im->out, im->msg.p, im->msg.n);
-	return true;
+	if (b == &im->payload[0] || b == &im->payload[1])
+		im->payload_at[b == &im->payload[1]] = im->jr.at;
+	if (t != JV_STRING)
+		return jr_fail(&im->jr, CRIT_E_TYPE, "%s must be a base64 string, not %s", what, type_name(t));
+	return enc_base64(&im->e, b, what);
 }
 
-/* A number field of the entry that sizes its payload (0 when absent). */
-static bool size_field(struct imgenc *im, const struct crit_msg *m, const struct jv *obj, const char *name,
-		       uint64_t *v)
+/* TCP_STREAM: {"inq": base64, "outq": base64}. */
+static bool read_tcp(struct imgenc *im)
 {
-	*v = 0;
-	const struct jv *f = jv_get(obj, name);
-	return !f || enc_scalar(&im->e, schema_field_by_name(m, name), f, v);
-}
+	const char *name;
+	size_t len;
 
-/* A base64 payload that must be exactly len bytes long. */
-static bool put_blob(struct imgenc *im, const struct jv *v, uint64_t len, const char *what)
-{
-	if (!v)
-		return crit_fail_line(im->err, CRIT_E_REQUIRED, im->jr.line, im->jr.col,
-				      "%s: no %s of %llu bytes", im->e.path, what, (unsigned long long)len);
-	im->payload.n = 0;
-	im->e.out = &im->payload;
-	if (v->type != JV_STRING)
-		return jr_fail_at(&im->jr, v, im->e.path, CRIT_E_TYPE, "%s must be a base64 string", what);
-	if (!enc_base64(&im->e, v, what))
-		return false;
-	if (im->payload.n != len)
-		return jr_fail_at(&im->jr, v, im->e.path, CRIT_E_TYPE, "%s has %zu bytes, the entry says %llu",
-				  what, im->payload.n, (unsigned long long)len);
-	if (im->payload.n)
-		out_put(&im->out, im->payload.p, im->payload.n);
-	return true;
-}
-
-static bool sem_extra(struct imgenc *im, const struct jv *list, uint64_t nsems)
-{
-	if (!list || list->type != JV_ARRAY || list->n != nsems)
-		return jr_fail_at(&im->jr, list ? list : im->entry, im->e.path, CRIT_E_TYPE,
-				  "\"extra\" must list the %llu semaphore values", (unsigned long long)nsems);
-	for (const struct jv *v = list->first; v; v = v->next) {
-		uint64_t x;
-		if (v->type != JV_NUMBER || !enc_uint(v, &x) || x > 0xffff)
-			return jr_fail_at(&im->jr, v, im->e.path, CRIT_E_TYPE, "a semaphore value is 0 to 65535");
-		uint8_t t[2] = { (uint8_t)x, (uint8_t)(x >> 8) };
-		out_put(&im->out, t, 2);
-	}
-	put_zeros(&im->out, round_up(2 * nsems, 8) - 2 * nsems);
-	return true;
-}
-
-/* A queue: [ipc_msg, data, ipc_msg, data, ...], at most qnum messages. */
-static bool msg_extra(struct imgenc *im, const struct jv *list, uint64_t qnum)
-{
-	if (!list || list->type != JV_ARRAY || list->n % 2 || list->n / 2 > qnum)
-		return jr_fail_at(&im->jr, list ? list : im->entry, im->e.path, CRIT_E_TYPE,
-				  "\"extra\" must list up to %llu pairs of message and data",
-				  (unsigned long long)qnum);
-	for (const struct jv *hdr = list->first; hdr; hdr = hdr->next->next) {
-		uint64_t msize;
-		if (!put_message(im, &crit_msg_ipc_msg, hdr) ||
-		    !size_field(im, &crit_msg_ipc_msg, hdr, "msize", &msize) ||
-		    !put_blob(im, hdr->next, msize, "message data"))
+	if (jr_next(&im->jr) != JV_OBJECT)
+		return jr_fail(&im->jr, CRIT_E_TYPE, "\"extra\" must be {\"inq\": ..., \"outq\": ...}");
+	im->extra_at = im->jr.at;
+	bool inq = false;
+	while (jr_member(&im->jr, &name, &len)) {
+		bool out = len == 4 && strcmp(name, "outq") == 0;
+		if (!out && (len != 3 || strcmp(name, "inq") != 0))
+			return jr_fail(&im->jr, CRIT_E_KEY, "\"extra\" has \"inq\" and \"outq\", not '%s'", name);
+		im->payload[out].n = 0; /* the last of repeated names counts */
+		if (!read_blob(im, &im->payload[out], name))
 			return false;
-		put_zeros(&im->out, round_up(msize, 8) - msize);
+		inq |= !out;
+		im->has_outq |= out;
 	}
+	if (crit_failed(im->err))
+		return false;
+	if (!inq || !im->has_outq)
+		return jr_fail_pos(&im->jr, im->extra_at, CRIT_E_REQUIRED, "\"extra\" has no \"%s\"",
+				   inq ? "outq" : "inq");
 	return true;
 }
 
-static bool tcp_extra(struct imgenc *im, const struct jv *obj, const struct jv *extra)
+/* IPCNS_SEM: the semaphore values. */
+static bool read_sems(struct imgenc *im)
 {
-	uint64_t inq, outq;
-	const struct crit_msg *m = im->h->msg;
-
-	if (!extra || extra->type != JV_OBJECT)
-		return jr_fail_at(&im->jr, extra ? extra : obj, im->e.path, CRIT_E_TYPE,
-				  "\"extra\" must be {\"inq\": ..., \"outq\": ...}");
-	return size_field(im, m, obj, "inq_len", &inq) && size_field(im, m, obj, "outq_len", &outq) &&
-	       put_blob(im, jv_get(extra, "inq"), inq, "inq") && put_blob(im, jv_get(extra, "outq"), outq, "outq");
+	if (jr_next(&im->jr) != JV_ARRAY)
+		return jr_fail(&im->jr, CRIT_E_TYPE, "\"extra\" must list the semaphore values");
+	im->extra_at = im->jr.at;
+	while (jr_element(&im->jr)) {
+		uint64_t x;
+		if (jr_next(&im->jr) != JV_NUMBER || !enc_uint(&im->e, &x) || x > 0xffff)
+			return jr_fail(&im->jr, CRIT_E_TYPE, "a semaphore value is 0 to 65535");
+		uint8_t t[2] = { (uint8_t)x, (uint8_t)(x >> 8) };
+		if (!buf_put(&im->payload[0], t, 2))
+			return jr_fail(&im->jr, CRIT_E_NOMEM, "out of memory");
+		im->count++;
+	}
+	return !crit_failed(im->err);
 }
 
-/* The payload after an entry, from its "extra". */
-static bool put_extra(struct imgenc *im, const struct jv *obj)
+/* IPCNS_MSG: [ipc_msg, data, ipc_msg, data, ...]; each message goes out
+ * with its size, its data padded to 8 bytes. */
+static bool read_msgs(struct imgenc *im)
 {
-	const struct handler *h = im->h;
-	const struct crit_msg *m = h->msg;
-	const struct jv *extra = jv_get(obj, "extra");
-	uint64_t a = 0, b = 0;
+	struct buf *b = &im->payload[0];
 
-	if (h->extra == EX_NONE) {
-		if (extra)
-			return jr_fail_at(&im->jr, extra, im->e.path, CRIT_E_KEY,
-					  "%s entries carry no \"extra\"", h->magic);
-		return true;
+	if (jr_next(&im->jr) != JV_ARRAY)
+		return jr_fail(&im->jr, CRIT_E_TYPE, "\"extra\" must list pairs of message and data");
+	im->extra_at = im->jr.at;
+	while (jr_element(&im->jr)) {
+		struct enc_hook hook = { .want = { "msize" } };
+		if (jr_next(&im->jr) != JV_OBJECT)
+			return jr_fail(&im->jr, CRIT_E_TYPE, "\"extra\" must list pairs of message and data");
+		im->sub.n = 0;
+		im->e.out = &im->sub;
+		bool ok = enc_object(&im->e, &crit_msg_ipc_msg, &hook);
+		im->e.out = &im->msg;
+		if (!ok)
+			return false;
+		uint8_t size[4] = { (uint8_t)im->sub.n, (uint8_t)(im->sub.n >> 8), (uint8_t)(im->sub.n >> 16),
+				    (uint8_t)(im->sub.n >> 24) };
+		if (!buf_put(b, size, 4) || !buf_put(b, im->sub.p, im->sub.n))
+			return jr_fail(&im->jr, CRIT_E_NOMEM, "out of memory");
+		if (!jr_element(&im->jr))
+			return crit_failed(im->err) ? false
+						    : jr_fail_pos(&im->jr, im->extra_at, CRIT_E_TYPE,
+								  "\"extra\" must list pairs of message and data");
+		size_t before = b->n;
+		if (!read_blob(im, b, "message data"))
+			return false;
+		uint64_t msize = hook.got[0];
+		if (b->n - before != msize)
+			return jr_fail(&im->jr, CRIT_E_TYPE, "message data has %zu bytes, its msize says %llu",
+				       b->n - before, (unsigned long long)msize);
+		if (!put_zeros(im, b, round_up(msize, 8) - msize))
+			return false;
+		im->count++;
 	}
-	if (!size_field(im, m, obj, h->fields[0], &a) || (h->fields[1] && !size_field(im, m, obj, h->fields[1], &b)))
-		return false;
-	switch (h->extra) {
-	case EX_BLOB:
-		return put_blob(im, extra, a, "\"extra\"");
-	case EX_BPF:
-		return put_blob(im, extra, a + b, "\"extra\"");
+	return !crit_failed(im->err);
+}
+
+/* The entry's "extra" member, whatever comes before or after it. */
+static bool read_extra(struct enc *e, void *ctx)
+{
+	struct imgenc *im = ctx;
+
+	(void)e;
+	im->payload[0].n = im->payload[1].n = 0; /* the last of repeated "extra"s counts */
+	im->has_outq = false;
+	im->count = 0;
+	im->has_extra = true;
+	if (im->h->frame == FR_GHOST || im->h->extra == EX_BLOB || im->h->extra == EX_BPF || im->h->extra == EX_SHM) {
+		bool ok = read_blob(im, &im->payload[0], "\"extra\"");
+		im->extra_at = im->payload_at[0];
+		return ok;
+	}
+	switch (im->h->extra) {
+	case EX_NONE:
+		return jr_fail(&im->jr, CRIT_E_KEY, "%s entries carry no \"extra\"", im->h->magic);
 	case EX_TCP:
-		return tcp_extra(im, obj, extra);
+		return read_tcp(im);
+	case EX_SEM:
+		return read_sems(im);
+	default:
+		return read_msgs(im);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* "extra": checked against the entry                                   */
+/* ------------------------------------------------------------------ */
+
+/* payload[i] must have the length the entry gives. */
+static bool blob_is(struct imgenc *im, int i, uint64_t len, const char *what, struct jr_pos entry)
+{
+	if (!im->has_extra)
+		return jr_fail_pos(&im->jr, entry, CRIT_E_REQUIRED, "no %s of %llu bytes", what,
+				   (unsigned long long)len);
+	if (im->payload[i].n != len)
+		return jr_fail_pos(&im->jr, im->payload_at[i], CRIT_E_TYPE, "%s has %zu bytes, the entry says %llu", what,
+				   im->payload[i].n, (unsigned long long)len);
+	return true;
+}
+
+/* The payload agrees with the entry's fields a and b (the handler's). */
+static bool check_extra(struct imgenc *im, uint64_t a, uint64_t b, struct jr_pos entry)
+{
+	switch (im->h->extra) {
+	case EX_BLOB:
+		return blob_is(im, 0, a, "\"extra\"", entry);
+	case EX_BPF:
+		return blob_is(im, 0, a + b, "\"extra\"", entry);
+	case EX_TCP:
+		return blob_is(im, 0, a, "inq", entry) && blob_is(im, 1, b, "outq", entry);
 	case EX_SHM:
 		if (b) /* in_pagemaps: the segment lives in the pagemap */
-			return !extra || jr_fail_at(&im->jr, extra, im->e.path, CRIT_E_KEY,
-						    "a segment in_pagemaps carries no \"extra\"");
-		if (!put_blob(im, extra, a, "\"extra\""))
-			return false;
-		put_zeros(&im->out, round_up(a, 4) - a);
-		return true;
+			return !im->has_extra || jr_fail_pos(&im->jr, im->extra_at, CRIT_E_KEY,
+							     "a segment in_pagemaps carries no \"extra\"");
+		return blob_is(im, 0, a, "\"extra\"", entry) && put_zeros(im, &im->payload[0], round_up(a, 4) - a);
 	case EX_SEM:
-		return sem_extra(im, extra, a);
+		if (!im->has_extra || im->count != a)
+			return jr_fail_pos(&im->jr, im->has_extra ? im->extra_at : entry, CRIT_E_TYPE,
+					   "\"extra\" must list the %llu semaphore values", (unsigned long long)a);
+		return put_zeros(im, &im->payload[0], round_up(2 * a, 8) - 2 * a);
 	case EX_MSG:
-		return msg_extra(im, extra, a);
+		if (!im->has_extra || im->count > a)
+			return jr_fail_pos(&im->jr, im->has_extra ? im->extra_at : entry, CRIT_E_TYPE,
+					   "\"extra\" must list up to %llu pairs of message and data",
+					   (unsigned long long)a);
+		return true;
 	default:
 		return true;
 	}
@@ -173,78 +236,113 @@ static bool put_extra(struct imgenc *im, const struct jv *obj)
 
 /* A ghost file: its entry with the contents as "extra", or (with chunks)
  * the entry and then chunk entries each with its data. */
-static bool ghost_entry(struct imgenc *im, const struct jv *obj)
+static bool check_ghost(struct imgenc *im, uint64_t v, struct jr_pos entry)
 {
-	const struct jv *extra = jv_get(obj, "extra");
-	uint64_t v;
-
-	if (im->index == 0) {
-		if (!put_message(im, im->h->msg, obj) || !size_field(im, im->h->msg, obj, "chunks", &v))
-			return false;
-		im->chunks = v;
-		if (im->chunks)
-			return !extra || jr_fail_at(&im->jr, extra, im->e.path, CRIT_E_KEY,
-						    "a chunked ghost file has its data in the chunks");
-		if (!extra || extra->type != JV_STRING)
-			return jr_fail_at(&im->jr, extra ? extra : obj, im->e.path, CRIT_E_TYPE,
-					  "the ghost file's contents must be a base64 \"extra\"");
-		im->payload.n = 0;
-		im->e.out = &im->payload;
-		if (!enc_base64(&im->e, extra, "\"extra\""))
-			return false;
-		if (im->payload.n)
-			out_put(&im->out, im->payload.p, im->payload.n);
-		return true;
+	if (im->index > 0) {
+		if (!im->chunks)
+			return jr_fail_pos(&im->jr, entry, CRIT_E_TYPE, "a ghost file without chunks has one entry");
+		return blob_is(im, 0, v, "the chunk's \"extra\"", entry);
 	}
-	if (!im->chunks)
-		return jr_fail_at(&im->jr, obj, im->e.path, CRIT_E_TYPE,
-				  "a ghost file without chunks has one entry");
-	return put_message(im, &crit_msg_ghost_chunk_entry, obj) &&
-	       size_field(im, &crit_msg_ghost_chunk_entry, obj, "len", &v) &&
-	       put_blob(im, extra, v, "the chunk's \"extra\"");
+	im->chunks = v;
+	if (im->chunks && im->has_extra)
+		return jr_fail_pos(&im->jr, im->extra_at, CRIT_E_KEY,
+				   "a chunked ghost file has its data in the chunks");
+	if (!im->chunks && !im->has_extra)
+		return jr_fail_pos(&im->jr, entry, CRIT_E_TYPE,
+				   "the ghost file's contents must be a base64 \"extra\"");
+	return true;
 }
 
-static bool put_entry(struct imgenc *im, const struct jv *obj)
-{
-	im->entry = obj;
-	if (obj->type != JV_OBJECT)
-		return jr_fail_at(&im->jr, obj, im->e.path, CRIT_E_TYPE, "an entry must be an object");
-	if (im->h->frame == FR_GHOST)
-		return ghost_entry(im, obj);
-	const struct crit_msg *m = im->h->frame == FR_PAGEMAP && im->index == 0 ? &crit_msg_pagemap_head
-										   : im->h->msg;
-	return put_message(im, m, obj) && put_extra(im, obj);
-}
+/* ------------------------------------------------------------------ */
+/* Entries                                                              */
+/* ------------------------------------------------------------------ */
 
-/* The path of entry i, for error messages. */
-static void entry_path(struct imgenc *im, uint32_t i)
+static bool put_entry(struct imgenc *im)
 {
-	im->index = i;
-	im->e.pathlen = (size_t)snprintf(im->e.path, sizeof(im->e.path), "entries[%u]", i);
-}
+	const struct handler *h = im->h;
+	const struct crit_msg *m = h->msg;
+	struct enc_hook hook = { .key = "extra", .read = read_extra, .ctx = im,
+				 .want = { h->fields[0], h->fields[1] } };
+	int t = jr_next(&im->jr);
+	struct jr_pos at = im->jr.at;
 
-static bool put_entries(struct imgenc *im, const struct jv *list)
-{
-	uint32_t i = 0;
-
-	for (const struct jv *v = list->first; v; v = v->next, i++) {
-		entry_path(im, i);
-		if (!put_entry(im, v))
-			return false;
+	if (t < 0)
+		return false;
+	if (t != JV_OBJECT)
+		return jr_fail(&im->jr, CRIT_E_TYPE, "an entry must be an object, not %s", type_name(t));
+	if (h->frame == FR_PAGEMAP && im->index == 0)
+		m = &crit_msg_pagemap_head;
+	if (h->frame == FR_GHOST && im->index > 0) {
+		m = &crit_msg_ghost_chunk_entry;
+		hook.want[0] = "len";
+	}
+	im->msg.n = im->payload[0].n = im->payload[1].n = 0;
+	im->has_extra = false;
+	im->count = 0;
+	im->e.out = &im->msg;
+	if (!enc_object(&im->e, m, &hook))
+		return false;
+	if (h->frame == FR_GHOST ? !check_ghost(im, hook.got[0], at) : !check_extra(im, hook.got[0], hook.got[1], at))
+		return false;
+	if (im->msg.n > UINT32_MAX)
+		return jr_fail_pos(&im->jr, at, CRIT_E_LIMIT, "an entry of %zu bytes", im->msg.n);
+	put_u32(&im->out, (uint32_t)im->msg.n);
+	for (int i = -1; i < 2; i++) {
+		struct buf *b = i < 0 ? &im->msg : &im->payload[i];
+		if (b->n) /* an empty buffer may have no memory yet */
+			out_put(&im->out, b->p, b->n);
 	}
 	return true;
 }
 
-/* The magic, as its name; aliases (SHMEM_PAGEMAP) are written as what they alias. */
-static bool put_magic(struct imgenc *im, const struct jv *v)
+/* The value of "entries", read with r. */
+static bool put_entries(struct imgenc *im, struct jr *r)
 {
-	if (v->type != JV_STRING)
-		return jr_fail_at(&im->jr, v, "magic", CRIT_E_TYPE, "the magic must be a name");
-	const struct crit_magic *mg = schema_magic_by_name(v->str);
+	int t = jr_next(r);
+
+	if (t < 0)
+		return false;
+	if (t != JV_ARRAY)
+		return jr_fail(r, CRIT_E_TYPE, "entries must be a list, not %s", type_name(t));
+	for (im->index = 0; jr_element(r); im->index++)
+		if (!put_entry(im))
+			return false;
+	return !crit_failed(im->err);
+}
+
+/* Entries that came before the magic, kept as text: read them now. */
+static bool put_early_entries(struct imgenc *im, const struct buf *text, struct jr_pos at)
+{
+	struct crit_source src = { .fd = -1, .data = text->p, .size = text->n };
+	struct jr outer = im->jr;
+	struct rd rd;
+	bool ok = false;
+
+	if (!rd_open(&rd, &src, im->err))
+		return false;
+	jr_init_at(&im->jr, &rd, im->err, at, "entries");
+	ok = put_entries(im, &im->jr) && jr_end(&im->jr);
+	jr_free(&im->jr);
+	rd_close(&rd);
+	im->jr = outer;
+	return ok;
+}
+
+/* The magic, as its name; aliases (SHMEM_PAGEMAP) are written as what they alias. */
+static bool put_magic(struct imgenc *im)
+{
+	struct jr *r = &im->jr;
+	int t = jr_next(r);
+
+	if (t < 0)
+		return false;
+	if (t != JV_STRING)
+		return jr_fail(r, CRIT_E_TYPE, "the magic must be a name, not %s", type_name(t));
+	const struct crit_magic *mg = schema_magic_by_name(r->str);
 	const struct crit_magic *canon = mg ? schema_magic_by_value(mg->value) : NULL;
 	im->h = canon ? image_handler(canon->name) : NULL;
-	if (!im->h)
-		return jr_fail_at(&im->jr, v, "magic", CRIT_E_KEY, "unknown magic '%s'", v->str);
+	if (!im->h || strlen(r->str) != r->len)
+		return jr_fail(r, CRIT_E_KEY, "unknown magic '%s'", r->str);
 	if (strcmp(canon->name, "INVENTORY") != 0) {
 		const char *first = strcmp(canon->name, "STATS") == 0 || strcmp(canon->name, "IRMAP_CACHE") == 0
 					    ? "IMG_SERVICE" : "IMG_COMMON";
@@ -256,49 +354,35 @@ static bool put_magic(struct imgenc *im, const struct jv *v)
 
 static bool encode_image(struct imgenc *im)
 {
-	struct jv *v, *early = NULL; /* entries that came before the magic */
+	struct jr *r = &im->jr;
+	struct buf early = { 0 }; /* "entries" that came before "magic" */
+	struct jr_pos early_at = { 1, 1 };
+	bool seen_magic = false, seen_entries = false, ok = true;
 	const char *name;
 	size_t len;
-	bool seen_magic = false, seen_entries = false;
+	int t = jr_next(r);
 
-	if (!jr_open(&im->jr, '{'))
-		return false;
-	while (jr_member(&im->jr, &name, &len)) {
-		if (strcmp(name, "magic") == 0 && !seen_magic) {
+	if (t >= 0 && t != JV_OBJECT)
+		return jr_fail(r, CRIT_E_TYPE, "an image is {\"magic\": ..., \"entries\": [...]}, not %s",
+			       type_name(t));
+	while (ok && t >= 0 && jr_member(r, &name, &len)) {
+		if (strcmp(name, "magic") == 0 && len == 5 && !seen_magic) {
 			seen_magic = true;
-			if (!jr_value(&im->jr, &im->arena, &v) || !put_magic(im, v))
-				return false;
-			if (early && !put_entries(im, early))
-				return false;
-		} else if (strcmp(name, "entries") == 0 && !seen_entries) {
+			ok = put_magic(im) && (!seen_entries || put_early_entries(im, &early, early_at));
+		} else if (strcmp(name, "entries") == 0 && len == 7 && !seen_entries) {
 			seen_entries = true;
-			if (!seen_magic) { /* unusual: keep them until the magic is known */
-				if (!jr_value(&im->jr, &im->arena, &early))
-					return false;
-				if (early->type != JV_ARRAY)
-					return jr_fail_at(&im->jr, early, "entries", CRIT_E_TYPE, "entries must be a list");
-				continue;
-			}
-			if (!jr_open(&im->jr, '['))
-				return false;
-			for (uint32_t i = 0; jr_element(&im->jr); i++) {
-				arena_reset(&im->arena);
-				entry_path(im, i);
-				if (!jr_value(&im->jr, &im->arena, &v) || !put_entry(im, v))
-					return false;
-			}
-			if (crit_failed(im->err))
-				return false;
+			/* unusual (sorted keys): keep them until the magic is known */
+			ok = seen_magic ? put_entries(im, r) : jr_copy(r, &early, &early_at);
 		} else {
-			return crit_fail_line(im->err, CRIT_E_KEY, im->jr.line, im->jr.col,
-					      "'%s': an image has \"magic\" and \"entries\", once each", name);
+			ok = jr_fail(r, CRIT_E_KEY, "an image has \"magic\" and \"entries\", once each");
 		}
 	}
-	if (crit_failed(im->err) || !jr_end(&im->jr))
+	free(early.p);
+	if (crit_failed(im->err) || !jr_end(r))
 		return false;
 	if (!seen_magic || !seen_entries)
-		return crit_fail_line(im->err, CRIT_E_REQUIRED, im->jr.line, im->jr.col,
-				      "the image has no \"%s\"", seen_magic ? "entries" : "magic");
+		return jr_fail(r, CRIT_E_REQUIRED, "the image has no \"%s\"",
+				   seen_magic ? "entries" : "magic");
 	return true;
 }
 
@@ -312,17 +396,20 @@ bool crit_encode(const struct crit_source *in, const struct crit_sink *out, stru
 	memset(im, 0, offsetof(struct imgenc, outbuf));
 	im->err = err;
 	im->e.err = err;
+	im->e.jr = &im->jr;
 	if (rd_open(&im->rd, in, err)) {
 		jr_init(&im->jr, &im->rd, err);
-		arena_init(&im->arena);
 		out_init(&im->out, out, err, im->outbuf, sizeof(im->outbuf));
 		if (encode_image(im))
 			out_flush(&im->out);
-		arena_free(&im->arena);
+		jr_free(&im->jr);
 		rd_close(&im->rd);
 	}
+	enc_free(&im->e);
 	free(im->msg.p);
-	free(im->payload.p);
+	free(im->payload[0].p);
+	free(im->payload[1].p);
+	free(im->sub.p);
 	free(im);
 	return !crit_failed(err);
 }

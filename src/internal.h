@@ -86,6 +86,31 @@ static inline void rd_advance(struct rd *r, size_t n)
 	r->off += n;
 }
 
+/* A growing byte buffer; its owner frees p. */
+struct buf {
+	uint8_t *p;
+	size_t n, cap;
+};
+
+/* Room for more bytes after n; false when out of memory. */
+bool buf_reserve_slow(struct buf *b, size_t more);
+
+static inline bool buf_reserve(struct buf *b, size_t more)
+{
+	return more <= b->cap - b->n || buf_reserve_slow(b, more);
+}
+
+static inline bool buf_put(struct buf *b, const void *s, size_t n)
+{
+	if (!n)
+		return true; /* an empty buffer may have no memory yet */
+	if (!buf_reserve(b, n))
+		return false;
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	return true;
+}
+
 /* The caller owns buf; sink NULL discards what is written (crit info). */
 struct out {
 	const struct crit_sink *sink;
@@ -278,7 +303,7 @@ bool pretty_int_map(struct jw *w, const char *key, size_t keylen, const struct c
 bool pretty_ip(struct jw *w, const uint32_t *words, int n);
 
 /* And back, for encode. */
-bool pretty_flag_value(const char *map, const char *name, size_t len, uint64_t *bit);
+bool pretty_flag_value(const struct flags_map *map, const char *name, size_t len, uint64_t *bit);
 bool pretty_dict_value(const char *dict, const char *field, const char *name, int64_t *value);
 /* An IPv4 or IPv6 address as CRIT stores it: 1 or 4 words; 0 if invalid. */
 int pretty_parse_ip(const char *s, uint32_t words[4]);

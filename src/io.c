@@ -93,6 +93,25 @@ bool rd_skip(struct rd *r, uint64_t n, const char *what)
 }
 
 /* ------------------------------------------------------------------ */
+/* Growing buffers                                                      */
+/* ------------------------------------------------------------------ */
+
+bool buf_reserve_slow(struct buf *b, size_t more)
+{
+	if (more > SIZE_MAX / 2 - b->n)
+		return false;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap - b->n < more)
+		cap *= 2;
+	uint8_t *p = realloc(b->p, cap);
+	if (!p)
+		return false;
+	b->p = p;
+	b->cap = cap;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
 /* Output                                                               */
 /* ------------------------------------------------------------------ */
 

@@ -1,10 +1,15 @@
 /*
- * jsonread.h - reading JSON: a pull parser over the input window that
- * hands out one value at a time as a small tree in an arena.
+ * jsonread.h - reading JSON: a pull parser over the input window.
  *
- * An image's JSON is {"magic": ..., "entries": [...]}: the encoder walks
- * the top level with jr_member()/jr_element() and reads each entry with
- * jr_value(), so memory holds one entry at a time, never the document.
+ * The caller walks the document value by value: jr_next() reads the next
+ * value, a scalar whole or the opening of an array or object, whose
+ * contents jr_member()/jr_element() then step through. Nothing is kept
+ * but the open containers, so memory does not grow with the document;
+ * the encoder turns each value into protobuf as it arrives.
+ *
+ * Errors name the line, the column and the JSON path of the value
+ * ("entries[3].tcp.opts"); the path is kept as the containers' current
+ * member names and indexes and only formatted when an error is reported.
  */
 #ifndef CRIT_JSONREAD_H
 #define CRIT_JSONREAD_H
@@ -12,8 +17,10 @@
 #include "internal.h"
 
 /* Limits on untrusted JSON (docs/security.md). */
-#define JR_MAX_DEPTH 128           /* nested arrays and objects */
-#define JR_MAX_VALUE (1ull << 30)  /* bytes of arena one value may take */
+#define JR_MAX_DEPTH 128            /* nested arrays and objects */
+#define JR_MAX_STRING (1ull << 30)  /* bytes of one string or number */
+#define JR_MAX_NAME 255             /* bytes of one member name */
+#define JR_MAX_PATH 512             /* characters of a path in a message */
 
 enum jv_type {
 	JV_NULL,
@@ -25,88 +32,89 @@ enum jv_type {
 	JV_OBJECT,
 };
 
-/* One JSON value. */
-struct jv {
-	uint8_t type;       /* enum jv_type */
-	uint32_t line, col; /* where the value starts, from 1 */
-	/* JV_STRING: the decoded bytes. \udc80-\udcff (a lone low surrogate,
-	 * as decode writes for bytes that are not UTF-8) becomes the byte
-	 * 0x80-0xff again. JV_NUMBER: the literal as written ("-12", "1e5",
-	 * also Python's NaN, Infinity, -Infinity). NUL-terminated either way. */
-	const char *str;
-	size_t len;
-	const char *key;    /* a member of an object: its name (decoded) */
-	size_t keylen;
-	struct jv *first;   /* JV_ARRAY, JV_OBJECT: the first child, in order */
-	struct jv *next;    /* the next sibling */
-	uint32_t n;         /* JV_ARRAY, JV_OBJECT: how many children */
-	uint64_t aux;       /* free for the caller */
+/* An open array or object. */
+struct jr_frame {
+	uint8_t kind;  /* '{' or '[' */
+	bool first;    /* no member or element read yet */
+	bool inside;   /* a member's or element's value is being read */
+	uint32_t index;  /* arrays: the current element */
+	const char *name; /* objects: the current member's name, decoded (in */
+	uint32_t namelen; /* key, or the caller's hint that matched) */
+	char key[JR_MAX_NAME + 1];
 };
 
-/* Chunks of memory that are freed all at once. */
-struct arena {
-	struct arena_chunk *head;
-	size_t used; /* bytes handed out since the last reset */
+/* Where a value starts, from 1 (a column counts bytes). */
+struct jr_pos {
+	uint32_t line, col;
 };
-
-void arena_init(struct arena *a);
-void *arena_alloc(struct arena *a, size_t n); /* 16-byte aligned; NULL when out of memory */
-void arena_reset(struct arena *a);            /* forget everything, keep one chunk */
-void arena_free(struct arena *a);
-
-/* Path components for error messages: "entries[3].tcp.opts". */
-#define JR_MAX_PATH 512
 
 struct jr {
 	struct rd *rd;
 	struct crit_err *err;
-	uint32_t line, col; /* of the next byte */
-	int depth;
+	uint32_t line;      /* of the next byte, from 1 */
+	int64_t line_start; /* the input offset where that line starts */
 	bool started;       /* a byte other than white space was seen */
-	char path[JR_MAX_PATH];
-	size_t pathlen;
-	/* the top level's containers, opened by jr_member/jr_element */
-	int top;
-	uint8_t top_kind[8];   /* '{' or '[' */
-	uint32_t top_index[8]; /* elements seen so far in an array */
-	size_t top_mark[8];    /* pathlen when the container was opened */
-	bool top_first[8];
-	char name[256]; /* the member name jr_member returns */
+	const char *prefix; /* the path of what is read, inside the document */
+	struct jr_pos at;   /* of the value or member name read last */
+	/* The scalar jr_next read last: a string's decoded bytes (\udc80 -
+	 * \udcff, decode's escape for bytes that are not UTF-8, become those
+	 * bytes), or a number as written ("-12", "1e5", NaN, Infinity,
+	 * -Infinity). NUL-terminated; valid until the next call. */
+	const char *str;
+	size_t len;
+	bool whole;         /* a number without fraction or exponent, up to */
+	bool neg;           /* 2^64 - 1 in magnitude: its sign */
+	uint64_t mag;       /* and magnitude */
+	struct buf text;    /* where str lives */
+	struct buf *tee;    /* consumed bytes are also copied here (jr_copy) */
+	int depth;
+	struct jr_frame st[JR_MAX_DEPTH];
 };
 
 void jr_init(struct jr *r, struct rd *rd, struct crit_err *err);
+/* A reader of a part of a document (what jr_copy kept): its first byte is
+ * at line:col of the whole, and its paths start with prefix. */
+void jr_init_at(struct jr *r, struct rd *rd, struct crit_err *err, struct jr_pos at, const char *prefix);
+void jr_free(struct jr *r);
 
-/* The next byte that is not white space, without consuming it; -1 at the
- * end of the input. */
-int jr_peek(struct jr *r);
+/* The next value: its type (a scalar is read whole into str/len; an array
+ * or object is opened, see below), or -1 on an error. */
+int jr_next(struct jr *r);
 
-/* Consume c (after white space) or fail naming what was expected. */
-bool jr_expect(struct jr *r, char c);
-
-/* Open an object or an array at the top level ('{' or '['); then:
- *   jr_member(): the next member's name (decoded, NUL-terminated, in a
- *     static buffer of the parser, valid until the next call) and the ':'
- *     after it; false at the closing '}' (which it consumes) or on error.
- *   jr_element(): true when another element follows (consuming the ','),
- *     false at the closing ']' or on error.
- * Each maintains the path ("entries[3]") used by error messages. */
-bool jr_open(struct jr *r, char kind);
+/* Inside the innermost open object: the next member's name (decoded,
+ * NUL-terminated, valid until the next member) and the ':' after it, and
+ * true; false at the closing '}', which closes the object, or on an error
+ * (crit_failed tells which). The member's value is then read with jr_next. */
 bool jr_member(struct jr *r, const char **name, size_t *len);
+
+/* jr_member for a caller that expects the member named hint (at most
+ * JR_MAX_NAME bytes of printable ASCII but '"' and '\\', or NULL): when it
+ * is that, it is found without copying, and *name is hint itself. */
+bool jr_member_hint(struct jr *r, const char *hint, const char **name, size_t *len);
+
+/* Inside the innermost open array: true when another element follows
+ * (read it with jr_next); false at the closing ']', which closes the
+ * array, or on an error. */
 bool jr_element(struct jr *r);
 
-/* One whole value into the arena. */
-bool jr_value(struct jr *r, struct arena *a, struct jv **out);
+/* The next value, whole, checked and dropped. */
+bool jr_skip(struct jr *r);
 
-/* Only white space may follow. */
+/* The next value, whole, checked and its text appended to into (white
+ * space before it excluded); *at is where it started. */
+bool jr_copy(struct jr *r, struct buf *into, struct jr_pos *at);
+
+/* Only white space may follow; r->at is then where the input ends. */
 bool jr_end(struct jr *r);
 
-/* Report an error at a value: "PATH: message" at the value's line:col
- * (path is the caller's, for errors found after parsing). */
-bool jr_fail_at(struct jr *r, const struct jv *v, const char *path, enum crit_code code,
-		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Report an error at the value or member name read last, or at a place
+ * saved from r->at before: "PATH: message" at its line:col, where PATH is
+ * where the reader is now. */
+bool jr_fail(struct jr *r, enum crit_code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+bool jr_fail_pos(struct jr *r, struct jr_pos at, enum crit_code code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-/* A member of an object by name, or NULL (the last one, when repeated:
- * Python's json keeps the last). */
-const struct jv *jv_get(const struct jv *obj, const char *key);
+/* The path where the reader is now, for messages ("" at the top). */
+void jr_path(const struct jr *r, char *out, size_t size);
 
 #endif

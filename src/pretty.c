@@ -312,11 +312,9 @@ bool pretty_ip(struct jw *w, const uint32_t *words, int n)
 /* And back: the pretty forms as encode reads them                      */
 /* ------------------------------------------------------------------ */
 
-bool pretty_flag_value(const char *map, const char *name, size_t len, uint64_t *bit)
+bool pretty_flag_value(const struct flags_map *map, const char *name, size_t len, uint64_t *bit)
 {
-	const struct flags_map *m = pretty_flags_map(map);
-
-	for (const struct named_bit *b = m ? m->bits : NULL; b && b->name; b++) {
+	for (const struct named_bit *b = map->bits; b->name; b++) {
 		if (strlen(b->name) == len && memcmp(b->name, name, len) == 0) {
 			*bit = b->bit;
 			return true;

@@ -137,6 +137,39 @@ START_TEST(unknown_fields_round_trip)
 }
 END_TEST
 
+/* a and b encode to the same, successfully. */
+static void same_image(const char *a, const char *b)
+{
+	struct membuf x = { 0 }, y = { 0 };
+	struct crit_err err;
+
+	ck_assert_msg(encode_mem(a, strlen(a), &x, &err), "%s: %u:%u %s", a, err.line, err.col, err.msg);
+	ck_assert_msg(encode_mem(b, strlen(b), &y, &err), "%s: %u:%u %s", b, err.line, err.col, err.msg);
+	ck_assert_msg(x.len == y.len && memcmp(x.data, y.data, x.len) == 0, "%s and %s differ", a, b);
+	membuf_free(&x);
+	membuf_free(&y);
+}
+
+/* Members in any order, repeated names (the last counts, as in Python),
+ * "extra" before the fields that size it, "entries" before "magic". */
+START_TEST(member_order_does_not_matter)
+{
+	same_image("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root_id\": 7, \"umask\": 18}]}",
+		   "{\"entries\": [{\"umask\": 18, \"cwd_id\": 5, \"root_id\": 7, \"cwd_id\": 6}], \"magic\": \"FS\"}");
+	same_image("{\"magic\": \"PIPES_DATA\", \"entries\": [{\"pipe_id\": 1, \"bytes\": 3, \"extra\": \"YWJj\"}]}",
+		   "{\"magic\": \"PIPES_DATA\", \"entries\": [{\"extra\": \"eHl6\", \"bytes\": 3, \"extra\": \"YWJj\", "
+		   "\"pipe_id\": 1}]}");
+	/* nested messages and repeated fields, reordered inside too */
+	same_image("{\"magic\": \"PSTREE\", \"entries\": [{\"pid\": 1, \"ppid\": 0, \"pgid\": 1, \"sid\": 1, "
+		   "\"threads\": [1, 2]}]}",
+		   "{\"magic\": \"PSTREE\", \"entries\": [{\"threads\": [3], \"sid\": 1, \"pgid\": 1, \"threads\": [1, 2], "
+		   "\"ppid\": 0, \"pid\": 1}]}");
+	/* a raw field after the known field of the same number */
+	same_image("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"#1\": \"0807\", \"root_id\": 7}]}",
+		   "{\"magic\": \"FS\", \"entries\": [{\"root_id\": 7, \"#1\": \"0807\", \"cwd_id\": 6}]}");
+}
+END_TEST
+
 /* Malformed JSON: one error with line:column and the JSON path. */
 static void expect_error(const char *json, enum crit_code code, uint32_t line, uint32_t col, const char *needle)
 {
@@ -162,7 +195,7 @@ START_TEST(malformed_json)
 		     CRIT_E_TYPE, 1, 40, "cwd_id must be a number, not true");
 	/* unknown keys */
 	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root\": 7, \"umask\": 18}]}", CRIT_E_KEY,
-		     1, 51, "entries[0].root: fs_entry has no field 'root'");
+		     1, 43, "entries[0].root: fs_entry has no field 'root'");
 	/* overflow */
 	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 4294967296, \"root_id\": 7, \"umask\": 18}]}",
 		     CRIT_E_TYPE, 1, 40, "4294967296 is out of range for cwd_id");
@@ -179,28 +212,50 @@ START_TEST(malformed_json)
 	/* a missing required field */
 	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"umask\": 18}]}", CRIT_E_REQUIRED, 1, 29,
 		     "entries[0]: missing required field root_id of fs_entry");
+	/* errors in entries that came before the magic: where they are */
+	expect_error("{\"entries\": [{\"cwd_id\": 6, \"root_id\": 7},\n {\"cwd_id\": x}], \"magic\": \"FS\"}",
+		     CRIT_E_JSON, 2, 13, "entries[1].cwd_id: invalid literal 'x'");
+	expect_error("{\"entries\": [{\"cwd_id\": 6, \"root_id\": 7},\n {\"cwd\": 1}], \"magic\": \"FS\"}", CRIT_E_KEY,
+		     2, 3, "entries[1].cwd: fs_entry has no field 'cwd'");
+	/* an IP address string is a list's only element */
+	expect_error("{\"magic\": \"INETSK\", \"entries\": [{\"src_addr\": [\"1.2.3.4\", 5]}]}", CRIT_E_TYPE, 1, 58,
+		     "entries[0].src_addr[1]: src_addr: an IP address string must be alone in its list");
 	/* a payload that disagrees with its size */
 	expect_error("{\"magic\": \"PIPES_DATA\", \"entries\": [{\"pipe_id\": 1, \"bytes\": 4, \"extra\": \"YWJj\\n\"}]}",
 		     CRIT_E_TYPE, 1, 73, "3 bytes, the entry says 4");
 }
 END_TEST
 
-START_TEST(deep_nesting_is_refused)
+/* Nesting 10,000 deep: refused where it starts when the entries can be
+ * encoded as they come; at the depth limit when they must be kept until
+ * the magic is known. */
+static void deep(const char *head, const char *tail, enum crit_code code, uint32_t col, const char *needle)
 {
-	size_t n = 10000;
-	char *json = malloc(2 * n + 64);
-	size_t k = (size_t)sprintf(json, "{\"magic\": \"FS\", \"entries\": ");
-	memset(json + k, '[', n);
-	memset(json + k + n, ']', n);
-	strcpy(json + k + 2 * n, "}");
+	size_t n = 10000, k = strlen(head);
+	char *json = malloc(k + 2 * n + strlen(tail) + 1);
 	struct membuf out = { 0 };
 	struct crit_err err;
+
+	memcpy(json, head, k);
+	memset(json + k, '[', n);
+	memset(json + k + n, ']', n);
+	strcpy(json + k + 2 * n, tail);
 	ck_assert(!encode_mem(json, strlen(json), &out, &err));
-	ck_assert_int_eq(err.code, CRIT_E_LIMIT);
+	ck_assert_int_eq(err.code, code);
 	ck_assert_uint_eq(err.line, 1);
-	ck_assert_ptr_nonnull(strstr(err.msg, "deeper"));
+	ck_assert_uint_eq(err.col, col);
+	ck_assert_msg(strstr(err.msg, needle), "%s", err.msg);
 	membuf_free(&out);
 	free(json);
+}
+
+START_TEST(deep_nesting_is_refused)
+{
+	deep("{\"magic\": \"FS\", \"entries\": [", "]}", CRIT_E_TYPE, 29,
+	     "entries[0]: an entry must be an object, not a list");
+	/* the 129th container (the image's object and "entries" are two) */
+	deep("{\"entries\": [", "], \"magic\": \"FS\"}", CRIT_E_LIMIT, 14 + 126,
+	     "]: nesting deeper than 128");
 }
 END_TEST
 
@@ -226,6 +281,7 @@ Suite *encode_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, fixtures_round_trip);
 	tcase_add_test(tc, unknown_fields_round_trip);
+	tcase_add_test(tc, member_order_does_not_matter);
 	tcase_add_test(tc, malformed_json);
 	tcase_add_test(tc, deep_nesting_is_refused);
 	tcase_add_test(tc, binary_input_gets_crits_hint);

@@ -2,8 +2,10 @@
  * test-jsonread.c - the JSON reader that crit encode reads with: every
  * kind of value, every escape, the grammar's corners and Python's
  * extensions, each error's message, line:col and path, truncation, depth
- * and size limits, pipes, binary input, and a walk of every real
- * `crit decode` output in fixtures/ that must reproduce it byte for byte.
+ * and size limits, pipes, binary input, skipping and copying values and
+ * reading a copy again, and a walk of every real `crit decode` output in
+ * fixtures/ that must reproduce it byte for byte. The tests see values
+ * as trees that they build on top of the pull API (struct tv).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +23,13 @@
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 /* A byte string literal and its length (it may hold NULs). */
 #define S(lit) lit, sizeof(lit) - 1
+/* ck_assert for hot paths: a passing ck_assert reports its line to the
+ * runner, which is slow when called per byte or per value. */
+#define CHECK(c)                                                                  \
+	do {                                                                      \
+		if (!(c))                                                         \
+			ck_abort_msg("%s:%d: failed: %s", __FILE__, __LINE__, #c); \
+	} while (0)
 
 static const char NOTJSON[] = "Cannot read JSON. Maybe you are feeding me an image with protobuf data? "
 			      "Encode expects JSON input.";
@@ -28,14 +38,128 @@ static const char NOTJSON[] = "Cannot read JSON. Maybe you are feeding me an ima
 /* helpers                                                              */
 /* ------------------------------------------------------------------ */
 
+/* A whole value as a tree, built by the tests on top of the pull API so
+ * they can look at every value, its line:col and its member name. */
+struct tv {
+	int type;           /* enum jv_type */
+	uint32_t line, col; /* r->at right after jr_next returned the value */
+	char *str;          /* scalars: r->str, copied with its NUL */
+	size_t len;
+	char *key;          /* a member of an object: its name, with its NUL */
+	size_t keylen;
+	struct tv *first, *last, *next;
+	uint32_t n;         /* arrays and objects: how many children */
+};
+
+static void tv_free(struct tv *v)
+{
+	while (v) {
+		struct tv *next = v->next;
+		tv_free(v->first);
+		free(v->str);
+		free(v->key);
+		free(v);
+		v = next;
+	}
+}
+
+static char *dup_bytes(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	CHECK(p);
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+/* The value jr_next just returned as t (-1: its error), with everything
+ * inside it; NULL on an error, which is then in r->err. */
+static struct tv *tv_build(struct jr *r, int t)
+{
+	if (t < 0) {
+		CHECK(crit_failed(r->err));
+		return NULL;
+	}
+	CHECK(!crit_failed(r->err));
+	CHECK(t <= JV_OBJECT);
+	struct tv *v = calloc(1, sizeof(*v));
+	CHECK(v);
+	v->type = t;
+	v->line = r->at.line;
+	v->col = r->at.col;
+	if (t != JV_ARRAY && t != JV_OBJECT) {
+		CHECK(r->str);
+		CHECK(r->str[r->len] == 0); /* NUL-terminated */
+		v->str = dup_bytes(r->str, r->len);
+		v->len = r->len;
+		return v;
+	}
+	int depth = r->depth; /* the container is open */
+	CHECK(depth >= 1 && depth <= JR_MAX_DEPTH);
+	CHECK(r->st[depth - 1].kind == (t == JV_ARRAY ? '[' : '{'));
+	for (;;) {
+		const char *name = NULL;
+		size_t len = 0;
+		char *key = NULL;
+		bool more = t == JV_OBJECT ? jr_member(r, &name, &len) : jr_element(r);
+		if (!more)
+			break;
+		if (t == JV_OBJECT) {
+			CHECK(name && len <= JR_MAX_NAME && name[len] == 0);
+			key = dup_bytes(name, len);
+		}
+		struct tv *c = tv_build(r, jr_next(r));
+		if (!c) {
+			free(key);
+			tv_free(v);
+			return NULL;
+		}
+		CHECK(r->depth == depth); /* back in this container */
+		c->key = key;
+		c->keylen = len;
+		if (v->last)
+			v->last->next = c;
+		else
+			v->first = c;
+		v->last = c;
+		v->n++;
+	}
+	if (crit_failed(r->err)) {
+		tv_free(v);
+		return NULL;
+	}
+	CHECK(r->depth == depth - 1); /* closed */
+	return v;
+}
+
+static struct tv *tv_read(struct jr *r)
+{
+	return tv_build(r, jr_next(r));
+}
+
+/* A member of an object by name, or NULL; the last one when repeated, as
+ * Python's json keeps the last. */
+static const struct tv *tv_get(const struct tv *obj, const char *key)
+{
+	const struct tv *found = NULL;
+	size_t n = strlen(key);
+
+	if (!obj || obj->type != JV_OBJECT)
+		return NULL;
+	for (const struct tv *c = obj->first; c; c = c->next)
+		if (c->keylen == n && memcmp(c->key, key, n) == 0)
+			found = c;
+	return found;
+}
+
 /* A reader over an in-memory document. The input is copied to a heap
  * block of exactly its size, so ASan catches any read past the end. */
 struct doc {
 	struct rd rd;
 	struct jr r;
-	struct arena a;
 	struct crit_err err;
 	char *copy;
+	struct tv *held; /* the values read with doc_value, freed by doc_close */
 };
 
 static void doc_open(struct doc *d, const char *s, size_t n)
@@ -48,27 +172,44 @@ static void doc_open(struct doc *d, const char *s, size_t n)
 	struct crit_source src = { .fd = -1, .data = d->copy, .size = n };
 	ck_assert(rd_open(&d->rd, &src, &d->err));
 	jr_init(&d->r, &d->rd, &d->err);
-	arena_init(&d->a);
 }
 
 static void doc_close(struct doc *d)
 {
+	tv_free(d->held);
+	jr_free(&d->r);
 	rd_close(&d->rd);
-	arena_free(&d->a);
 	free(d->copy);
 }
 
+/* The next value, kept until doc_close; NULL on an error. */
+static struct tv *doc_value(struct doc *d)
+{
+	struct tv *v = tv_read(&d->r);
+
+	if (v) {
+		v->next = d->held; /* a top-level value has no siblings */
+		d->held = v;
+	}
+	return v;
+}
+
 /* One whole value, then the end of the input. */
-static bool doc_parse(struct doc *d, const char *s, size_t n, struct jv **v)
+static bool doc_parse(struct doc *d, const char *s, size_t n, struct tv **v)
 {
 	doc_open(d, s, n);
-	return jr_value(&d->r, &d->a, v) && jr_end(&d->r);
+	*v = doc_value(d);
+	bool ok = *v && jr_end(&d->r);
+	ck_assert_int_eq(ok, !crit_failed(&d->err));
+	if (ok)
+		ck_assert_int_eq(d->r.depth, 0);
+	return ok;
 }
 
 /* s parses; the value is in d until doc_close. */
-static struct jv *parses(struct doc *d, const char *s, size_t n)
+static struct tv *parses(struct doc *d, const char *s, size_t n)
 {
-	struct jv *v;
+	struct tv *v;
 
 	ck_assert_msg(doc_parse(d, s, n, &v), "'%.*s': %u:%u %s", (int)n, s, d->err.line, d->err.col,
 		      d->err.msg);
@@ -81,7 +222,7 @@ static void fails_at(const char *s, size_t n, enum crit_code code, uint32_t line
 		     int at)
 {
 	struct doc d;
-	struct jv *v;
+	struct tv *v;
 
 	ck_assert_msg(!doc_parse(&d, s, n, &v), "line %d: '%.*s' accepted", at, (int)n, s);
 	ck_assert_msg(d.err.code == code && d.err.line == line && d.err.col == col && strcmp(d.err.msg, msg) == 0,
@@ -92,7 +233,7 @@ static void fails_at(const char *s, size_t n, enum crit_code code, uint32_t line
 
 #define FAILS(lit, code, line, col, msg) fails_at(S(lit), code, line, col, msg, __LINE__)
 
-static void str_is(const struct jv *v, const char *want, size_t n)
+static void str_is(const struct tv *v, const char *want, size_t n)
 {
 	ck_assert_ptr_nonnull(v);
 	ck_assert_int_eq(v->type, JV_STRING);
@@ -101,7 +242,7 @@ static void str_is(const struct jv *v, const char *want, size_t n)
 	ck_assert_int_eq(v->str[n], 0);
 }
 
-static void num_is(const struct jv *v, const char *want)
+static void num_is(const struct tv *v, const char *want)
 {
 	ck_assert_ptr_nonnull(v);
 	ck_assert_int_eq(v->type, JV_NUMBER);
@@ -109,13 +250,22 @@ static void num_is(const struct jv *v, const char *want)
 	ck_assert_uint_eq(v->len, strlen(want));
 }
 
-static const struct jv *child(const struct jv *v, uint32_t i)
+static const struct tv *child(const struct tv *v, uint32_t i)
 {
 	ck_assert_uint_lt(i, v->n);
-	const struct jv *c = v->first;
+	const struct tv *c = v->first;
 	while (i--)
 		c = c->next;
 	return c;
+}
+
+/* The reader's path now. */
+static const char *path_of(const struct jr *r)
+{
+	static char path[JR_MAX_PATH];
+
+	jr_path(r, path, sizeof(path));
+	return path;
 }
 
 /* ------------------------------------------------------------------ */
@@ -125,7 +275,7 @@ static const struct jv *child(const struct jv *v, uint32_t i)
 START_TEST(every_kind_of_value)
 {
 	struct doc d;
-	const struct jv *v = parses(&d, S("{\"a\": [1, -2.5e3, \"x\", true, false, null, {}, []], "
+	const struct tv *v = parses(&d, S("{\"a\": [1, -2.5e3, \"x\", true, false, null, {}, []], "
 					  "\"b\": {\"c\": {\"d\": \"e\"}}, \"\": 0}"));
 
 	ck_assert_int_eq(v->type, JV_OBJECT);
@@ -134,7 +284,7 @@ START_TEST(every_kind_of_value)
 	ck_assert_uint_eq(v->col, 1);
 	ck_assert_ptr_null(v->key);
 
-	const struct jv *a = child(v, 0);
+	const struct tv *a = child(v, 0);
 	ck_assert_str_eq(a->key, "a");
 	ck_assert_uint_eq(a->keylen, 1);
 	ck_assert_int_eq(a->type, JV_ARRAY);
@@ -157,17 +307,17 @@ START_TEST(every_kind_of_value)
 	ck_assert_uint_eq(child(a, 7)->n, 0);
 	ck_assert_ptr_null(child(a, 7)->next);
 
-	const struct jv *b = child(v, 1);
+	const struct tv *b = child(v, 1);
 	ck_assert_str_eq(b->key, "b");
-	const struct jv *e = jv_get(jv_get(b, "c"), "d");
+	const struct tv *e = tv_get(tv_get(b, "c"), "d");
 	str_is(e, S("e"));
 	ck_assert_str_eq(e->key, "d");
 
-	const struct jv *empty = child(v, 2);
+	const struct tv *empty = child(v, 2);
 	ck_assert_uint_eq(empty->keylen, 0);
 	ck_assert_str_eq(empty->key, "");
 	num_is(empty, "0");
-	ck_assert_ptr_eq(jv_get(v, ""), empty);
+	ck_assert_ptr_eq(tv_get(v, ""), empty);
 	doc_close(&d);
 
 	/* Scalars at the top level, with white space around. */
@@ -195,14 +345,14 @@ END_TEST
 START_TEST(lines_and_columns)
 {
 	struct doc d;
-	const struct jv *v = parses(&d, S("{\n"
+	const struct tv *v = parses(&d, S("{\n"
 					  "  \"x\": 1,\r\n"
 					  "\t\"y\": [\n"
 					  "    true,\n"
 					  "    \"s\", {\"k\": -0}\n"
 					  "  ]\n"
 					  "}\n"));
-	const struct jv *x = jv_get(v, "x"), *y = jv_get(v, "y");
+	const struct tv *x = tv_get(v, "x"), *y = tv_get(v, "y");
 
 	ck_assert_uint_eq(x->line, 2);
 	ck_assert_uint_eq(x->col, 8);
@@ -213,7 +363,7 @@ START_TEST(lines_and_columns)
 	ck_assert_uint_eq(child(y, 1)->line, 5);
 	ck_assert_uint_eq(child(y, 1)->col, 5);
 	ck_assert_uint_eq(child(y, 2)->col, 10);
-	ck_assert_uint_eq(jv_get(child(y, 2), "k")->col, 16);
+	ck_assert_uint_eq(tv_get(child(y, 2), "k")->col, 16);
 	doc_close(&d);
 }
 END_TEST
@@ -221,17 +371,17 @@ END_TEST
 START_TEST(members_by_name)
 {
 	struct doc d;
-	const struct jv *v = parses(&d, S("{\"a\": 1, \"b\": 2, \"a\": 3, \"a\\u0062\": 4, \"n\\u0000\": 5}"));
+	const struct tv *v = parses(&d, S("{\"a\": 1, \"b\": 2, \"a\": 3, \"a\\u0062\": 4, \"n\\u0000\": 5}"));
 
 	ck_assert_uint_eq(v->n, 5);          /* duplicates are all kept, in order */
-	num_is(jv_get(v, "a"), "3");         /* the last one wins, as in Python */
-	num_is(jv_get(v, "b"), "2");
-	num_is(jv_get(v, "ab"), "4");        /* names are decoded */
-	ck_assert_ptr_null(jv_get(v, "c"));
-	ck_assert_ptr_null(jv_get(v, "n"));  /* "n\0" is not "n" */
+	num_is(tv_get(v, "a"), "3");         /* the last one wins, as in Python */
+	num_is(tv_get(v, "b"), "2");
+	num_is(tv_get(v, "ab"), "4");        /* names are decoded */
+	ck_assert_ptr_null(tv_get(v, "c"));
+	ck_assert_ptr_null(tv_get(v, "n"));  /* "n\0" is not "n" */
 	ck_assert_uint_eq(child(v, 4)->keylen, 2);
-	ck_assert_ptr_null(jv_get(child(v, 0), "a"));
-	ck_assert_ptr_null(jv_get(NULL, "a"));
+	ck_assert_ptr_null(tv_get(child(v, 0), "a"));
+	ck_assert_ptr_null(tv_get(NULL, "a"));
 	doc_close(&d);
 }
 END_TEST
@@ -264,7 +414,7 @@ START_TEST(every_escape)
 
 	for (int i = 0; i < N(cases); i++) {
 		struct doc d;
-		const struct jv *v = parses(&d, cases[i].json, strlen(cases[i].json));
+		const struct tv *v = parses(&d, cases[i].json, strlen(cases[i].json));
 		str_is(v, cases[i].want, cases[i].len);
 		doc_close(&d);
 	}
@@ -307,7 +457,7 @@ END_TEST
 START_TEST(raw_utf8)
 {
 	struct doc d;
-	const struct jv *v = parses(&d, S("{\"\xc3\xa9\": \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\x7f~\"}"));
+	const struct tv *v = parses(&d, S("{\"\xc3\xa9\": \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\x7f~\"}"));
 
 	ck_assert_str_eq(v->first->key, "\xc3\xa9");
 	str_is(v->first, S("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\x7f~"));
@@ -344,7 +494,7 @@ START_TEST(numbers_as_written)
 
 		char arr[200];
 		snprintf(arr, sizeof(arr), "[%s,%s]", good[i], good[i]);
-		const struct jv *v = parses(&d, arr, strlen(arr));
+		const struct tv *v = parses(&d, arr, strlen(arr));
 		ck_assert_uint_eq(v->n, 2);
 		num_is(child(v, 0), good[i]);
 		num_is(child(v, 1), good[i]);
@@ -478,7 +628,7 @@ START_TEST(truncated_everywhere)
 		size_t n = strlen(docs[k]);
 		for (size_t i = 0; i <= n; i++) {
 			struct doc d;
-			struct jv *v;
+			struct tv *v;
 			bool ok = doc_parse(&d, docs[k], i, &v);
 			ck_assert_msg(ok == (i == n), "prefix %zu of %zu: %s", i, n, d.err.msg);
 			if (i < n) {
@@ -489,23 +639,51 @@ START_TEST(truncated_everywhere)
 				ck_assert_uint_ge(d.err.line, 1);
 				ck_assert_uint_ge(d.err.col, 1);
 			}
+			struct crit_err first = d.err;
 			doc_close(&d);
+
+			/* jr_skip and jr_copy check the same and fail the same. */
+			for (int copy = 0; copy < 2; copy++) {
+				struct buf text = { 0 };
+				struct jr_pos at = { 0, 0 };
+				doc_open(&d, docs[k], i);
+				ok = (copy ? jr_copy(&d.r, &text, &at) : jr_skip(&d.r)) && jr_end(&d.r);
+				ck_assert_msg(ok == (i == n), "%s, prefix %zu: %s", copy ? "copy" : "skip", i, d.err.msg);
+				ck_assert_msg(d.err.code == first.code && d.err.line == first.line &&
+						      d.err.col == first.col && strcmp(d.err.msg, first.msg) == 0,
+					      "%s, prefix %zu: %u:%u %s, not %u:%u %s", copy ? "copy" : "skip", i,
+					      d.err.line, d.err.col, d.err.msg, first.line, first.col, first.msg);
+				if (copy && ok) {
+					ck_assert(text.n == n && memcmp(text.p, docs[k], n) == 0);
+					ck_assert(at.line == 1 && at.col == 1);
+				}
+				free(text.p);
+				doc_close(&d);
+			}
 
 			/* The same through the top-level walk. */
 			const char *name;
 			size_t len;
 			doc_open(&d, docs[k], i);
-			if (jr_open(&d.r, '{'))
+			if (jr_next(&d.r) == JV_OBJECT)
 				while (jr_member(&d.r, &name, &len)) {
-					if (strcmp(name, "entries") == 0 && jr_open(&d.r, '[')) {
-						while (jr_element(&d.r) && jr_value(&d.r, &d.a, &v))
-							arena_reset(&d.a);
-					} else if (!jr_value(&d.r, &d.a, &v)) {
+					bool entries = strcmp(name, "entries") == 0;
+					int t = jr_next(&d.r);
+					if (entries && t == JV_ARRAY) {
+						while (jr_element(&d.r) && (v = tv_read(&d.r)))
+							tv_free(v);
+					} else if ((v = tv_build(&d.r, t))) {
+						tv_free(v);
+					} else {
 						break;
 					}
 				}
 			ok = !crit_failed(&d.err) && jr_end(&d.r);
 			ck_assert_msg(ok == (i == n), "walk, prefix %zu: %s", i, d.err.msg);
+			ck_assert_msg(d.err.code == first.code && d.err.line == first.line && d.err.col == first.col &&
+					      strcmp(d.err.msg, first.msg) == 0,
+				      "walk, prefix %zu: %u:%u %s, not %u:%u %s", i, d.err.line, d.err.col, d.err.msg,
+				      first.line, first.col, first.msg);
 			doc_close(&d);
 		}
 	}
@@ -531,7 +709,7 @@ START_TEST(nesting_is_limited)
 	enum { DEEP = 10000 };
 	char *s = malloc(2 * DEEP + 1);
 	struct doc d;
-	struct jv *v;
+	struct tv *v;
 
 	/* 10,000 open brackets: stopped at the 129th, without deep recursion. */
 	memset(s, '[', DEEP);
@@ -559,24 +737,35 @@ START_TEST(nesting_is_limited)
 	memset(s + JR_MAX_DEPTH, ']', JR_MAX_DEPTH);
 	ck_assert(doc_parse(&d, s, 2 * JR_MAX_DEPTH, &v));
 	int depth = 0;
-	for (const struct jv *c = v; c; c = c->first, depth++)
+	for (const struct tv *c = v; c; c = c->first, depth++)
 		ck_assert_int_eq(c->type, JV_ARRAY);
 	ck_assert_int_eq(depth, JR_MAX_DEPTH);
 	doc_close(&d);
 
-	/* Containers opened with jr_open count too: inside {"a": ...} only
-	 * 127 more fit. */
+	/* Every open container counts, however it was opened: inside
+	 * {"a": ...} only 127 more fit. */
 	const char *name;
 	size_t len;
 	memcpy(s, "{\"a\": ", 6);
 	memset(s + 6, '[', JR_MAX_DEPTH);
 	doc_open(&d, s, 6 + JR_MAX_DEPTH);
-	ck_assert(jr_open(&d.r, '{'));
+	ck_assert_int_eq(jr_next(&d.r), JV_OBJECT);
 	ck_assert(jr_member(&d.r, &name, &len));
-	ck_assert(!jr_value(&d.r, &d.a, &v));
+	for (int i = 0; i < JR_MAX_DEPTH - 1; i++) {
+		ck_assert_int_eq(jr_next(&d.r), JV_ARRAY);
+		ck_assert(jr_element(&d.r));
+	}
+	ck_assert_int_eq(d.r.depth, JR_MAX_DEPTH);
+	ck_assert_int_eq(jr_next(&d.r), -1);
 	ck_assert_int_eq(d.err.code, CRIT_E_LIMIT);
+	ck_assert_uint_eq(d.err.line, 1);
 	ck_assert_uint_eq(d.err.col, 6 + JR_MAX_DEPTH);
-	ck_assert_str_eq(d.r.path, "a"); /* restored for the caller */
+	want = zeros_path(JR_MAX_DEPTH - 1);
+	char msg[sizeof(d.err.msg)];
+	snprintf(msg, sizeof(msg), "a%s: nesting deeper than 128", want);
+	ck_assert_str_eq(d.err.msg, msg);
+	ck_assert_int_eq(d.r.depth, JR_MAX_DEPTH); /* nothing opened past the limit */
+	free(want);
 	doc_close(&d);
 	free(s);
 }
@@ -584,16 +773,17 @@ END_TEST
 
 START_TEST(member_names_are_limited)
 {
-	char s[700];
+	char s[1000];
 	struct doc d;
 	const char *name;
 	size_t len;
+	struct tv *v;
 
 	/* 255 bytes fit the name buffer, 256 do not. */
 	for (int n = 255; n <= 256; n++) {
 		int k = snprintf(s, sizeof(s), "{\"%0*d\": 1}", n, 0);
 		doc_open(&d, s, (size_t)k);
-		ck_assert(jr_open(&d.r, '{'));
+		ck_assert_int_eq(jr_next(&d.r), JV_OBJECT);
 		bool ok = jr_member(&d.r, &name, &len);
 		ck_assert(ok == (n == 255));
 		if (ok) {
@@ -602,62 +792,260 @@ START_TEST(member_names_are_limited)
 		} else {
 			ck_assert_int_eq(d.err.code, CRIT_E_LIMIT);
 			ck_assert_str_eq(d.err.msg, "a member name longer than 255 bytes");
+			ck_assert_uint_eq(d.err.line, 1);
+			ck_assert_uint_eq(d.err.col, 3); /* where the name's bytes start */
 			ck_assert_ptr_null(name);
+			ck_assert_uint_eq(len, 0);
 		}
 		doc_close(&d);
 	}
-	/* Inside a value, long names are fine; a path too long to show is cut. */
-	int k = snprintf(s, sizeof(s), "{\"%0300d\": {\"%0300d\": [}}", 1, 2);
-	struct jv *v;
+	/* Decoded bytes count: 127 escaped 2-byte characters fit, 128 do not,
+	 * reported at the escape that crosses the limit. */
+	for (int n = 127; n <= 128; n++) {
+		int k = snprintf(s, sizeof(s), "{\"");
+		for (int i = 0; i < n; i++)
+			k += snprintf(s + k, sizeof(s) - (size_t)k, "\\u00e9");
+		k += snprintf(s + k, sizeof(s) - (size_t)k, "\": 1}");
+		if (n == 127) {
+			v = parses(&d, s, (size_t)k);
+			ck_assert_uint_eq(v->first->keylen, 254);
+			ck_assert(memcmp(v->first->key, "\xc3\xa9\xc3\xa9", 4) == 0);
+		} else {
+			ck_assert(!doc_parse(&d, s, (size_t)k, &v));
+			ck_assert_int_eq(d.err.code, CRIT_E_LIMIT);
+			ck_assert_str_eq(d.err.msg, "a member name longer than 255 bytes");
+			ck_assert_uint_eq(d.err.col, 3 + 127 * 6);
+		}
+		doc_close(&d);
+	}
+	/* Names inside a value have the same limit. */
+	int k = snprintf(s, sizeof(s), "[{\"%0255d\": 1}]", 0);
+	v = parses(&d, s, (size_t)k);
+	ck_assert_uint_eq(v->first->first->keylen, 255);
+	doc_close(&d);
+	k = snprintf(s, sizeof(s), "{\"a\": [{\"%0256d\": 1}]}", 0);
+	ck_assert(!doc_parse(&d, s, (size_t)k, &v));
+	ck_assert_int_eq(d.err.code, CRIT_E_LIMIT);
+	ck_assert_str_eq(d.err.msg, "a[0]: a member name longer than 255 bytes");
+	ck_assert_uint_eq(d.err.col, 10);
+	doc_close(&d);
+
+	/* A path too long to show is cut. */
+	k = snprintf(s, sizeof(s), "{\"%0200d\": {\"%0200d\": {\"%0200d\": [}}}", 1, 2, 3);
 	ck_assert(!doc_parse(&d, s, (size_t)k, &v));
 	ck_assert_int_eq(d.err.code, CRIT_E_JSON);
-	ck_assert_uint_eq(d.err.col, 2 + 300 + 5 + 300 + 4 + 1);
+	ck_assert_uint_eq(d.err.col, 2 + 200 + 5 + 200 + 5 + 200 + 4 + 1);
 	ck_assert_uint_eq(strlen(d.err.msg), JR_MAX_PATH - 1 + strlen(": expected a value"));
-	ck_assert(strncmp(d.err.msg, s + 2, 300) == 0);
-	ck_assert(strstr(d.err.msg, "0...: expected a value"));
+	ck_assert(strncmp(d.err.msg, s + 2, 200) == 0);
+	ck_assert_int_eq(d.err.msg[200], '.');
+	ck_assert(strncmp(d.err.msg + 201, s + 2 + 200 + 5, 200) == 0);
+	ck_assert_int_eq(d.err.msg[401], '.');
+	ck_assert_str_eq(d.err.msg + JR_MAX_PATH - 4, "...: expected a value");
 	doc_close(&d);
+	/* A path that just fits is not cut: 255 + 1 + 252 + 3 characters;
+	 * one more is. */
+	for (int n = 252; n <= 253; n++) {
+		k = snprintf(s, sizeof(s), "{\"%0255d\": {\"%0*d\": [}}", 1, n, 2);
+		ck_assert(!doc_parse(&d, s, (size_t)k, &v));
+		ck_assert_int_eq(d.err.code, CRIT_E_JSON);
+		ck_assert_uint_eq(strlen(d.err.msg), JR_MAX_PATH - 1 + strlen(": expected a value"));
+		ck_assert(strncmp(d.err.msg, s + 2, 255) == 0);
+		ck_assert_int_eq(d.err.msg[255], '.');
+		if (n == 252) {
+			ck_assert(strncmp(d.err.msg + 256, s + 2 + 255 + 5, 252) == 0);
+			ck_assert_str_eq(d.err.msg + 256 + 252, "[0]: expected a value");
+		} else {
+			ck_assert(strncmp(d.err.msg + 256, s + 2 + 255 + 5, 252) == 0);
+			ck_assert_str_eq(d.err.msg + JR_MAX_PATH - 4, "...: expected a value");
+		}
+		doc_close(&d);
+	}
 }
 END_TEST
 
-/* 22 MB of "[0,0,...]" take 1 GiB of arena (a node and a number's text
- * each): the zeros fill it to within a few bytes, then a string's bytes
- * cross the limit. Nodes count, and the limit holds to the byte. */
+/* A child writing runs of one byte each into a pipe, without holding
+ * them; returns its pid, *fd reads. */
+struct run {
+	char c;
+	size_t count;
+};
+
+static pid_t runs_writer(const struct run *runs, int n, int *fd)
+{
+	int fds[2];
+
+	ck_assert_int_eq(pipe(fds), 0);
+	fcntl(fds[1], F_SETPIPE_SZ, 1 << 20); /* fewer, larger reads; a hint */
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		static char chunk[1 << 16];
+		close(fds[0]);
+		for (int i = 0; i < n; i++) {
+			memset(chunk, runs[i].c, sizeof(chunk));
+			for (size_t left = runs[i].count; left;) {
+				ssize_t w = write(fds[1], chunk, left < sizeof(chunk) ? left : sizeof(chunk));
+				if (w <= 0)
+					_exit(1);
+				left -= (size_t)w;
+			}
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	*fd = fds[0];
+	return pid;
+}
+
+/* A reader over a source, for the tests that do without a struct doc. */
+static void reader_open(struct rd *rd, struct jr *r, struct crit_err *err, const struct crit_source *src)
+{
+	memset(err, 0, sizeof(*err));
+	ck_assert(rd_open(rd, src, err));
+	jr_init(r, rd, err);
+}
+
+static void reader_close(struct rd *rd, struct jr *r)
+{
+	jr_free(r);
+	rd_close(rd);
+}
+
+/* A document of runs in memory without the memory: blocks that are all
+ * one byte share the pages of a memfd, mapped again and again. */
+enum { VBLOCK = 1 << 21 };
+
+struct vdoc {
+	char *p;
+	size_t size, mapped;
+	int fd;
+};
+
+static void vdoc_open(struct vdoc *v, const struct run *runs, int n)
+{
+	off_t shared[256], used = 0;
+	char *block = malloc(VBLOCK);
+
+	ck_assert_ptr_nonnull(block);
+	for (int i = 0; i < 256; i++)
+		shared[i] = -1;
+	v->size = 0;
+	for (int i = 0; i < n; i++)
+		v->size += runs[i].count;
+	v->mapped = (v->size + VBLOCK - 1) / VBLOCK * VBLOCK;
+	v->fd = memfd_create("vdoc", 0);
+	ck_assert_int_ge(v->fd, 0);
+	v->p = mmap(NULL, v->mapped, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ck_assert(v->p != MAP_FAILED);
+	int ri = 0;
+	size_t run_start = 0; /* of runs[ri] */
+	for (size_t start = 0; start < v->size; start += VBLOCK) {
+		while (run_start + runs[ri].count <= start)
+			run_start += runs[ri++].count;
+		off_t at;
+		if (start + VBLOCK <= run_start + runs[ri].count && shared[(uint8_t)runs[ri].c] >= 0) {
+			at = shared[(uint8_t)runs[ri].c];
+		} else {
+			/* the bytes of the block, white space past the end */
+			memset(block, ' ', VBLOCK);
+			size_t pos = run_start;
+			for (int k = ri; k < n && pos < start + VBLOCK; pos += runs[k++].count) {
+				size_t from = pos > start ? pos : start, to = pos + runs[k].count;
+				if (to > start + VBLOCK)
+					to = start + VBLOCK;
+				memset(block + (from - start), runs[k].c, to - from);
+			}
+			at = used;
+			ck_assert_int_eq(pwrite(v->fd, block, VBLOCK, at), VBLOCK);
+			used += VBLOCK;
+			if (start + VBLOCK <= run_start + runs[ri].count)
+				shared[(uint8_t)runs[ri].c] = at;
+		}
+		void *m = mmap(v->p + start, VBLOCK, PROT_READ, MAP_SHARED | MAP_FIXED | MAP_POPULATE, v->fd, at);
+		ck_assert(m == v->p + start);
+	}
+	free(block);
+}
+
+static void vdoc_close(struct vdoc *v)
+{
+	munmap(v->p, v->mapped);
+	close(v->fd);
+}
+
+/* One string or number holds up to 1 GiB, to the byte; one byte more is
+ * refused, and what was kept of it never passes the limit. The limit is
+ * per string: one value may hold many that size. */
 START_TEST(a_value_over_1_gib)
 {
-	const size_t node = (sizeof(struct jv) + 15) & ~(size_t)15, zero = node + 16;
-	/* as many zeros as fit, leaving room for one more node but not 200 bytes */
-	size_t k = (JR_MAX_VALUE - node) / zero - 1;
-	struct pb json = { 0 };
-	struct crit_err err = { 0 };
-	struct jv *v;
-
-	ck_assert_uint_ge(JR_MAX_VALUE - node - k * zero, node);
-	ck_assert_uint_lt(JR_MAX_VALUE - node - k * zero, node + 200);
-	pb_bytes(&json, S("["));
-	for (size_t i = 0; i < k; i++)
-		pb_bytes(&json, S("0,"));
-	pb_bytes(&json, S("\""));
-	for (int i = 0; i < 200; i++)
-		pb_bytes(&json, S("x"));
-
-	struct crit_source src = { .fd = -1, .data = json.p, .size = json.n };
+	const size_t max = JR_MAX_STRING;
+	struct crit_err err;
 	struct rd rd;
 	struct jr r;
-	struct arena a;
-	ck_assert(rd_open(&rd, &src, &err));
-	jr_init(&r, &rd, &err);
-	arena_init(&a);
-	ck_assert(!jr_value(&r, &a, &v));
+
+	/* In memory the whole string is in the window at once: refused at
+	 * its first byte, before anything of it is copied. A number too. */
+	for (int number = 0; number < 2; number++) {
+		const struct run str[] = { { '[', 1 }, { '"', 1 }, { 'x', max + 1 }, { '"', 1 }, { ']', 1 } };
+		const struct run num[] = { { '[', 1 }, { '7', max + 1 }, { ']', 1 } };
+		struct vdoc v;
+		if (number)
+			vdoc_open(&v, num, N(num));
+		else
+			vdoc_open(&v, str, N(str));
+		ck_assert_uint_eq(v.size, number ? max + 3 : max + 5);
+		ck_assert(v.p[v.size - 1] == ']' && v.p[v.size - 2] == (number ? '7' : '"'));
+		struct crit_source src = { .fd = -1, .data = v.p, .size = v.size };
+		reader_open(&rd, &r, &err, &src);
+		ck_assert_int_eq(jr_next(&r), JV_ARRAY);
+		ck_assert(jr_element(&r));
+		ck_assert_int_eq(jr_next(&r), -1);
+		ck_assert_int_eq(err.code, CRIT_E_LIMIT);
+		ck_assert_str_eq(err.msg, "[0]: a value larger than 1 GiB");
+		ck_assert_uint_eq(err.line, 1);
+		ck_assert_uint_eq(err.col, number ? 2 : 3);
+		ck_assert_uint_eq(r.text.n, 0);
+		ck_assert_uint_eq(r.text.cap, 0); /* nothing allocated for it */
+		reader_close(&rd, &r);
+		vdoc_close(&v);
+	}
+
+	/* Through a pipe, a window at a time: a string of exactly 1 GiB, then
+	 * in the same value a number one byte longer, refused once its bytes
+	 * pass the limit. */
+	const struct run runs[] = {
+		{ '[', 1 }, { '"', 1 }, { 'x', max }, { '"', 1 }, { ',', 1 }, { ' ', 1 },
+		{ '7', max + 1 }, { ']', 1 },
+	};
+	int fd;
+	pid_t pid = runs_writer(runs, N(runs), &fd);
+	struct crit_source src = { .fd = fd };
+	reader_open(&rd, &r, &err, &src);
+	ck_assert_int_eq(jr_next(&r), JV_ARRAY);
+	ck_assert(jr_element(&r));
+	ck_assert_int_eq(jr_next(&r), JV_STRING);
+	ck_assert_uint_eq(r.at.col, 2);
+	ck_assert_uint_eq(r.len, max);
+	ck_assert_int_eq(r.str[max], 0);
+	ck_assert(r.str[0] == 'x' && memcmp(r.str, r.str + 1, max - 1) == 0); /* all 'x' */
+	ck_assert(jr_element(&r));
+	ck_assert_int_eq(jr_next(&r), -1);
 	ck_assert_int_eq(err.code, CRIT_E_LIMIT);
-	char want[64];
-	snprintf(want, sizeof(want), "[%zu]: a value larger than 1 GiB", k);
-	ck_assert_str_eq(err.msg, want);
-	ck_assert_uint_eq(err.col, 2 + 2 * k + 1); /* the string's first byte */
-	ck_assert_uint_le(a.used, JR_MAX_VALUE);
-	ck_assert_uint_eq(a.used, node + k * zero + node); /* nothing of the string handed out */
-	arena_free(&a);
-	rd_close(&rd);
-	free(json.p);
+	ck_assert_str_eq(err.msg, "[1]: a value larger than 1 GiB");
+	ck_assert_uint_eq(err.line, 1);
+	/* At the first byte not kept: all before it were, which is no more
+	 * than 1 GiB and at most one window less. */
+	const uint32_t first = (uint32_t)(2 + max + 4);
+	ck_assert_uint_ge(err.col, first);
+	ck_assert_uint_eq(r.text.n, err.col - first);
+	ck_assert_uint_le(r.text.n, max);
+	ck_assert_uint_gt(r.text.n + CRIT_WINDOW + 64, max);
+	ck_assert(r.text.p[0] == '7' && r.text.p[r.text.n - 1] == '7');
+	ck_assert_uint_le(r.text.cap, 2 * max); /* no runaway copies */
+	close(fd); /* the writer, still writing, gets EPIPE or SIGPIPE */
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	reader_close(&rd, &r);
 }
 END_TEST
 
@@ -702,15 +1090,12 @@ START_TEST(longer_than_the_window_through_a_pipe)
 	struct crit_source src = { .fd = fd };
 	struct rd rd;
 	struct jr r;
-	struct arena a;
-	struct crit_err err = { 0 };
-	struct jv *v;
+	struct crit_err err;
 
-	ck_assert(rd_open(&rd, &src, &err));
-	jr_init(&r, &rd, &err);
-	arena_init(&a);
-	ck_assert_msg(jr_value(&r, &a, &v) && jr_end(&r), "%u:%u %s", err.line, err.col, err.msg);
-	const struct jv *s = jv_get(v, "s"), *n = jv_get(v, "n");
+	reader_open(&rd, &r, &err, &src);
+	struct tv *v = tv_read(&r);
+	ck_assert_msg(v && jr_end(&r), "%u:%u %s", err.line, err.col, err.msg);
+	const struct tv *s = tv_get(v, "s"), *n = tv_get(v, "n");
 	ck_assert_uint_eq(s->len, want.n);
 	ck_assert(memcmp(s->str, want.p, want.n) == 0);
 	ck_assert_int_eq(s->str[s->len], 0);
@@ -718,11 +1103,12 @@ START_TEST(longer_than_the_window_through_a_pipe)
 	ck_assert(strncmp(n->str, "-1", 2) == 0 && memcmp(n->str + 2, digits, DIGITS) == 0);
 	ck_assert_str_eq(n->str + 2 + DIGITS, "e-7");
 	ck_assert_uint_eq(n->col, (uint32_t)(json.n - DIGITS - 19 - 2 + 1));
-	ck_assert_int_eq(jv_get(v, "last")->type, JV_TRUE);
-	ck_assert_uint_le(a.used, 3 * (STRING + DIGITS)); /* no runaway copies */
+	ck_assert_int_eq(tv_get(v, "last")->type, JV_TRUE);
+	/* one scalar at a time, in a buffer that grew by doubling */
+	ck_assert_uint_le(r.text.cap, 2 * (want.n + 1)); /* no runaway copies */
 	writer_done(pid, fd);
-	arena_free(&a);
-	rd_close(&rd);
+	tv_free(v);
+	reader_close(&rd, &r);
 	free(digits);
 	free(json.p);
 	free(want.p);
@@ -738,18 +1124,30 @@ START_TEST(an_image_is_not_json)
 	size_t len;
 	char *img = slurp("fixtures/loop/core-21663.img", &len);
 	struct doc d;
-	struct jv *v;
+	struct tv *v;
 
 	ck_assert_ptr_nonnull(img);
 	doc_open(&d, img, len);
-	ck_assert(!jr_open(&d.r, '{'));
+	ck_assert_int_eq(jr_next(&d.r), -1);
 	ck_assert_int_eq(d.err.code, CRIT_E_NOTJSON);
 	ck_assert_str_eq(d.err.msg, NOTJSON);
 	ck_assert_uint_eq(d.err.line, 1);
 	ck_assert_uint_eq(d.err.col, 1);
 	const char *name;
 	size_t n;
-	ck_assert(!jr_member(&d.r, &name, &n)); /* the error sticks */
+	struct buf text = { 0 };
+	struct jr_pos at;
+	/* the error sticks */
+	ck_assert(!jr_member(&d.r, &name, &n));
+	ck_assert(!jr_element(&d.r));
+	ck_assert_int_eq(jr_next(&d.r), -1);
+	ck_assert(!jr_skip(&d.r));
+	ck_assert(!jr_copy(&d.r, &text, &at));
+	ck_assert_uint_eq(text.n, 0);
+	ck_assert(!jr_end(&d.r));
+	ck_assert_int_eq(d.err.code, CRIT_E_NOTJSON);
+	ck_assert_str_eq(d.err.msg, NOTJSON);
+	ck_assert_uint_eq(d.err.col, 1);
 	doc_close(&d);
 
 	ck_assert(!doc_parse(&d, img, len, &v));
@@ -764,13 +1162,14 @@ START_TEST(an_image_is_not_json)
 	struct crit_source src = { .fd = fd };
 	struct rd rd;
 	struct jr r;
-	struct crit_err err = { 0 };
-	ck_assert(rd_open(&rd, &src, &err));
-	jr_init(&r, &rd, &err);
-	ck_assert_int_eq(jr_peek(&r), -1);
+	struct crit_err err;
+	reader_open(&rd, &r, &err, &src);
+	ck_assert_int_eq(jr_next(&r), -1);
 	ck_assert_int_eq(err.code, CRIT_E_NOTJSON);
 	ck_assert_str_eq(err.msg, NOTJSON);
-	rd_close(&rd);
+	ck_assert_uint_eq(err.line, 1);
+	ck_assert_uint_eq(err.col, 1);
+	reader_close(&rd, &r);
 	close(fd);
 }
 END_TEST
@@ -799,7 +1198,7 @@ END_TEST
 /* the top level, as the encoder walks it                               */
 /* ------------------------------------------------------------------ */
 
-static void emit(struct jw *w, const struct jv *v)
+static void emit(struct jw *w, const struct tv *v)
 {
 	char *end;
 
@@ -816,20 +1215,21 @@ static void emit(struct jw *w, const struct jv *v)
 			jw_i64(w, strtoll(v->str, &end, 10));
 		else
 			jw_u64(w, strtoull(v->str, &end, 10));
-		ck_assert_msg(!errno && !*end, "number '%s'", v->str);
+		if (errno || *end)
+			ck_abort_msg("number '%s'", v->str);
 		break;
 	case JV_STRING:
 		jw_str(w, v->str, v->len);
 		break;
 	case JV_ARRAY:
 		jw_arr_open(w);
-		for (const struct jv *c = v->first; c; c = c->next)
+		for (const struct tv *c = v->first; c; c = c->next)
 			emit(w, c);
 		jw_arr_close(w);
 		break;
 	case JV_OBJECT:
 		jw_obj_open(w);
-		for (const struct jv *c = v->first; c; c = c->next) {
+		for (const struct tv *c = v->first; c; c = c->next) {
 			jw_key(w, c->key);
 			emit(w, c);
 		}
@@ -841,58 +1241,58 @@ static void emit(struct jw *w, const struct jv *v)
 }
 
 /* Read a decoded image's JSON as the encoder will: the top object member
- * by member, an array member element by element with one value in the
- * arena at a time; write it back with json.c. Returns the number of
- * elements of the last array member. */
+ * by member, an array member element by element with one value in memory
+ * at a time; write it back with json.c. Returns the number of elements
+ * of the last array member. */
 static uint32_t walk_and_rewrite(const struct crit_source *src, bool pretty, const char *file)
 {
 	struct rd rd;
 	struct jr r;
-	struct arena a;
-	struct crit_err err = { 0 };
+	struct crit_err err;
 	struct jw *w = capture_start(pretty, 509);
-	struct jv *v;
 	const char *name;
 	size_t len;
 	uint32_t count = 0;
 
-	ck_assert(rd_open(&rd, src, &err));
-	jr_init(&r, &rd, &err);
-	arena_init(&a);
-	ck_assert_msg(jr_open(&r, '{'), "%s: %s", file, err.msg);
+	reader_open(&rd, &r, &err, src);
+	ck_assert_msg(jr_next(&r) == JV_OBJECT, "%s: %s", file, err.msg);
+	ck_assert_str_eq(path_of(&r), "");
 	jw_obj_open(w);
 	while (jr_member(&r, &name, &len)) {
-		ck_assert_str_eq(r.path, name);
+		ck_assert_str_eq(path_of(&r), name);
+		ck_assert_uint_eq(strlen(name), len);
 		jw_key(w, name);
-		if (jr_peek(&r) != '[') {
-			ck_assert_msg(jr_value(&r, &a, &v), "%s: %s", file, err.msg);
+		char key[JR_MAX_NAME + 1];
+		snprintf(key, sizeof(key), "%s", name);
+		int t = jr_next(&r);
+		ck_assert_str_eq(path_of(&r), key);
+		if (t != JV_ARRAY) {
+			struct tv *v = tv_build(&r, t);
+			ck_assert_msg(v, "%s: %s", file, err.msg);
 			emit(w, v);
-			arena_reset(&a);
+			tv_free(v);
 			continue;
 		}
-		char key[256];
-		snprintf(key, sizeof(key), "%s", name);
-		ck_assert(jr_open(&r, '['));
 		jw_arr_open(w);
 		for (count = 0; jr_element(&r); count++) {
 			char path[300];
 			snprintf(path, sizeof(path), "%s[%u]", key, count);
-			ck_assert_str_eq(r.path, path);
-			ck_assert_msg(jr_value(&r, &a, &v), "%s: %u:%u %s", file, err.line, err.col, err.msg);
-			ck_assert_str_eq(r.path, path);
+			ck_assert_str_eq(path_of(&r), path);
+			struct tv *v = tv_read(&r);
+			ck_assert_msg(v, "%s: %u:%u %s", file, err.line, err.col, err.msg);
+			ck_assert_str_eq(path_of(&r), path);
 			emit(w, v);
-			arena_reset(&a);
+			tv_free(v);
 		}
-		ck_assert_str_eq(r.path, key); /* the array closed */
+		ck_assert_str_eq(path_of(&r), key); /* the array closed */
 		jw_arr_close(w);
 	}
 	ck_assert_msg(!crit_failed(&err), "%s: %u:%u %s", file, err.line, err.col, err.msg);
-	ck_assert_str_eq(r.path, "");
+	ck_assert_str_eq(path_of(&r), "");
 	ck_assert_int_eq(r.depth, 0);
 	ck_assert(jr_end(&r));
 	jw_obj_close(w);
-	arena_free(&a);
-	rd_close(&rd);
+	reader_close(&rd, &r);
 	return count;
 }
 
@@ -923,40 +1323,42 @@ START_TEST(walks_pstree)
 		char *json = slurp(files[i], &len);
 		ck_assert_ptr_nonnull(json);
 		struct doc d;
-		struct jv *v;
+		struct tv *v;
 		const char *name;
 		size_t n;
 		doc_open(&d, json, len);
 
-		ck_assert(jr_open(&d.r, '{'));
+		ck_assert_int_eq(jr_next(&d.r), JV_OBJECT);
 		ck_assert(jr_member(&d.r, &name, &n));
 		ck_assert_str_eq(name, "magic");
 		ck_assert_uint_eq(n, 5);
-		ck_assert(jr_value(&d.r, &d.a, &v));
+		v = doc_value(&d);
+		ck_assert_ptr_nonnull(v);
 		str_is(v, S("PSTREE"));
 		ck_assert_uint_eq(v->line, i ? 2 : 1);
 		ck_assert_uint_eq(v->col, i ? 14 : 11);
 		ck_assert(jr_member(&d.r, &name, &n));
 		ck_assert_str_eq(name, "entries");
-		ck_assert(jr_open(&d.r, '['));
+		ck_assert_int_eq(jr_next(&d.r), JV_ARRAY);
 		static const char *const pids[] = { "21663", "21793" }, *const ppids[] = { "0", "21663" };
 		uint32_t count = 0;
 		while (jr_element(&d.r)) {
 			ck_assert_uint_lt(count, 2);
-			arena_reset(&d.a);
-			ck_assert(jr_value(&d.r, &d.a, &v));
+			v = tv_read(&d.r);
+			ck_assert_ptr_nonnull(v);
 			ck_assert_int_eq(v->type, JV_OBJECT);
 			ck_assert_uint_eq(v->n, 5);
-			num_is(jv_get(v, "pid"), pids[count]);
-			num_is(jv_get(v, "ppid"), ppids[count]);
-			num_is(jv_get(v, "pgid"), "21663");
-			num_is(jv_get(v, "sid"), "21663");
-			const struct jv *t = jv_get(v, "threads");
+			num_is(tv_get(v, "pid"), pids[count]);
+			num_is(tv_get(v, "ppid"), ppids[count]);
+			num_is(tv_get(v, "pgid"), "21663");
+			num_is(tv_get(v, "sid"), "21663");
+			const struct tv *t = tv_get(v, "threads");
 			ck_assert_int_eq(t->type, JV_ARRAY);
 			ck_assert_uint_eq(t->n, 1);
 			num_is(t->first, pids[count]);
 			if (i == 1) /* pretty: each entry on its own lines */
 				ck_assert_uint_eq(v->line, count ? 13 : 4);
+			tv_free(v);
 			count++;
 		}
 		ck_assert(!crit_failed(&d.err));
@@ -1007,27 +1409,43 @@ END_TEST
 START_TEST(top_level_errors_and_paths)
 {
 	struct doc d;
-	struct jv *v;
+	struct tv *v;
 	const char *name;
 	size_t len;
 
 	/* An error inside an entry names its path; the walk then stops. */
 	doc_open(&d, S("{\"magic\": \"X\", \"entries\": [{\"a\": 1}, {\"tcp\": {\"opts\": [1, ]}}]}"));
-	ck_assert(jr_open(&d.r, '{'));
-	ck_assert(jr_member(&d.r, &name, &len) && jr_value(&d.r, &d.a, &v));
-	ck_assert(jr_member(&d.r, &name, &len) && jr_open(&d.r, '['));
-	ck_assert(jr_element(&d.r) && jr_value(&d.r, &d.a, &v));
+	ck_assert_int_eq(jr_next(&d.r), JV_OBJECT);
+	ck_assert(jr_member(&d.r, &name, &len) && doc_value(&d));
+	ck_assert(jr_member(&d.r, &name, &len) && jr_next(&d.r) == JV_ARRAY);
+	ck_assert_str_eq(path_of(&d.r), "entries");
+	ck_assert(jr_element(&d.r) && doc_value(&d));
+	ck_assert_str_eq(path_of(&d.r), "entries[0]");
 	ck_assert(jr_element(&d.r));
-	ck_assert_str_eq(d.r.path, "entries[1]");
-	ck_assert(!jr_value(&d.r, &d.a, &v));
-	ck_assert_ptr_null(v);
+	ck_assert_str_eq(path_of(&d.r), "entries[1]");
+	/* into a buffer of any size: cut with "..." when short */
+	char small[12];
+	memset(small, '#', sizeof(small));
+	jr_path(&d.r, small, 0);
+	ck_assert_int_eq(small[0], '#');
+	jr_path(&d.r, small, 1);
+	ck_assert_str_eq(small, "");
+	jr_path(&d.r, small, 11);
+	ck_assert_str_eq(small, "entries[1]");
+	jr_path(&d.r, small, 10);
+	ck_assert_str_eq(small, "entrie...");
+	jr_path(&d.r, small, 8);
+	ck_assert_str_eq(small, "entr...");
+	ck_assert_ptr_null(doc_value(&d));
 	ck_assert_int_eq(d.err.code, CRIT_E_JSON);
 	ck_assert_str_eq(d.err.msg, "entries[1].tcp.opts[1]: expected a value");
+	ck_assert_uint_eq(d.err.line, 1);
 	ck_assert_uint_eq(d.err.col, 59);
-	ck_assert_str_eq(d.r.path, "entries[1]");
 	ck_assert(!jr_element(&d.r));
+	ck_assert_int_eq(jr_next(&d.r), -1);
 	ck_assert(!jr_end(&d.r));
 	ck_assert_str_eq(d.err.msg, "entries[1].tcp.opts[1]: expected a value"); /* the first error stays */
+	ck_assert_uint_eq(d.err.col, 59);
 	doc_close(&d);
 
 	/* Between members and elements. */
@@ -1046,24 +1464,24 @@ START_TEST(top_level_errors_and_paths)
 		{ "{\"magic\": \"X\"", 1, 14, "input ends inside an object" },
 		{ "{\"magic\": \"X\", \"entries\": [{}]", 3, 31, "input ends inside an object" },
 		{ "{\"magic\": \"X\", \"entries\": [{}]} {", 3, 33, "expected the end of the input after the value" },
-		{ "[]", 0, 1, "expected '{'" },
-		{ "", 0, 1, "expected '{', found the end of the input" },
+		{ "", 0, 1, "expected a value, found the end of the input" },
 	};
 	for (int i = 0; i < N(cases); i++) {
 		doc_open(&d, cases[i].json, strlen(cases[i].json));
 		int steps = 0;
-		if (jr_open(&d.r, '{')) {
+		if (jr_next(&d.r) == JV_OBJECT) {
 			while (jr_member(&d.r, &name, &len)) {
 				steps++;
-				if (strcmp(name, "entries") != 0) {
-					if (!jr_value(&d.r, &d.a, &v))
+				bool entries = strcmp(name, "entries") == 0;
+				int t = jr_next(&d.r);
+				if (!entries || t != JV_ARRAY) {
+					if (!(v = tv_build(&d.r, t)))
 						break;
+					tv_free(v);
 					continue;
 				}
-				if (!jr_open(&d.r, '['))
-					break;
-				while (jr_element(&d.r) && ++steps && jr_value(&d.r, &d.a, &v))
-					;
+				while (jr_element(&d.r) && ++steps && (v = tv_read(&d.r)))
+					tv_free(v);
 			}
 			if (!crit_failed(&d.err))
 				jr_end(&d.r);
@@ -1076,116 +1494,341 @@ START_TEST(top_level_errors_and_paths)
 		doc_close(&d);
 	}
 
-	/* Duplicate names reach the caller, which decides. */
-	doc_open(&d, S(" {\"a\": 1, \"a\": [2]} "));
-	ck_assert_int_eq(jr_peek(&d.r), '{');
-	ck_assert(jr_expect(&d.r, '{'));
-	ck_assert(!jr_expect(&d.r, ':'));
-	ck_assert_str_eq(d.err.msg, "expected ':'");
-	ck_assert_uint_eq(d.err.col, 3);
-	doc_close(&d);
-	doc_open(&d, S("{\"a\": 1, \"a\": [2]}"));
-	ck_assert(jr_open(&d.r, '{'));
-	ck_assert(jr_member(&d.r, &name, &len) && strcmp(name, "a") == 0 && jr_value(&d.r, &d.a, &v));
-	ck_assert(jr_member(&d.r, &name, &len) && strcmp(name, "a") == 0 && jr_value(&d.r, &d.a, &v));
-	ck_assert(!jr_member(&d.r, &name, &len));
+	/* What the top level holds is the caller's business: the reader only
+	 * tells the type. */
+	doc_open(&d, S(" []"));
+	ck_assert_int_eq(jr_next(&d.r), JV_ARRAY);
+	ck_assert_uint_eq(d.r.at.line, 1);
+	ck_assert_uint_eq(d.r.at.col, 2);
+	ck_assert(!jr_element(&d.r));
+	ck_assert_int_eq(d.r.depth, 0);
 	ck_assert(!crit_failed(&d.err) && jr_end(&d.r));
+	doc_close(&d);
+
+	/* Duplicate names reach the caller, which decides; r.at follows each
+	 * name and value, and ends at the end of the input. */
+	doc_open(&d, S(" {\"a\": 1, \"a\": [2]} \n "));
+	ck_assert_int_eq(jr_next(&d.r), JV_OBJECT);
+	ck_assert(d.r.at.line == 1 && d.r.at.col == 2);
+	ck_assert(jr_member(&d.r, &name, &len) && strcmp(name, "a") == 0 && len == 1);
+	ck_assert(d.r.at.line == 1 && d.r.at.col == 3);
+	ck_assert_ptr_nonnull(v = doc_value(&d));
+	num_is(v, "1");
+	ck_assert(d.r.at.line == 1 && d.r.at.col == 8);
+	ck_assert(jr_member(&d.r, &name, &len) && strcmp(name, "a") == 0 && len == 1);
+	ck_assert(d.r.at.line == 1 && d.r.at.col == 11);
+	ck_assert_ptr_nonnull(v = doc_value(&d));
+	ck_assert_int_eq(v->type, JV_ARRAY);
+	ck_assert(!jr_member(&d.r, &name, &len));
+	ck_assert_ptr_null(name);
+	ck_assert(!crit_failed(&d.err) && jr_end(&d.r));
+	ck_assert(d.r.at.line == 2 && d.r.at.col == 2);
 	doc_close(&d);
 
 	/* Misuse is reported, not followed. */
 	doc_open(&d, S("[1]"));
-	ck_assert(!jr_member(&d.r, &name, &len));
+	ck_assert(!jr_member(&d.r, &name, &len)); /* nothing is open */
+	ck_assert_int_eq(d.err.code, CRIT_E_USAGE);
+	ck_assert_ptr_null(name);
+	doc_close(&d);
+	doc_open(&d, S("[1]"));
+	ck_assert_int_eq(jr_next(&d.r), JV_ARRAY);
+	ck_assert(!jr_member(&d.r, &name, &len)); /* an array */
+	ck_assert_int_eq(d.err.code, CRIT_E_USAGE);
+	ck_assert(strstr(d.err.msg, "jr_member"));
+	ck_assert(!jr_element(&d.r)); /* and it sticks */
 	ck_assert_int_eq(d.err.code, CRIT_E_USAGE);
 	doc_close(&d);
-	doc_open(&d, S("[[[[[[[[[[]]]]]]]]]]"));
-	for (int i = 0; i < 8; i++)
-		ck_assert(jr_open(&d.r, '['));
-	ck_assert(!jr_open(&d.r, '['));
+	doc_open(&d, S("{\"a\": [1]}"));
+	ck_assert(!jr_element(&d.r)); /* nothing is open */
+	ck_assert_int_eq(d.err.code, CRIT_E_USAGE);
+	doc_close(&d);
+	doc_open(&d, S("{\"a\": [1]}"));
+	ck_assert_int_eq(jr_next(&d.r), JV_OBJECT);
+	ck_assert(!jr_element(&d.r)); /* an object */
+	ck_assert_int_eq(d.err.code, CRIT_E_USAGE);
+	ck_assert(strstr(d.err.msg, "jr_element"));
+	doc_close(&d);
+	doc_open(&d, S("{\"a\": [1]}"));
+	ck_assert_int_eq(jr_next(&d.r), JV_OBJECT);
+	ck_assert(jr_member(&d.r, &name, &len));
+	ck_assert_int_eq(jr_next(&d.r), JV_ARRAY);
+	ck_assert(jr_element(&d.r));
+	ck_assert_int_eq(jr_next(&d.r), JV_NUMBER);
+	ck_assert(!jr_member(&d.r, &name, &len)); /* the array, not the object */
 	ck_assert_int_eq(d.err.code, CRIT_E_USAGE);
 	doc_close(&d);
 }
 END_TEST
 
+/* Errors the caller finds in a value it read: at the value (or a place
+ * saved from r.at), named by where the reader is. */
 START_TEST(fail_at_a_value)
 {
 	struct doc d;
-	struct jv *v;
 	const char *name;
 	size_t len;
 
 	doc_open(&d, S("{\"entries\": [\n  {\"x\": {\"y\": \"no\"}}]}"));
-	ck_assert(jr_open(&d.r, '{') && jr_member(&d.r, &name, &len) && jr_open(&d.r, '['));
-	ck_assert(jr_element(&d.r) && jr_value(&d.r, &d.a, &v));
-	const struct jv *y = jv_get(jv_get(v, "x"), "y");
-	ck_assert(!jr_fail_at(&d.r, y, "entries[0].x.y", CRIT_E_TYPE, "expected %s", "an integer"));
+	ck_assert(jr_next(&d.r) == JV_OBJECT && jr_member(&d.r, &name, &len) && jr_next(&d.r) == JV_ARRAY);
+	ck_assert(jr_element(&d.r) && jr_next(&d.r) == JV_OBJECT);
+	struct jr_pos entry = d.r.at;
+	ck_assert(entry.line == 2 && entry.col == 3);
+	ck_assert(jr_member(&d.r, &name, &len) && jr_next(&d.r) == JV_OBJECT);
+	ck_assert(jr_member(&d.r, &name, &len) && jr_next(&d.r) == JV_STRING);
+	ck_assert_str_eq(d.r.str, "no");
+	ck_assert(!jr_fail(&d.r, CRIT_E_TYPE, "expected %s", "an integer"));
 	ck_assert_int_eq(d.err.code, CRIT_E_TYPE);
 	ck_assert_str_eq(d.err.msg, "entries[0].x.y: expected an integer");
 	ck_assert_uint_eq(d.err.line, 2);
 	ck_assert_uint_eq(d.err.col, 15);
 	/* the first error is kept */
-	ck_assert(!jr_fail_at(&d.r, v, "", CRIT_E_KEY, "other"));
+	ck_assert(!jr_fail_pos(&d.r, entry, CRIT_E_KEY, "other"));
+	ck_assert(!jr_fail(&d.r, CRIT_E_KEY, "other"));
+	ck_assert_int_eq(d.err.code, CRIT_E_TYPE);
 	ck_assert_str_eq(d.err.msg, "entries[0].x.y: expected an integer");
+	ck_assert_uint_eq(d.err.line, 2);
+	ck_assert_uint_eq(d.err.col, 15);
+	doc_close(&d);
+
+	/* At a place saved before: an entry found wanting once it is read
+	 * whole, reported at its start under the reader's path now. */
+	doc_open(&d, S("{\"entries\": [\n  {\"x\": {\"y\": \"no\"}}]}"));
+	ck_assert(jr_next(&d.r) == JV_OBJECT && jr_member(&d.r, &name, &len) && jr_next(&d.r) == JV_ARRAY);
+	ck_assert(jr_element(&d.r) && jr_next(&d.r) == JV_OBJECT);
+	entry = d.r.at;
+	ck_assert(jr_member(&d.r, &name, &len) && jr_skip(&d.r));
+	ck_assert(!jr_member(&d.r, &name, &len) && !crit_failed(&d.err));
+	ck_assert(!jr_fail_pos(&d.r, entry, CRIT_E_KEY, "missing %s", "\"z\""));
+	ck_assert_int_eq(d.err.code, CRIT_E_KEY);
+	ck_assert_str_eq(d.err.msg, "entries[0]: missing \"z\"");
+	ck_assert_uint_eq(d.err.line, 2);
+	ck_assert_uint_eq(d.err.col, 3);
 	doc_close(&d);
 
 	doc_open(&d, S("[7]"));
-	ck_assert(jr_value(&d.r, &d.a, &v));
-	ck_assert(!jr_fail_at(&d.r, v->first, "", CRIT_E_TYPE, "bad %d", 7));
-	ck_assert_str_eq(d.err.msg, "bad 7");
+	ck_assert(jr_next(&d.r) == JV_ARRAY && jr_element(&d.r) && jr_next(&d.r) == JV_NUMBER);
+	ck_assert(!jr_fail(&d.r, CRIT_E_TYPE, "bad %d", 7));
+	ck_assert_str_eq(d.err.msg, "[0]: bad 7");
+	ck_assert_uint_eq(d.err.line, 1);
 	ck_assert_uint_eq(d.err.col, 2);
 	doc_close(&d);
 
-	/* NULL: the reader's own path. */
+	/* At the top level: no path. */
+	doc_open(&d, S("\n 7"));
+	ck_assert_int_eq(jr_next(&d.r), JV_NUMBER);
+	ck_assert(!jr_fail(&d.r, CRIT_E_TYPE, "bad %d", 7));
+	ck_assert_str_eq(d.err.msg, "bad 7");
+	ck_assert_uint_eq(d.err.line, 2);
+	ck_assert_uint_eq(d.err.col, 2);
+	doc_close(&d);
+
 	doc_open(&d, S("{\"magic\": 5}"));
-	ck_assert(jr_open(&d.r, '{') && jr_member(&d.r, &name, &len) && jr_value(&d.r, &d.a, &v));
-	ck_assert(!jr_fail_at(&d.r, v, NULL, CRIT_E_TYPE, "not a string"));
+	ck_assert(jr_next(&d.r) == JV_OBJECT && jr_member(&d.r, &name, &len) && jr_next(&d.r) == JV_NUMBER);
+	ck_assert(!jr_fail(&d.r, CRIT_E_TYPE, "not a string"));
 	ck_assert_str_eq(d.err.msg, "magic: not a string");
 	ck_assert_uint_eq(d.err.col, 11);
+	doc_close(&d);
+
+	/* Right after jr_member: at the member's name. */
+	doc_open(&d, S("{\"magic\": 5, \"bogus\": 1}"));
+	ck_assert(jr_next(&d.r) == JV_OBJECT && jr_member(&d.r, &name, &len) && jr_skip(&d.r));
+	ck_assert(jr_member(&d.r, &name, &len));
+	ck_assert(!jr_fail(&d.r, CRIT_E_KEY, "unknown member"));
+	ck_assert_str_eq(d.err.msg, "bogus: unknown member");
+	ck_assert_uint_eq(d.err.col, 14);
+	doc_close(&d);
+
+	/* After jr_end: at the end of the input. */
+	doc_open(&d, S("{}\n  "));
+	ck_assert(jr_next(&d.r) == JV_OBJECT && !jr_member(&d.r, &name, &len) && jr_end(&d.r));
+	ck_assert(!jr_fail(&d.r, CRIT_E_KEY, "no magic"));
+	ck_assert_str_eq(d.err.msg, "no magic");
+	ck_assert_uint_eq(d.err.line, 2);
+	ck_assert_uint_eq(d.err.col, 3);
 	doc_close(&d);
 }
 END_TEST
 
 /* ------------------------------------------------------------------ */
-/* arena                                                                */
+/* skip and copy                                                        */
 /* ------------------------------------------------------------------ */
 
-START_TEST(arena_keeps_what_it_hands_out)
+/* Two trees alike: types, text, names and where every value starts. */
+static void same_tree(const struct tv *a, const struct tv *b)
 {
-	enum { COUNT = 3000 };
-	static uint8_t *ptrs[COUNT];
-	static size_t sizes[COUNT];
-	struct arena a;
-	size_t total = 0;
-
-	arena_init(&a);
-	for (int round = 0; round < 3; round++) {
-		for (int i = 0; i < COUNT; i++) {
-			/* small and odd sizes, now and then a large one */
-			sizes[i] = i % 97 == 0 ? (size_t)(i * 211 % 300000) : (size_t)(i * 7 % 301);
-			ptrs[i] = arena_alloc(&a, sizes[i]);
-			ck_assert_ptr_nonnull(ptrs[i]);
-			ck_assert_uint_eq((uintptr_t)ptrs[i] % 16, 0);
-			memset(ptrs[i], (uint8_t)i, sizes[i]);
-			total += sizes[i];
-		}
-		ck_assert_uint_ge(a.used, total);
-		ck_assert_uint_eq(a.used % 16, 0);
-		for (int i = 0; i < COUNT; i++) {
-			size_t k = 0;
-			while (k < sizes[i] && ptrs[i][k] == (uint8_t)i)
-				k++;
-			ck_assert_uint_eq(k, sizes[i]); /* nothing moved or overlapped */
-		}
-		arena_reset(&a);
-		ck_assert_uint_eq(a.used, 0);
-		ck_assert_ptr_nonnull(a.head); /* one chunk kept */
-		total = 0;
+	ck_assert_int_eq(a->type, b->type);
+	ck_assert_msg(a->line == b->line && a->col == b->col, "%u:%u, not %u:%u", b->line, b->col, a->line,
+		      a->col);
+	ck_assert_uint_eq(a->len, b->len);
+	ck_assert(a->len == 0 || memcmp(a->str, b->str, a->len) == 0);
+	ck_assert_uint_eq(a->keylen, b->keylen);
+	ck_assert(a->keylen == 0 || memcmp(a->key, b->key, a->keylen) == 0);
+	ck_assert_uint_eq(a->n, b->n);
+	for (const struct tv *x = a->first, *y = b->first; x || y; x = x->next, y = y->next) {
+		ck_assert(x && y);
+		same_tree(x, y);
 	}
-	ck_assert_ptr_null(arena_alloc(&a, SIZE_MAX));
-	ck_assert_ptr_null(arena_alloc(&a, SIZE_MAX / 2));
-	arena_free(&a);
-	ck_assert_ptr_null(a.head);
-	arena_free(&a); /* twice is harmless */
-	arena_reset(&a);
+}
+
+/* A reader over text that jr_copy kept, which started at at. */
+static void copy_open(struct doc *d, const char *s, size_t n, struct jr_pos at, const char *prefix)
+{
+	doc_open(d, s, n);
+	jr_init_at(&d->r, &d->rd, &d->err, at, prefix);
+}
+
+START_TEST(skip_and_copy)
+{
+	static const char json[] = "{\"magic\": \"X\",\n"
+				   "  \"skip\": {\"deep\": [1, {\"x\": \"y\"}], \"s\": \"\\u00e9\"}, \"n\": -1.5e3,\n"
+				   "  \"entries\":   [{\"a\": 1}, {\"b\": \"x\"},\n"
+				   "      {\"c\": [true, null]}  ] \n"
+				   "}\n";
+	static const char entries[] = "[{\"a\": 1}, {\"b\": \"x\"},\n      {\"c\": [true, null]}  ]";
+	struct doc d, c;
+	const char *name;
+	size_t len;
+	struct buf text = { 0 };
+	struct jr_pos at = { 0, 0 };
+
+	/* Skipped values are checked and gone; a copied one is kept as
+	 * written, from its first byte to its last, appended to the buffer. */
+	doc_open(&d, S(json));
+	ck_assert_int_eq(jr_next(&d.r), JV_OBJECT);
+	ck_assert(jr_member(&d.r, &name, &len) && strcmp(name, "magic") == 0);
+	ck_assert(jr_skip(&d.r));
+	ck_assert(jr_member(&d.r, &name, &len) && strcmp(name, "skip") == 0);
+	ck_assert(jr_skip(&d.r));
+	ck_assert_int_eq(d.r.depth, 1);
+	ck_assert_str_eq(path_of(&d.r), "skip");
+	ck_assert(jr_member(&d.r, &name, &len) && strcmp(name, "n") == 0);
+	ck_assert(jr_skip(&d.r));
+	ck_assert(jr_member(&d.r, &name, &len) && strcmp(name, "entries") == 0);
+	ck_assert(buf_put(&text, "pre:", 4));
+	ck_assert(jr_copy(&d.r, &text, &at));
+	ck_assert_int_eq(d.r.depth, 1);
+	ck_assert_str_eq(path_of(&d.r), "entries");
+	ck_assert_uint_eq(at.line, 3);
+	ck_assert_uint_eq(at.col, 16);
+	ck_assert_msg(text.n == 4 + strlen(entries) && memcmp(text.p, "pre:", 4) == 0 &&
+			      memcmp(text.p + 4, entries, strlen(entries)) == 0,
+		      "copied '%.*s'", (int)text.n, (const char *)text.p);
+	ck_assert(!jr_member(&d.r, &name, &len));
+	ck_assert(!crit_failed(&d.err) && jr_end(&d.r));
+	doc_close(&d);
+
+	/* Read again where it was: every value at its place in the whole. */
+	struct tv *whole = parses(&d, S(json));
+	const struct tv *want = tv_get(whole, "entries");
+	copy_open(&c, (const char *)text.p + 4, text.n - 4, at, "entries");
+	struct tv *again = doc_value(&c);
+	ck_assert_msg(again && jr_end(&c.r), "%u:%u %s", c.err.line, c.err.col, c.err.msg);
+	ck_assert_ptr_null(again->key);
+	ck_assert_uint_eq(again->n, 3);
+	struct tv top = *want; /* the copy's root has no name */
+	top.key = NULL;
+	top.keylen = 0;
+	same_tree(&top, again);
+	ck_assert_uint_eq(c.r.at.line, 4); /* its end */
+	ck_assert_uint_eq(c.r.at.col, 29);
+	doc_close(&c);
+
+	/* Errors found in the copy read like errors in the whole. */
+	const struct tv *b = tv_get(child(want, 1), "b");
+	ck_assert(b->line == 3 && b->col == 33);
+	copy_open(&c, (const char *)text.p + 4, text.n - 4, at, "entries");
+	ck_assert(jr_next(&c.r) == JV_ARRAY && jr_element(&c.r) && jr_skip(&c.r) && jr_element(&c.r));
+	ck_assert(jr_next(&c.r) == JV_OBJECT && jr_member(&c.r, &name, &len) && jr_next(&c.r) == JV_STRING);
+	ck_assert(!jr_fail(&c.r, CRIT_E_TYPE, "expected an integer"));
+	ck_assert_str_eq(c.err.msg, "entries[1].b: expected an integer");
+	ck_assert_uint_eq(c.err.line, 3);
+	ck_assert_uint_eq(c.err.col, 33);
+	doc_close(&c);
+	doc_close(&d);
+	free(text.p);
+
+	/* ... and so do grammar errors, on the first line or a later one. */
+	static const struct {
+		const char *copy;
+		uint32_t line, col;
+		const char *msg;
+	} bad[] = {
+		{ "[{\"a\": 1},\n {\"b\": x}]", 4, 8, "entries[1].b: invalid literal 'x'" },
+		{ "[x]", 3, 17, "entries[0]: invalid literal 'x'" },
+		{ "[1, ", 3, 20, "entries: input ends inside an array" },
+		{ "{\"a\": [1 2]}", 3, 25, "entries.a: expected ',' or ']' after an element" },
+		{ "\"\\q\"", 3, 17, "entries: invalid escape '\\q'" },
+		{ "", 3, 16, "entries: expected a value, found the end of the input" },
+		/* a part of a document: its first byte is not the input's */
+		{ "}", 3, 16, "entries: expected a value" },
+	};
+	for (int i = 0; i < N(bad); i++) {
+		struct tv *v;
+		copy_open(&c, bad[i].copy, strlen(bad[i].copy), (struct jr_pos){ 3, 16 }, "entries");
+		ck_assert(!(v = doc_value(&c)) || !jr_end(&c.r));
+		ck_assert_msg(c.err.code == CRIT_E_JSON && c.err.line == bad[i].line && c.err.col == bad[i].col &&
+				      strcmp(c.err.msg, bad[i].msg) == 0,
+			      "'%s': %d %u:%u %s", bad[i].copy, c.err.code, c.err.line, c.err.col, c.err.msg);
+		doc_close(&c);
+	}
+
+	/* A value that is not JSON is not copied: the same error as reading. */
+	doc_open(&d, S("{\"entries\":  [{\"b\": x}]}"));
+	ck_assert(jr_next(&d.r) == JV_OBJECT && jr_member(&d.r, &name, &len));
+	text = (struct buf){ 0 };
+	ck_assert(!jr_copy(&d.r, &text, &at));
+	ck_assert_int_eq(d.err.code, CRIT_E_JSON);
+	ck_assert_str_eq(d.err.msg, "entries[0].b: invalid literal 'x'");
+	ck_assert_uint_eq(d.err.line, 1);
+	ck_assert_uint_eq(d.err.col, 21);
+	free(text.p);
+	doc_close(&d);
+	doc_open(&d, S("{\"entries\":  [{\"b\": x}]}"));
+	ck_assert(jr_next(&d.r) == JV_OBJECT && jr_member(&d.r, &name, &len));
+	ck_assert(!jr_skip(&d.r));
+	ck_assert_str_eq(d.err.msg, "entries[0].b: invalid literal 'x'");
+	ck_assert_uint_eq(d.err.col, 21);
+	doc_close(&d);
+
+	/* Scalars are copied as written (escapes and all), without the white
+	 * space around them; copies append. */
+	doc_open(&d, S("[ \"a\\n\\u00e9\" ,\n\t-1.5E+3 ,true,  null  ,{ } ,[\n] ]"));
+	static const struct {
+		const char *text;
+		uint32_t line, col;
+	} want_copies[] = {
+		{ "\"a\\n\\u00e9\"", 1, 3 }, { "-1.5E+3", 2, 2 }, { "true", 2, 11 },
+		{ "null", 2, 18 }, { "{ }", 2, 25 }, { "[\n]", 2, 30 },
+	};
+	ck_assert_int_eq(jr_next(&d.r), JV_ARRAY);
+	text = (struct buf){ 0 };
+	size_t was = 0;
+	for (int i = 0; i < N(want_copies); i++) {
+		ck_assert(jr_element(&d.r));
+		ck_assert(jr_copy(&d.r, &text, &at));
+		size_t n = strlen(want_copies[i].text);
+		ck_assert_msg(text.n == was + n && memcmp(text.p + was, want_copies[i].text, n) == 0,
+			      "copy %d: '%.*s'", i, (int)(text.n - was), (const char *)text.p + was);
+		ck_assert_msg(at.line == want_copies[i].line && at.col == want_copies[i].col, "copy %d at %u:%u",
+			      i, at.line, at.col);
+		was = text.n;
+	}
+	ck_assert(!jr_element(&d.r));
+	ck_assert(!crit_failed(&d.err) && jr_end(&d.r));
+	free(text.p);
+	doc_close(&d);
+
+	/* A copied scalar read again: errors under the prefix alone. */
+	copy_open(&c, S("\"no\""), (struct jr_pos){ 7, 9 }, "entries[2].name");
+	ck_assert_int_eq(jr_next(&c.r), JV_STRING);
+	ck_assert(c.r.at.line == 7 && c.r.at.col == 9);
+	ck_assert(jr_end(&c.r));
+	ck_assert(c.r.at.line == 7 && c.r.at.col == 13);
+	ck_assert(!jr_fail_pos(&c.r, (struct jr_pos){ 7, 9 }, CRIT_E_TYPE, "not a number"));
+	ck_assert_str_eq(c.err.msg, "entries[2].name: not a number");
+	ck_assert(c.err.line == 7 && c.err.col == 9);
+	doc_close(&c);
 }
 END_TEST
 
@@ -1217,7 +1860,7 @@ Suite *jsonread_suite(void)
 	tcase_add_test(tc, walks_a_pipe);
 	tcase_add_test(tc, top_level_errors_and_paths);
 	tcase_add_test(tc, fail_at_a_value);
-	tcase_add_test(tc, arena_keeps_what_it_hands_out);
+	tcase_add_test(tc, skip_and_copy);
 	suite_add_tcase(s, tc);
 	return s;
 }
