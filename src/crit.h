@@ -41,6 +41,7 @@ struct crit_err {
 	uint64_t pos;
 	uint32_t line, col;
 	char msg[640];
+	char file[256]; /* the image, when the call reads a directory (crit_x) */
 };
 
 /* Where bytes come from: a file descriptor read forward only (a pipe works),
@@ -78,6 +79,12 @@ struct crit_info {
 
 /* The magic name and entry count (crit info). */
 bool crit_info(const struct crit_source *in, struct crit_info *info, struct crit_err *err);
+
+/* crit x DIR WHAT: the checkpoint in DIR as Python CRIT's explorers show
+ * it, for WHAT "ps", "fds", "mems" or "rss" (zombies, which have no files
+ * or memory of their own, are listed with their state); or "stats", the
+ * dump and restore statistics. */
+bool crit_explore(const char *dir, const char *what, const struct crit_sink *out, struct crit_err *err);
 
 /* The schema the tables were generated from. */
 const char *crit_tables_origin(void);

@@ -36,3 +36,23 @@ bool crit_fail_line(struct crit_err *err, enum crit_code code, uint32_t line, ui
 	va_end(ap);
 	return false;
 }
+
+bool crit_vfail_in(struct crit_err *err, const char *file, enum crit_code code, uint64_t pos, const char *fmt,
+		   va_list ap)
+{
+	if (!err || err->code != CRIT_OK)
+		return false;
+	record(err, code, pos, 0, 0, fmt, ap);
+	snprintf(err->file, sizeof(err->file), "%s", file);
+	return false;
+}
+
+bool crit_fail_in(struct crit_err *err, const char *file, enum crit_code code, uint64_t pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	crit_vfail_in(err, file, code, pos, fmt, ap);
+	va_end(ap);
+	return false;
+}

@@ -13,6 +13,7 @@
 #ifndef CRIT_INTERNAL_H
 #define CRIT_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +28,12 @@ bool crit_fail(struct crit_err *err, enum crit_code code, uint64_t pos, const ch
 /* The same for JSON input: a line and a column, from 1. */
 bool crit_fail_line(struct crit_err *err, enum crit_code code, uint32_t line, uint32_t col, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+/* crit_fail in one image of a directory: the error names its file. */
+bool crit_fail_in(struct crit_err *err, const char *file, enum crit_code code, uint64_t pos, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+bool crit_vfail_in(struct crit_err *err, const char *file, enum crit_code code, uint64_t pos, const char *fmt,
+		   va_list ap);
 
 static inline bool crit_failed(const struct crit_err *err)
 {
@@ -278,8 +285,9 @@ static inline uint64_t round_up(uint64_t x, uint64_t to)
  * invalid, -1 when s could still become valid with more bytes. */
 int utf8_decode(const uint8_t *s, size_t n, uint32_t *cp);
 
-/* quopri.encodestring, as a JSON string. */
+/* quopri.encodestring, as a JSON string, or as text. */
 void qp_str(struct jw *w, const uint8_t *s, size_t n);
+void qp_out(struct out *o, const uint8_t *s, size_t n);
 
 /* Python's "%x" of an integer, with a "0x" prefix; returns the length. */
 int fmt_hex(char *buf, int64_t v, bool is_signed, uint64_t u);
@@ -301,6 +309,9 @@ bool pretty_int_map(struct jw *w, const char *key, size_t keylen, const struct c
 		    const struct flags_map *map, bool hex, bool is_signed, uint64_t v);
 /* A repeated (criu).ipadd field: one address from 1 or 4 words. */
 bool pretty_ip(struct jw *w, const uint32_t *words, int n);
+bool pretty_fmt_ip(char buf[64], const uint32_t *words, int n);
+/* CRIT's name for a (criu).dict value, or NULL. */
+const char *pretty_dict_name(const char *dict, const char *field, int64_t value);
 
 /* And back, for encode. */
 bool pretty_flag_value(const struct flags_map *map, const char *name, size_t len, uint64_t *bit);

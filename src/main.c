@@ -19,6 +19,7 @@ static const char usage_top[] =
 	"  encode   convert a criu image from JSON back to binary\n"
 	"  show     convert a criu image from binary to human-readable JSON\n"
 	"  info     show the magic and the number of entries of an image\n"
+	"  x        explore a checkpoint directory: ps, fds, mems, rss, stats\n"
 	"\n"
 	"Use crit COMMAND --help for command-specific help.\n";
 
@@ -58,6 +59,17 @@ static const char usage_info[] =
 	"\n"
 	"Show the magic and the number of entries of an image.\n";
 
+static const char usage_x[] =
+	"usage: crit x [-h] DIR {ps,fds,mems,rss,stats}\n"
+	"\n"
+	"Explore a checkpoint directory:\n"
+	"  ps     the process tree\n"
+	"  fds    each task's open files, cwd and root\n"
+	"  mems   each task's memory mappings\n"
+	"  rss    each task's dumped pages against its mappings\n"
+	"  stats  dump and restore statistics: times in ms, page counts\n"
+	"Zombie and dead tasks are listed with their state.\n";
+
 /* ------------------------------------------------------------------ */
 /* Files                                                                */
 /* ------------------------------------------------------------------ */
@@ -82,6 +94,8 @@ static bool fd_write(void *ctx, const void *buf, size_t n)
 /* One line: where (an offset in an image, line:column in JSON) and what. */
 static void die_err(const char *name, const struct crit_err *err)
 {
+	if (err->file[0])
+		name = err->file; /* the image, in a directory */
 	if (err->line)
 		fprintf(stderr, "crit: %s:%u:%u: %s\n", name, err->line, err->col, err->msg);
 	else
@@ -320,6 +334,33 @@ static int cmd_info(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+static int cmd_x(int argc, char **argv)
+{
+	const char *pos[2] = { NULL, NULL };
+	int n = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (is_opt(argv[i], "-h", "--help", NULL)) {
+			fputs(usage_x, stdout);
+			return 0;
+		}
+		if (n == 2 || (argv[i][0] == '-' && argv[i][1]))
+			bad_arg(usage_x, argv[i]);
+		pos[n++] = argv[i];
+	}
+	if (n < 2) {
+		fprintf(stderr, "%scrit: error: the following arguments are required: %s\n", usage_x,
+			n ? "what" : "dir, what");
+		return 1;
+	}
+	int fd = 1;
+	struct crit_sink sink = { fd_write, &fd };
+	struct crit_err err;
+	if (!crit_explore(pos[0], pos[1], &sink, &err))
+		die_err(pos[0], &err);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -345,6 +386,8 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 1, argv + 1);
 	if (strcmp(cmd, "info") == 0)
 		return cmd_info(argc - 1, argv + 1);
+	if (strcmp(cmd, "x") == 0)
+		return cmd_x(argc - 1, argv + 1);
 	fprintf(stderr, "%scrit: error: invalid command '%s'\n", usage_top, cmd);
 	return 1;
 }

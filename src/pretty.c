@@ -238,17 +238,10 @@ bool pretty_int_map(struct jw *w, const char *key, size_t keylen, const struct c
 	}
 	if (key)
 		jw_key_n(w, key, keylen);
-	if (f->dict) {
-		for (size_t i = 0; i < sizeof(dicts) / sizeof(dicts[0]); i++) {
-			const struct dict_entry *d = &dicts[i];
-			if ((uint64_t)d->value == v && strcmp(d->field, f->name) == 0 &&
-			    strcmp(d->dict, f->dict) == 0) {
-				put_str(w, d->name);
-				return true;
-			}
-		}
-	}
-	return false;
+	const char *name = f->dict ? pretty_dict_name(f->dict, f->name, (int64_t)v) : NULL;
+	if (name)
+		put_str(w, name);
+	return name != NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -259,11 +252,17 @@ bool pretty_ip(struct jw *w, const uint32_t *words, int n)
 {
 	char buf[64];
 
+	if (!pretty_fmt_ip(buf, words, n))
+		return false;
+	put_str(w, buf);
+	return true;
+}
+
+bool pretty_fmt_ip(char buf[64], const uint32_t *words, int n)
+{
 	if (n == 1) {
 		uint32_t a = words[0]; /* the first octet is the lowest byte */
-		snprintf(buf, sizeof(buf), "%u.%u.%u.%u", a & 0xff, (a >> 8) & 0xff, (a >> 16) & 0xff,
-			 a >> 24);
-		put_str(w, buf);
+		snprintf(buf, 64, "%u.%u.%u.%u", a & 0xff, (a >> 8) & 0xff, (a >> 16) & 0xff, a >> 24);
 		return true;
 	}
 	if (n < 4)
@@ -295,16 +294,15 @@ bool pretty_ip(struct jw *w, const uint32_t *words, int n)
 	size_t o = 0;
 	for (int i = 0; i < 8; i++) {
 		if (i == best) {
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "::");
+			o += (size_t)snprintf(buf + o, 64 - o, "::");
 			i += bestlen - 1;
 			continue;
 		}
 		if (o && buf[o - 1] != ':')
 			buf[o++] = ':';
-		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%x", h[i]);
+		o += (size_t)snprintf(buf + o, 64 - o, "%x", h[i]);
 	}
 	buf[o] = 0;
-	put_str(w, buf);
 	return true;
 }
 
@@ -321,6 +319,16 @@ bool pretty_flag_value(const struct flags_map *map, const char *name, size_t len
 		}
 	}
 	return false;
+}
+
+const char *pretty_dict_name(const char *dict, const char *field, int64_t value)
+{
+	for (size_t i = 0; i < sizeof(dicts) / sizeof(dicts[0]); i++) {
+		const struct dict_entry *d = &dicts[i];
+		if (d->value == value && strcmp(d->field, field) == 0 && strcmp(d->dict, dict) == 0)
+			return d->name;
+	}
+	return NULL;
 }
 
 bool pretty_dict_value(const char *dict, const char *field, const char *name, int64_t *value)

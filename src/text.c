@@ -80,7 +80,8 @@ void b64_close(struct b64 *b)
 /* The encoder sometimes rewrites the character it wrote last (a space
  * before a line break), so that one is held back until the next. */
 struct qp {
-	struct jw *w;
+	void (*chunk)(void *ctx, const uint8_t *s, size_t n); /* where it goes */
+	void *ctx;
 	uint8_t buf[256];
 	size_t n;
 };
@@ -88,7 +89,7 @@ struct qp {
 static void qp_put(struct qp *q, const char *s, size_t n)
 {
 	if (q->n + n > sizeof(q->buf)) {
-		jw_str_chunk(q->w, q->buf, q->n - 1);
+		q->chunk(q->ctx, q->buf, q->n - 1);
 		q->buf[0] = q->buf[q->n - 1];
 		q->n = 1;
 	}
@@ -103,15 +104,42 @@ static void qp_hex(struct qp *q, uint8_t c)
 	qp_put(q, e, 3);
 }
 
+static void qp_encode(struct qp *q, const uint8_t *s, size_t n);
+
+static void json_chunk(void *ctx, const uint8_t *s, size_t n)
+{
+	jw_str_chunk(ctx, s, n);
+}
+
+static void text_chunk(void *ctx, const uint8_t *s, size_t n)
+{
+	out_put(ctx, s, n);
+}
+
 void qp_str(struct jw *w, const uint8_t *s, size_t n)
 {
-	struct qp q = { .w = w, .n = 0 };
+	struct qp q = { .chunk = json_chunk, .ctx = w };
+
+	jw_str_open(w);
+	qp_encode(&q, s, n);
+	jw_str_close(w);
+}
+
+void qp_out(struct out *o, const uint8_t *s, size_t n)
+{
+	struct qp q = { .chunk = text_chunk, .ctx = o };
+
+	qp_encode(&q, s, n);
+}
+
+/* quopri.encodestring: what Python CRIT shows a unix socket's name as. */
+static void qp_encode(struct qp *q, const uint8_t *s, size_t n)
+{
 	const uint8_t *nl = memchr(s, '\n', n);
 	bool crlf = nl && nl > s && nl[-1] == '\r';
 	const char *brk = crlf ? "\r\n" : "\n";
 	size_t brklen = crlf ? 2 : 1, linelen = 0;
 
-	jw_str_open(w);
 	for (size_t i = 0; i < n;) {
 		uint8_t c = s[i];
 		bool last = i + 1 == n;
@@ -122,35 +150,34 @@ void qp_str(struct jw *w, const uint8_t *s, size_t n)
 			     (c < 33 && c != '\r' && c != '\n' && c != '\t' && c != ' ');
 		if (quote) {
 			if (linelen + 3 >= QP_LINE) {
-				qp_put(&q, "=", 1);
-				qp_put(&q, brk, brklen);
+				qp_put(q, "=", 1);
+				qp_put(q, brk, brklen);
 				linelen = 0;
 			}
-			qp_hex(&q, c);
+			qp_hex(q, c);
 			linelen += 3;
 			i++;
 		} else if (c == '\n' || (c == '\r' && next == '\n' && !last)) {
 			linelen = 0;
 			/* No white space may end a line: quote it. */
-			if (q.n && (q.buf[q.n - 1] == ' ' || q.buf[q.n - 1] == '\t')) {
-				uint8_t ws = q.buf[--q.n];
-				qp_hex(&q, ws);
+			if (q->n && (q->buf[q->n - 1] == ' ' || q->buf[q->n - 1] == '\t')) {
+				uint8_t ws = q->buf[--q->n];
+				qp_hex(q, ws);
 			}
-			qp_put(&q, brk, brklen);
+			qp_put(q, brk, brklen);
 			i += c == '\r' ? 2 : 1;
 		} else {
 			if (!last && next != '\n' && linelen + 1 >= QP_LINE) {
-				qp_put(&q, "=", 1);
-				qp_put(&q, brk, brklen);
+				qp_put(q, "=", 1);
+				qp_put(q, brk, brklen);
 				linelen = 0;
 			}
 			linelen++;
-			qp_put(&q, (const char *)&c, 1);
+			qp_put(q, (const char *)&c, 1);
 			i++;
 		}
 	}
-	jw_str_chunk(w, q.buf, q.n);
-	jw_str_close(w);
+	q->chunk(q->ctx, q->buf, q->n);
 }
 
 int hex_digit(int c)

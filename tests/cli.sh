@@ -113,9 +113,20 @@ done
 check "sorted-keys JSON of all $n fixtures encodes back" test "$n" -ge 195 -a "$bad_sorted" -eq 0
 head -3 "$tmp/sorted/errors"
 
+# x: the explorers, as Python CRIT's; errors name the image.
+check "x ps" cmp -s <("$crit" x $fx/loop ps) $fx/loop/ref/x-ps.txt
+check "x rss" cmp -s <("$crit" x $fx/predump rss) $fx/predump/ref/x-rss.txt
+check "x fds lists a zombie" sh -c "'$crit' x $fx/tree fds | grep -qx '22252 (zombie)'"
+mkdir "$tmp/ck" && cp $fx/loop/*.img "$tmp/ck/" && head -c 20 $fx/loop/mm-21663.img >"$tmp/ck/mm-21663.img"
+"$crit" x "$tmp/ck" mems >/dev/null 2>"$tmp/err"
+check "x: a cut image is named, exit 1" test $? -eq 1 -a "$(wc -l <"$tmp/err")" -eq 1
+check "x: the error names the image and offset" grep -q "^crit: $tmp/ck/mm-21663.img: offset [0-9]*: " "$tmp/err"
+"$crit" x "$tmp/none" ps >/dev/null 2>&1
+check "x: no such directory" test $? -eq 1
+
 # Help and version.
 check "--version names the schema" sh -c "'$crit' --version | grep -q 'CRIU 4.2'"
-for cmd in decode encode show info; do
+for cmd in decode encode show info x; do
 	check "$cmd --help" sh -c "'$crit' $cmd --help | grep -q '^usage: crit $cmd'"
 done
 "$crit" frobnicate >/dev/null 2>&1

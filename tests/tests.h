@@ -20,6 +20,7 @@ Suite *fixtures_suite(void);
 Suite *malformed_suite(void);
 Suite *jsonread_suite(void);
 Suite *encode_suite(void);
+Suite *explore_suite(void);
 
 /* A growing buffer that a crit_sink writes into. */
 struct membuf {

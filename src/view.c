@@ -1,0 +1,224 @@
+/* view.c - the fields of one protobuf message read in place, by name. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "view.h"
+#include "wire.h"
+
+bool view_fail(const struct view *v, const uint8_t *p, enum crit_code code, const char *fmt, ...)
+{
+	char msg[sizeof(v->src->err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return crit_fail_in(v->src->err, v->src->file, code, (uint64_t)(p - v->src->base), "%s: %s", v->m->name,
+			    msg);
+}
+
+/* One field of the message at *p: its number, wire type and value (a
+ * number, or the bytes of a length-delimited value). False at the end of
+ * the message, or on malformed bytes (recorded). */
+struct wfield {
+	uint32_t num;
+	int wt;
+	uint64_t u;
+	const uint8_t *data;
+	size_t len;
+};
+
+static bool next_field(const struct view *v, const uint8_t **p, struct wfield *w)
+{
+	const uint8_t *at = *p;
+	uint64_t tag;
+
+	if (*p >= v->end)
+		return false;
+	if (wire_varint(p, v->end, &tag) != WIRE_OK)
+		return view_fail(v, at, CRIT_E_VARINT, "a bad tag");
+	w->num = (uint32_t)(tag >> 3);
+	w->wt = (int)(tag & 7);
+	if (tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)
+		return view_fail(v, at, CRIT_E_WIRE, "field number %llu", (unsigned long long)(tag >> 3));
+	switch (w->wt) {
+	case WT_VARINT:
+		if (wire_varint(p, v->end, &w->u) != WIRE_OK)
+			return view_fail(v, at, CRIT_E_VARINT, "a bad varint in field %u", w->num);
+		return true;
+	case WT_I64:
+	case WT_I32: {
+		size_t n = w->wt == WT_I64 ? 8 : 4;
+		if ((size_t)(v->end - *p) < n)
+			return view_fail(v, at, CRIT_E_TRUNCATED, "field %u is cut short", w->num);
+		w->u = wire_le(*p, (int)n);
+		*p += n;
+		return true;
+	}
+	case WT_LEN:
+		if (wire_varint(p, v->end, &w->u) != WIRE_OK)
+			return view_fail(v, at, CRIT_E_VARINT, "a bad length in field %u", w->num);
+		if (w->u > (uint64_t)(v->end - *p))
+			return view_fail(v, at, CRIT_E_LENGTH, "field %u runs past the message", w->num);
+		w->data = *p;
+		w->len = (size_t)w->u;
+		*p += w->len;
+		return true;
+	default:
+		return view_fail(v, at, CRIT_E_WIRE, "wire type %d in field %u", w->wt, w->num);
+	}
+}
+
+static const struct crit_field *field(const struct view *v, const char *name)
+{
+	const struct crit_field *f = schema_field_by_name(v->m, name);
+
+	if (!f)
+		view_fail(v, v->p, CRIT_E_USAGE, "the tables have no field %s", name);
+	return f;
+}
+
+/* The last value of f, in its own wire type; false when absent. */
+static bool find(const struct view *v, const struct crit_field *f, struct wfield *out)
+{
+	const uint8_t *p = v->p;
+	struct wfield w;
+	bool found = false;
+
+	while (next_field(v, &p, &w))
+		if (w.num == f->number && w.wt == wire_type_of(f->type)) {
+			*out = w;
+			found = true;
+		}
+	return found && !crit_failed(v->src->err);
+}
+
+/* A number as the field's type reads it. */
+static uint64_t number(const struct crit_field *f, uint64_t u)
+{
+	switch (f->type) {
+	case CRIT_T_SINT32:
+	case CRIT_T_SINT64:
+		return (uint64_t)wire_zigzag(u);
+	case CRIT_T_INT32:
+	case CRIT_T_ENUM:
+		return (uint64_t)(int64_t)(int32_t)u;
+	case CRIT_T_SFIXED32:
+		return (uint64_t)(int64_t)(int32_t)(uint32_t)u;
+	case CRIT_T_UINT32:
+	case CRIT_T_FIXED32:
+		return (uint32_t)u;
+	default:
+		return u;
+	}
+}
+
+bool view_uint(const struct view *v, const char *name, uint64_t *out)
+{
+	const struct crit_field *f = field(v, name);
+	struct wfield w;
+
+	if (!f || !find(v, f, &w))
+		return false;
+	*out = number(f, w.u);
+	return true;
+}
+
+bool view_int(const struct view *v, const char *name, int64_t *out)
+{
+	uint64_t u;
+
+	if (!view_uint(v, name, &u))
+		return false;
+	*out = (int64_t)u;
+	return true;
+}
+
+uint64_t view_uint_or(const struct view *v, const char *name, uint64_t dflt)
+{
+	uint64_t u;
+	return view_uint(v, name, &u) ? u : dflt;
+}
+
+bool view_bytes(const struct view *v, const char *name, const uint8_t **p, size_t *n)
+{
+	const struct crit_field *f = field(v, name);
+	struct wfield w;
+
+	if (!f || !find(v, f, &w))
+		return false;
+	*p = w.data;
+	*n = w.len;
+	return true;
+}
+
+bool view_msg(const struct view *v, const char *name, struct view *sub)
+{
+	const struct crit_field *f = field(v, name);
+	struct wfield w;
+
+	if (!f || f->type != CRIT_T_MESSAGE || !find(v, f, &w))
+		return false;
+	*sub = (struct view){ w.data, w.data + w.len, f->msg, v->src };
+	return true;
+}
+
+void view_iter(struct view_iter *it, const struct view *v, const char *name)
+{
+	*it = (struct view_iter){ .v = v, .f = field(v, name), .p = v->p };
+}
+
+bool view_next_uint(struct view_iter *it, uint64_t *out)
+{
+	struct wfield w;
+
+	if (!it->f)
+		return false;
+	for (;;) {
+		if (it->pk < it->pkend) {
+			struct view inner = *it->v;
+			inner.end = it->pkend;
+			const uint8_t *at = it->pk;
+			int wt = wire_type_of(it->f->type);
+			if (wt == WT_VARINT) {
+				if (wire_varint(&it->pk, it->pkend, &w.u) != WIRE_OK)
+					return view_fail(&inner, at, CRIT_E_VARINT, "a bad varint in %s", it->f->name);
+			} else {
+				size_t n = wt == WT_I64 ? 8 : 4;
+				if ((size_t)(it->pkend - it->pk) < n)
+					return view_fail(&inner, at, CRIT_E_TRUNCATED, "%s is cut short", it->f->name);
+				w.u = wire_le(it->pk, (int)n);
+				it->pk += n;
+			}
+			*out = number(it->f, w.u);
+			return true;
+		}
+		if (!next_field(it->v, &it->p, &w))
+			return false;
+		if (w.num != it->f->number)
+			continue;
+		if (w.wt == wire_type_of(it->f->type)) {
+			*out = number(it->f, w.u);
+			return true;
+		}
+		if (w.wt == WT_LEN && wire_fits(it->f, w.wt)) { /* a packed run */
+			it->pk = w.data;
+			it->pkend = w.data + w.len;
+		}
+	}
+}
+
+bool view_next_msg(struct view_iter *it, struct view *sub)
+{
+	struct wfield w;
+
+	if (!it->f || it->f->type != CRIT_T_MESSAGE)
+		return false;
+	while (next_field(it->v, &it->p, &w)) {
+		if (w.num == it->f->number && w.wt == WT_LEN) {
+			*sub = (struct view){ w.data, w.data + w.len, it->f->msg, it->v->src };
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,57 @@
+/*
+ * view.h - the fields of one protobuf message read in place, by name.
+ *
+ * The explorers look at a few fields of many messages; a view finds them
+ * in the message's bytes with the tables, without decoding the rest. The
+ * bytes are untrusted: a walk that meets malformed data records the error
+ * (the first one is kept) and the lookup fails.
+ */
+#ifndef CRIT_VIEW_H
+#define CRIT_VIEW_H
+
+#include "internal.h"
+
+/* Where a view's bytes come from: an image read whole. */
+struct view_src {
+	const char *file;     /* named in errors */
+	const uint8_t *base;  /* offsets in errors are from here */
+	struct crit_err *err;
+};
+
+struct view {
+	const uint8_t *p, *end;
+	const struct crit_msg *m;
+	const struct view_src *src;
+};
+
+/* A number field's last value: unsigned as written, or signed for the
+ * signed types (two's complement in the uint64_t). False when absent. */
+bool view_uint(const struct view *v, const char *field, uint64_t *out);
+bool view_int(const struct view *v, const char *field, int64_t *out);
+/* A number field, or dflt when absent. */
+uint64_t view_uint_or(const struct view *v, const char *field, uint64_t dflt);
+
+/* A string or bytes field's last value, in place. */
+bool view_bytes(const struct view *v, const char *field, const uint8_t **p, size_t *n);
+
+/* A message field's last value. */
+bool view_msg(const struct view *v, const char *field, struct view *sub);
+
+/* The values of a repeated field, in order: numbers (packed or not) or
+ * messages. */
+struct view_iter {
+	const struct view *v;
+	const struct crit_field *f;
+	const uint8_t *p;          /* where the walk of v goes on */
+	const uint8_t *pk, *pkend; /* inside a packed run */
+};
+
+void view_iter(struct view_iter *it, const struct view *v, const char *field);
+bool view_next_uint(struct view_iter *it, uint64_t *out);
+bool view_next_msg(struct view_iter *it, struct view *sub);
+
+/* Record an error at p (in v's source); returns false. */
+bool view_fail(const struct view *v, const uint8_t *p, enum crit_code code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif
