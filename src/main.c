@@ -123,12 +123,19 @@ struct outfile {
 	int fd;
 };
 
-static void out_open(struct outfile *o, const char *path)
+/* Never onto the input (in_fd): that is a mistake, not an edit. */
+static void out_open(struct outfile *o, const char *path, int in_fd)
 {
+	struct stat a, b;
+
 	o->path = path;
 	if (!path) {
 		o->fd = 1;
 		return;
+	}
+	if (fstat(in_fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+		fprintf(stderr, "crit: %s: is the input; refusing to overwrite it\n", path);
+		exit(1);
 	}
 	if (snprintf(o->tmp, sizeof(o->tmp), "%s.XXXXXX", path) >= (int)sizeof(o->tmp)) {
 		fprintf(stderr, "crit: %s: path too long\n", path);
@@ -211,7 +218,7 @@ static int run_decode(const char *in, const char *out, bool pretty, bool nopl)
 	struct crit_err err;
 	struct outfile of;
 
-	out_open(&of, out);
+	out_open(&of, out, src.fd);
 	struct crit_sink sink = { fd_write, &of.fd };
 	if (!crit_decode(&src, &sink, &opts, &err)) {
 		out_abort(&of);
@@ -267,7 +274,7 @@ static int cmd_encode(int argc, char **argv)
 	struct crit_err err;
 	struct outfile of;
 
-	out_open(&of, out);
+	out_open(&of, out, src.fd);
 	struct crit_sink sink = { fd_write, &of.fd };
 	if (!crit_encode(&src, &sink, &err)) {
 		out_abort(&of);

@@ -113,6 +113,17 @@ done
 check "sorted-keys JSON of all $n fixtures encodes back" test "$n" -ge 195 -a "$bad_sorted" -eq 0
 head -3 "$tmp/sorted/errors"
 
+# Output onto the input is refused, and the input is left as it was.
+cp $fx/loop/fs-21663.img "$tmp/self.img"
+"$crit" decode -i "$tmp/self.img" -o "$tmp/self.img" 2>"$tmp/err"
+check "decode refuses to overwrite its input" test $? -eq 1 -a "$(wc -l <"$tmp/err")" -eq 1
+check "the input is untouched" cmp -s "$tmp/self.img" $fx/loop/fs-21663.img
+ln "$tmp/self.img" "$tmp/link.img"
+"$crit" decode -i "$tmp/link.img" -o "$tmp/self.img" 2>/dev/null
+check "a hard link to the input is the input" test $? -eq 1
+"$crit" encode -i $fx/loop/ref/fs-21663.img.decode.json -o "$tmp/self.img" 2>/dev/null
+check "encode onto an image that is not its input" test $? -eq 0
+
 # x: the explorers, as Python CRIT's; errors name the image.
 check "x ps" cmp -s <("$crit" x $fx/loop ps) $fx/loop/ref/x-ps.txt
 check "x rss" cmp -s <("$crit" x $fx/predump rss) $fx/predump/ref/x-rss.txt
