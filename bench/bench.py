@@ -33,7 +33,8 @@ sys.dont_write_bytecode = True   # no bench/__pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import (arg_parser, die, finish, first_diff, fmt_kib,  # noqa
                       fmt_mbs, fmt_ratio, fmt_size, fmt_time, log,
-                      machine_line, print_table, read, start, timed_run)
+                      print_ratio_and_machine, print_table, read,
+                      spawn_floor, start, timed_run)
 
 
 # ------------------------------------------------------------------ checking
@@ -90,10 +91,8 @@ def rel(fixtures, p):
 # ----------------------------------------------------------------------- main
 
 def main():
-    ap = arg_parser(fixtures=True)
-    ap.add_argument("--crit-runs", type=int, default=20)
+    ap = arg_parser((20, 5), fixtures=True)
     ap.add_argument("--crit-runs-huge", type=int, default=10)
-    ap.add_argument("--py-runs", type=int, default=5)
     ap.add_argument("--py-runs-huge", type=int, default=3)
     ap.add_argument("--huge", type=int, default=1000000,
                     help="inputs at least this many bytes count as huge")
@@ -230,8 +229,7 @@ def main():
                     r["times"].append(t)
 
     # The cost of starting any process here, for reading the small rows.
-    floor = min(timed_run(["/bin/true"])[0] for _ in range(20)) \
-        if os.access("/bin/true", os.X_OK) else None
+    floor = spawn_floor()
     load_end = os.getloadavg()
 
     # ---------------------------------------------------------- the table
@@ -266,10 +264,8 @@ def main():
           "(crit) / %d (python) for inputs under %s, %d / %d at or above it"
           % (a.crit_runs, a.py_runs, fmt_size(a.huge), a.crit_runs_huge,
              a.py_runs_huge))
-    print("ratio = python time / crit time; RSS = peak RSS (ru_maxrss) via "
-          + rss.how + "; MB = 10^6 bytes")
-    print(machine_line(load_start, load_end) + "; spawning /bin/true takes "
-          "%s (best of 20), a floor under every time below" % fmt_time(floor))
+    print_ratio_and_machine(rss.how, load_start, load_end, floor,
+                            "; MB = 10^6 bytes")
     print()
     print_table(hdr, rows, left={0, 2, 9})
 

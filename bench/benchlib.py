@@ -1,6 +1,6 @@
-"""Helpers shared by bench/bench.py and bench/encode.py (Python 3 standard
-library only): logging, timing (best of N wall time), peak RSS measurement,
-output comparison, formatting and table printing.
+"""Helpers shared by bench/bench.py, bench/encode.py and bench/explore.py
+(Python 3 standard library only): logging, timing (best of N wall time),
+peak RSS measurement, output comparison, formatting and table printing.
 
 How things are measured
   wall time  timed_run(): one run started with posix_spawn (vfork-style, so
@@ -39,18 +39,24 @@ def die(msg):
 
 # ------------------------------------------------------------------ set-up
 
-def arg_parser(fixtures=False):
-    """The options both harnesses take (the .sh drivers pass them); each
-    harness adds its own run counts after these."""
+def arg_parser(runs, fixtures=False, images=True):
+    """The options the harnesses take (the .sh drivers pass them; images:
+    those of bench_run in lib.sh, for mkimages.py's images), with
+    --crit-runs and --py-runs defaulting to the pair runs; each harness adds
+    its own after these."""
     ap = argparse.ArgumentParser()
+    ap.add_argument("--crit-runs", type=int, default=runs[0])
+    ap.add_argument("--py-runs", type=int, default=runs[1])
     ap.add_argument("--crit", required=True)
     ap.add_argument("--pycrit", default="/usr/bin/crit")
     if fixtures:
         ap.add_argument("--fixtures", required=True)
-    ap.add_argument("--synth", required=True, help="dir made by mkimages.py")
     ap.add_argument("--tmp", required=True)
-    ap.add_argument("--pagemap-entries", type=int, required=True)
-    ap.add_argument("--vmas", type=int, required=True)
+    if images:
+        ap.add_argument("--synth", required=True,
+                        help="dir made by mkimages.py")
+        ap.add_argument("--pagemap-entries", type=int, required=True)
+        ap.add_argument("--vmas", type=int, required=True)
     return ap
 
 
@@ -73,6 +79,25 @@ def timed_run(argv):
     _, status = os.waitpid(pid, 0)
     t = time.perf_counter() - t
     return t, os.waitstatus_to_exitcode(status)
+
+
+def fill_times(times, n, argv, what):
+    """Append the wall times of timed runs of argv to the list `times` until
+    it holds n; fatal if a run fails (what: how to name it then)."""
+    while len(times) < n:
+        t, rc = timed_run(argv)
+        if rc != 0:
+            die("%s exited %d while timing `%s`" % (what, rc, " ".join(argv)))
+        times.append(t)
+    return times
+
+
+def spawn_floor(n=20):
+    """Best of n wall times of spawning /bin/true: what starting any process
+    costs here, a floor under every time measured.  None without it."""
+    if not os.access("/bin/true", os.X_OK):
+        return None
+    return min(timed_run(["/bin/true"])[0] for _ in range(n))
 
 
 class RssProbe:
@@ -191,6 +216,14 @@ def machine_line(load_start, load_end):
     return ("machine: %d CPUs; load average %.2f at start, %.2f at end "
             "(other processes share the CPUs)"
             % (os.cpu_count(), load_start[0], load_end[0]))
+
+
+def print_ratio_and_machine(rss_how, load_start, load_end, floor, extra=""):
+    """The header lines on ratio, RSS, the machine and its spawn floor."""
+    print("ratio = python time / crit time; RSS = peak RSS (ru_maxrss) via "
+          + rss_how + extra)
+    print(machine_line(load_start, load_end) + "; spawning /bin/true takes "
+          "%s (best of 20), a floor under every time below" % fmt_time(floor))
 
 
 def print_table(hdr, rows, left):

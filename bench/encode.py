@@ -82,9 +82,7 @@ class Job:
 
 
 def main():
-    ap = arg_parser()
-    ap.add_argument("--crit-runs", type=int, default=10)
-    ap.add_argument("--py-runs", type=int, default=3)
+    ap = arg_parser((10, 3))
     ap.add_argument("--prep-jobs", type=int, default=2,
                     help="parallel Python CRIT decodes making its JSON")
     a = ap.parse_args()

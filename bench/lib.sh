@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Set-up shared by bench/decode.sh and bench/encode.sh; sourced, not run:
+# Set-up shared by bench/decode.sh, bench/encode.sh and bench/explore.sh;
+# sourced, not run:
 #
 #   here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 #   . "$here/lib.sh"
@@ -10,16 +11,19 @@
 #
 #   bench_build          `make -s` in the repo root; exit 2 if that fails or
 #                        leaves no ./crit.
-#   bench_setup NAME     a temp dir "${TMPDIR:-/tmp}/NAME.XXXXXX" in $tmp,
+#   bench_tmp NAME       a temp dir "${TMPDIR:-/tmp}/NAME.XXXXXX" in $tmp,
 #                        removed on exit (INT exits 130, TERM 143); a private
 #                        copy of ./crit in it; says whether Python CRIT is
-#                        there; bench/mkimages.py writes the synthetic
-#                        images into $tmp/synth.
+#                        there.
+#   bench_setup NAME     bench_tmp NAME, then bench/mkimages.py writes the
+#                        synthetic images into $tmp/synth.
+#   bench_exec SCRIPT ARG...
+#                        runs "$PY" bench/SCRIPT with --crit, --pycrit and
+#                        --tmp, then ARG..., prints how long the benchmark
+#                        took and exits with SCRIPT's exit status.
 #   bench_run SCRIPT ARG...
-#                        runs "$PY" bench/SCRIPT with --crit, --pycrit,
-#                        --synth, --tmp, --pagemap-entries and --vmas, then
-#                        ARG..., prints how long the benchmark took and exits
-#                        with SCRIPT's exit status.
+#                        bench_exec SCRIPT with --synth, --pagemap-entries
+#                        and --vmas (the images of bench_setup), then ARG...
 
 start=$(date +%s)
 : "${here:?set here to the bench/ directory before sourcing lib.sh}"
@@ -42,7 +46,7 @@ bench_build() {
 
 cleanup() { rm -rf -- "$tmp"; }
 
-bench_setup() {
+bench_tmp() {
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
     trap cleanup EXIT
     trap 'exit 130' INT
@@ -56,22 +60,30 @@ bench_setup() {
     else
         echo "bench: $PYCRIT not found: crit's figures only, no speed ratio" >&2
     fi
+}
+
+bench_setup() {
+    bench_tmp "$1"
 
     echo "bench: writing synthetic images ($PAGEMAP_ENTRIES pagemap entries, $VMAS vmas)" >&2
     "$PY" "$here/mkimages.py" --pagemap-entries "$PAGEMAP_ENTRIES" --vmas "$VMAS" \
         "$tmp/synth" >/dev/null
 }
 
-bench_run() {
+bench_exec() {
     local script=$1 rc
     shift
     set +e
-    "$PY" "$here/$script" \
-        --crit "$tmp/crit" --pycrit "$PYCRIT" \
-        --synth "$tmp/synth" --tmp "$tmp" \
-        --pagemap-entries "$PAGEMAP_ENTRIES" --vmas "$VMAS" "$@"
+    "$PY" "$here/$script" --crit "$tmp/crit" --pycrit "$PYCRIT" --tmp "$tmp" "$@"
     rc=$?
     set -e
     echo "benchmark took $(( $(date +%s) - start )) s (exit status $rc)"
     exit $rc
+}
+
+bench_run() {
+    local script=$1
+    shift
+    bench_exec "$script" --synth "$tmp/synth" \
+        --pagemap-entries "$PAGEMAP_ENTRIES" --vmas "$VMAS" "$@"
 }

@@ -57,6 +57,20 @@ static void put_left(struct out *o, const void *s, size_t n, size_t width)
 /* The checkpoint                                                       */
 /* ------------------------------------------------------------------ */
 
+/* An image's entries by their "id": sorted (id, entry) pairs, so that a
+ * lookup is a binary search, not a walk of the image. */
+struct by_id {
+	uint64_t id;
+	size_t i;
+};
+
+/* An image files are looked up in, loaded and indexed on first use. */
+struct lookup {
+	struct ckpt_image im;
+	struct by_id *ids;
+	bool tried;
+};
+
 struct task {
 	uint64_t pid, ppid, pgid, sid;
 	int64_t state; /* task_core_entry's task_state; 0 without a core */
@@ -72,8 +86,8 @@ struct x {
 	struct ckpt c;
 	struct out *o;
 	struct crit_err *err;
-	struct ckpt_image pstree, files, regs, pipes, unix_sks;
-	bool files_tried, regs_tried, pipes_tried, unix_tried;
+	struct ckpt_image pstree;
+	struct lookup files, regs, pipes, unix_sks;
 	struct task *tasks;
 	size_t ntasks;
 	struct ckpt_image *cores; /* one per task, kept for comm */
@@ -124,33 +138,66 @@ static bool load_tasks(struct x *x)
 	return true;
 }
 
-/* The file's entry in files.img with this id, or in the image older
- * CRIU kept its kind in (field: file_entry's member for it). */
-static bool find_file(struct x *x, const char *field, const char *image, struct ckpt_image *im, bool *tried,
-		      uint64_t id, struct view *out)
+static int cmp_id(const void *a, const void *b)
+{
+	const struct by_id *x = a, *y = b;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i; /* the first of equal ids wins, as in Python */
+}
+
+static struct by_id *index_ids(struct x *x, const struct ckpt_image *im)
+{
+	struct by_id *v = malloc((im->n ? im->n : 1) * sizeof(*v));
+
+	if (!v)
+		return crit_fail(x->err, CRIT_E_NOMEM, 0, "out of memory"), NULL;
+	for (size_t i = 0; i < im->n; i++)
+		v[i] = (struct by_id){ view_uint_or(&im->entries[i], "id", UINT64_MAX), i };
+	qsort(v, im->n, sizeof(*v), cmp_id);
+	return v;
+}
+
+/* The first entry of im with this id, or NULL. */
+static const struct view *entry_by_id(const struct ckpt_image *im, const struct by_id *v, uint64_t id)
+{
+	size_t lo = 0, hi = v ? im->n : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < im->n && v && v[lo].id == id ? &im->entries[v[lo].i] : NULL;
+}
+
+static const struct view *look_up(struct x *x, struct lookup *l, const char *image, uint64_t id)
 {
 	bool missing;
 
-	if (!x->files_tried) {
-		x->files_tried = true;
-		ckpt_load(&x->c, &x->files, &missing, "files.img");
+	if (!l->tried) {
+		l->tried = true;
+		if (ckpt_load(&x->c, &l->im, &missing, "%s", image))
+			l->ids = index_ids(x, &l->im);
 	}
-	for (size_t i = 0; i < x->files.n; i++) {
-		const struct view *f = &x->files.entries[i];
-		if (view_uint_or(f, "id", UINT64_MAX) == id)
-			return view_msg(f, field, out);
-	}
-	if (!*tried) {
-		*tried = true;
-		ckpt_load(&x->c, im, &missing, "%s", image);
-	}
-	for (size_t i = 0; i < im->n; i++) {
-		if (view_uint_or(&im->entries[i], "id", UINT64_MAX) == id) {
-			*out = im->entries[i];
-			return true;
-		}
-	}
-	return false;
+	return entry_by_id(&l->im, l->ids, id);
+}
+
+/* The file's entry in files.img with this id (its member named field),
+ * or in the image older CRIU kept its kind in. */
+static bool find_file(struct x *x, const char *field, struct lookup *old, const char *image, uint64_t id,
+		      struct view *out)
+{
+	const struct view *f = look_up(x, &x->files, "files.img", id);
+
+	if (f)
+		return view_msg(f, field, out);
+	f = look_up(x, old, image, id);
+	if (f)
+		*out = *f;
+	return f != NULL;
 }
 
 /* What a file descriptor refers to, as Python CRIT names it. */
@@ -163,18 +210,18 @@ static void put_file(struct x *x, uint64_t type, uint64_t id)
 	size_t n;
 
 	if (name && strcmp(name, "REG") == 0) {
-		if (find_file(x, "reg", "reg-files.img", &x->regs, &x->regs_tried, id, &v) &&
+		if (find_file(x, "reg", &x->regs, "reg-files.img", id, &v) &&
 		    view_bytes(&v, "name", &s, &n) && n)
 			puts_n(x->o, s, n);
 		else
 			put_str(x->o, "unknown path");
 	} else if (name && strcmp(name, "PIPE") == 0) {
-		if (find_file(x, "pipe", "pipes.img", &x->pipes, &x->pipes_tried, id, &v))
+		if (find_file(x, "pipe", &x->pipes, "pipes.img", id, &v))
 			putf(x->o, "pipe[%llu]", (unsigned long long)view_uint_or(&v, "pipe_id", 0));
 		else
 			put_str(x->o, "pipe[?]");
 	} else if (name && strcmp(name, "UNIXSK") == 0) {
-		if (!find_file(x, "usk", "unixsk.img", &x->unix_sks, &x->unix_tried, id, &v)) {
+		if (!find_file(x, "usk", &x->unix_sks, "unixsk.img", id, &v)) {
 			put_str(x->o, "unix[?]");
 			return;
 		}
@@ -653,10 +700,11 @@ bool crit_explore(const char *dir, const char *what, const struct crit_sink *sin
 		free(x.cores);
 		free(x.tasks);
 		ckpt_free(&x.pstree);
-		ckpt_free(&x.files);
-		ckpt_free(&x.regs);
-		ckpt_free(&x.pipes);
-		ckpt_free(&x.unix_sks);
+		struct lookup *ls[] = { &x.files, &x.regs, &x.pipes, &x.unix_sks };
+		for (size_t k = 0; k < 4; k++) {
+			ckpt_free(&ls[k]->im);
+			free(ls[k]->ids);
+		}
 		return ok && !crit_failed(err);
 	}
 	return crit_fail(err, CRIT_E_USAGE, 0, "no explorer '%s' (ps, fds, mems, rss, stats)", what);
