@@ -16,6 +16,7 @@
 
 #include "ckpt.h"
 #include "tables.h"
+#include "wire.h"
 
 bool ckpt_open(struct ckpt *c, const char *dir, struct crit_err *err)
 {
@@ -54,11 +55,6 @@ static bool fail(struct ckpt_image *im, uint64_t pos, enum crit_code code, const
 	crit_vfail_in(im->src.err, im->file, code, pos, fmt, ap);
 	va_end(ap);
 	return false;
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 /* The whole file, as large as it is. */
@@ -151,12 +147,12 @@ static bool cut(struct ckpt_image *im)
 
 	if (end - p < 4)
 		return fail(im, 0, CRIT_E_TRUNCATED, "no magic");
-	uint32_t m = le32(p);
+	uint32_t m = (uint32_t)wire_le(p, 4);
 	if (m == common->value || m == service->value) {
 		p += 4;
 		if (end - p < 4)
 			return fail(im, 4, CRIT_E_TRUNCATED, "no magic after the image's kind");
-		m = le32(p);
+		m = (uint32_t)wire_le(p, 4);
 	}
 	const struct crit_magic *mg = m ? schema_magic_by_value(m) : NULL;
 	im->h = mg ? image_handler(mg->name) : NULL;
@@ -167,7 +163,7 @@ static bool cut(struct ckpt_image *im)
 		uint64_t at = (uint64_t)(p - im->data), pay;
 		if (end - p < 4)
 			return fail(im, at, CRIT_E_TRUNCATED, "truncated entry: the size needs 4 bytes");
-		uint32_t size = le32(p);
+		uint32_t size = (uint32_t)wire_le(p, 4);
 		p += 4;
 		if (size > (size_t)(end - p))
 			return fail(im, at, CRIT_E_TRUNCATED, "an entry of %u bytes, %zu left", size, (size_t)(end - p));

@@ -592,17 +592,6 @@ static int cmp_occ_ref(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-static size_t put_varint(uint8_t *p, uint64_t v)
-{
-	size_t n = 0;
-	while (v >= 0x80) {
-		p[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (uint8_t)v;
-	return n;
-}
-
 /* The fields of s sorted by number into out (which has room for the whole
  * span), with protobuf's merge rules: of a non-repeated field only the last
  * value counts, and a non-repeated message merges all its occurrences.
@@ -637,8 +626,8 @@ static size_t reorder(struct dec *d, const struct crit_msg *m, const struct span
 		}
 		bool merge = single && f->type == CRIT_T_MESSAGE && last != j;
 		if (merge) {
-			n += put_varint(out + n, (uint64_t)f->number << 3 | WT_LEN);
-			n += put_varint(out + n, merged);
+			n += wire_put_varint(out + n, (uint64_t)f->number << 3 | WT_LEN);
+			n += wire_put_varint(out + n, merged);
 		}
 		for (uint32_t k = i; k < j; k++) {
 			parse_occ(d, s, s->p + refs[k].off, &o);

@@ -34,32 +34,11 @@ static bool put(struct enc *e, const void *s, size_t n)
 	return buf_put(e->out, s, n) || nomem(e);
 }
 
-static size_t varint_size(uint64_t v)
-{
-	size_t n = 1;
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
-static size_t varint_at(uint8_t *p, uint64_t v)
-{
-	size_t n = 0;
-	while (v >= 0x80) {
-		p[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (uint8_t)v;
-	return n;
-}
-
 static bool put_varint(struct enc *e, uint64_t v)
 {
 	if (!buf_reserve(e->out, 10))
 		return nomem(e);
-	e->out->n += varint_at(e->out->p + e->out->n, v);
+	e->out->n += wire_put_varint(e->out->p + e->out->n, v);
 	return true;
 }
 
@@ -82,7 +61,7 @@ static bool begin_len(struct enc *e, uint32_t num, size_t *start)
  * byte makes them slide up, which is rare and costs one move. */
 static bool end_len(struct enc *e, size_t start)
 {
-	size_t len = e->out->n - start, k = varint_size(len);
+	size_t len = e->out->n - start, k = wire_varint_size(len);
 
 	if (k > 1) {
 		if (!buf_reserve(e->out, k - 1))
@@ -90,7 +69,7 @@ static bool end_len(struct enc *e, size_t start)
 		memmove(e->out->p + start + k - 1, e->out->p + start, len);
 		e->out->n += k - 1;
 	}
-	varint_at(e->out->p + start - 1, len);
+	wire_put_varint(e->out->p + start - 1, len);
 	return true;
 }
 
@@ -277,13 +256,6 @@ static bool string_int(struct enc *e, const struct crit_field *f, bool *neg, uin
 /* Values                                                               */
 /* ------------------------------------------------------------------ */
 
-static const char *type_name(int type)
-{
-	static const char *const names[] = { "null", "false", "true", "a number", "a string", "a list",
-					     "an object" };
-	return names[type];
-}
-
 /* The wire value of one number-like value of field f, of JSON type t. */
 static bool scalar_bits(struct enc *e, const struct crit_field *f, int t, uint64_t *bits)
 {
@@ -294,13 +266,13 @@ static bool scalar_bits(struct enc *e, const struct crit_field *f, int t, uint64
 	switch (f->type) {
 	case CRIT_T_BOOL:
 		if (t != JV_TRUE && t != JV_FALSE)
-			return jr_fail(e->jr, CRIT_E_TYPE, "%s must be true or false, not %s", f->name, type_name(t));
+			return jr_fail(e->jr, CRIT_E_TYPE, "%s must be true or false, not %s", f->name, jv_type_name(t));
 		*bits = t == JV_TRUE;
 		return true;
 	case CRIT_T_DOUBLE:
 	case CRIT_T_FLOAT: {
 		if (t != JV_NUMBER)
-			return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a number, not %s", f->name, type_name(t));
+			return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a number, not %s", f->name, jv_type_name(t));
 		double d = strcmp(s, "NaN") == 0 ? NAN
 			   : strcmp(s, "Infinity") == 0 ? INFINITY
 			   : strcmp(s, "-Infinity") == 0 ? -INFINITY : strtod(s, NULL);
@@ -338,7 +310,7 @@ static bool scalar_bits(struct enc *e, const struct crit_field *f, int t, uint64
 		if (!string_int(e, f, &neg, &mag))
 			return false;
 	} else {
-		return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a number, not %s", f->name, type_name(t));
+		return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a number, not %s", f->name, jv_type_name(t));
 	}
 	if (!to_bits(e, f, neg, mag, bits))
 		return false;
@@ -466,11 +438,11 @@ static bool put_len_value(struct enc *e, const struct crit_field *f, int t)
 
 	if (f->type == CRIT_T_MESSAGE) {
 		if (t != JV_OBJECT)
-			return jr_fail(e->jr, CRIT_E_TYPE, "%s must be an object, not %s", f->name, type_name(t));
+			return jr_fail(e->jr, CRIT_E_TYPE, "%s must be an object, not %s", f->name, jv_type_name(t));
 		return begin_len(e, f->number, &start) && enc_object(e, f->msg, NULL) && end_len(e, start);
 	}
 	if (t != JV_STRING)
-		return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a string, not %s", f->name, type_name(t));
+		return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a string, not %s", f->name, jv_type_name(t));
 	if (!begin_len(e, f->number, &start))
 		return false;
 	bool ok;
@@ -516,7 +488,7 @@ static bool put_repeated(struct enc *e, const struct crit_field *f)
 	if (t < 0)
 		return false;
 	if (t != JV_ARRAY)
-		return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a list, not %s", f->name, type_name(t));
+		return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a list, not %s", f->name, jv_type_name(t));
 
 	bool packed = (f->flags & CRIT_F_PACKED) && wire_type_of(f->type) != WT_LEN;
 	size_t start = 0;

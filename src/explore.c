@@ -91,7 +91,7 @@ struct x {
 	struct task *tasks;
 	size_t ntasks;
 	struct ckpt_image *cores; /* one per task, kept for comm */
-	uint64_t page_size;
+	int64_t arch;             /* core_entry's mtype: 0 when no core says */
 };
 
 /* compel's task states. CRIU dumps a zombie (exited, not yet reaped) as
@@ -128,9 +128,13 @@ static bool load_tasks(struct x *x)
 		bool missing;
 		struct view tc;
 		if (ckpt_load(&x->c, &x->cores[i], &missing, "core-%llu.img", (unsigned long long)t->pid) &&
-		    x->cores[i].n && view_msg(&x->cores[i].entries[0], "tc", &tc)) {
-			view_int(&tc, "task_state", &t->state);
-			view_bytes(&tc, "comm", &t->comm, &t->commlen);
+		    x->cores[i].n) {
+			if (!x->arch)
+				view_int(&x->cores[i].entries[0], "mtype", &x->arch);
+			if (view_msg(&x->cores[i].entries[0], "tc", &tc)) {
+				view_int(&tc, "task_state", &t->state);
+				view_bytes(&tc, "comm", &t->comm, &t->commlen);
+			}
 		}
 		if (crit_failed(x->err))
 			return false;
@@ -246,12 +250,8 @@ static uint64_t page_size(struct x *x, const struct view *mm)
 	struct view_iter it;
 	struct view vma;
 	uint64_t align = 0, start, end;
-	int64_t arch = 0;
 
-	for (size_t i = 0; i < x->ntasks && !arch; i++)
-		if (x->cores[i].n)
-			view_int(&x->cores[i].entries[0], "mtype", &arch);
-	if (arch == 1 || arch == 5 || arch == 0) /* X86_64, S390, or unknown as Python */
+	if (x->arch == 1 || x->arch == 5 || x->arch == 0) /* X86_64, S390, or unknown as Python */
 		return 4096;
 	view_iter(&it, mm, "vmas");
 	while (view_next_msg(&it, &vma))

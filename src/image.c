@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "tables.h"
+#include "wire.h"
 
 /* ------------------------------------------------------------------ */
 /* Handlers                                                             */
@@ -119,11 +120,6 @@ struct image {
 	uint8_t outbuf[1u << 16]; /* last: not cleared on open */
 };
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static bool read_magic(struct image *im)
 {
 	struct rd *r = &im->rd;
@@ -132,7 +128,7 @@ static bool read_magic(struct image *im)
 	if (got < 4)
 		return crit_fail(im->err, CRIT_E_TRUNCATED, 0,
 				 got ? "truncated magic: %zu bytes" : "empty image: no magic", got);
-	uint32_t m = le32(rd_ptr(r));
+	uint32_t m = (uint32_t)wire_le(rd_ptr(r), 4);
 	uint64_t pos = 0;
 	const struct crit_magic *common = schema_magic_by_name("IMG_COMMON");
 	const struct crit_magic *service = schema_magic_by_name("IMG_SERVICE");
@@ -141,7 +137,7 @@ static bool read_magic(struct image *im)
 		pos = 4;
 		if (!rd_need(r, 4, "magic"))
 			return false;
-		m = le32(rd_ptr(r));
+		m = (uint32_t)wire_le(rd_ptr(r), 4);
 	}
 	const struct crit_magic *mg = schema_magic_by_value(m);
 	const uint8_t *p = rd_ptr(r);
@@ -175,7 +171,7 @@ static bool next_entry(struct image *im, uint32_t *size)
 			  "truncated entry: the size needs 4 bytes, %zu left", got);
 		return false;
 	}
-	*size = le32(rd_ptr(&im->rd));
+	*size = (uint32_t)wire_le(rd_ptr(&im->rd), 4);
 	rd_advance(&im->rd, 4);
 	return true;
 }

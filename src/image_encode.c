@@ -48,13 +48,6 @@ static bool put_zeros(struct imgenc *im, struct buf *b, size_t n)
 	return buf_put(b, zeros, n) || jr_fail(&im->jr, CRIT_E_NOMEM, "out of memory");
 }
 
-static const char *type_name(int type)
-{
-	static const char *const names[] = { "null", "false", "true", "a number", "a string", "a list",
-					     "an object" };
-	return names[type];
-}
-
 /* ------------------------------------------------------------------ */
 /* "extra": read                                                        */
 /* ------------------------------------------------------------------ */
@@ -69,7 +62,7 @@ static bool read_blob(struct imgenc *im, struct buf *b, const char *what)
 	if (b == &im->payload[0] || b == &im->payload[1])
 		im->payload_at[b == &im->payload[1]] = im->jr.at;
 	if (t != JV_STRING)
-		return jr_fail(&im->jr, CRIT_E_TYPE, "%s must be a base64 string, not %s", what, type_name(t));
+		return jr_fail(&im->jr, CRIT_E_TYPE, "%s must be a base64 string, not %s", what, jv_type_name(t));
 	return enc_base64(&im->e, b, what);
 }
 
@@ -269,7 +262,7 @@ static bool put_entry(struct imgenc *im)
 	if (t < 0)
 		return false;
 	if (t != JV_OBJECT)
-		return jr_fail(&im->jr, CRIT_E_TYPE, "an entry must be an object, not %s", type_name(t));
+		return jr_fail(&im->jr, CRIT_E_TYPE, "an entry must be an object, not %s", jv_type_name(t));
 	if (h->frame == FR_PAGEMAP && im->index == 0)
 		m = &crit_msg_pagemap_head;
 	if (h->frame == FR_GHOST && im->index > 0) {
@@ -303,7 +296,7 @@ static bool put_entries(struct imgenc *im, struct jr *r)
 	if (t < 0)
 		return false;
 	if (t != JV_ARRAY)
-		return jr_fail(r, CRIT_E_TYPE, "entries must be a list, not %s", type_name(t));
+		return jr_fail(r, CRIT_E_TYPE, "entries must be a list, not %s", jv_type_name(t));
 	for (im->index = 0; jr_element(r); im->index++)
 		if (!put_entry(im))
 			return false;
@@ -337,7 +330,7 @@ static bool put_magic(struct imgenc *im)
 	if (t < 0)
 		return false;
 	if (t != JV_STRING)
-		return jr_fail(r, CRIT_E_TYPE, "the magic must be a name, not %s", type_name(t));
+		return jr_fail(r, CRIT_E_TYPE, "the magic must be a name, not %s", jv_type_name(t));
 	const struct crit_magic *mg = schema_magic_by_name(r->str);
 	const struct crit_magic *canon = mg ? schema_magic_by_value(mg->value) : NULL;
 	im->h = canon ? image_handler(canon->name) : NULL;
@@ -364,7 +357,7 @@ static bool encode_image(struct imgenc *im)
 
 	if (t >= 0 && t != JV_OBJECT)
 		return jr_fail(r, CRIT_E_TYPE, "an image is {\"magic\": ..., \"entries\": [...]}, not %s",
-			       type_name(t));
+			       jv_type_name(t));
 	while (ok && t >= 0 && jr_member(r, &name, &len)) {
 		if (strcmp(name, "magic") == 0 && len == 5 && !seen_magic) {
 			seen_magic = true;

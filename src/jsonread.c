@@ -691,6 +691,13 @@ static int read_number(struct jr *r)
 /* Values                                                               */
 /* ------------------------------------------------------------------ */
 
+const char *jv_type_name(int type)
+{
+	static const char *const names[] = { "null", "false", "true", "a number", "a string", "a list",
+					     "an object" };
+	return names[type];
+}
+
 void jr_init(struct jr *r, struct rd *rd, struct crit_err *err)
 {
 	memset(r, 0, offsetof(struct jr, st));

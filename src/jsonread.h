@@ -32,6 +32,9 @@ enum jv_type {
 	JV_OBJECT,
 };
 
+/* "a number", "a list"...: a type as messages name it. */
+const char *jv_type_name(int type);
+
 /* An open array or object. */
 struct jr_frame {
 	uint8_t kind;  /* '{' or '[' */

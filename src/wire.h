@@ -71,6 +71,28 @@ static inline enum wire_status wire_varint(const uint8_t **p, const uint8_t *e, 
 	return WIRE_LONG;
 }
 
+/* Write v as a varint at p (room for 10 bytes); returns its length. */
+static inline size_t wire_put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+static inline size_t wire_varint_size(uint64_t v)
+{
+	size_t n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
 static inline uint64_t wire_le(const uint8_t *s, int n)
 {
 	uint64_t v = 0;
