@@ -3,8 +3,8 @@
 
 /* message aa_policy */
 static const struct crit_field crit_msg_aa_policy_fields[] = {
-	{ "name", 1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "blob", 2, CRIT_T_BYTES,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "name", 4, 1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "blob", 4, 2, CRIT_T_BYTES,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_aa_policy_by_name[] = {
@@ -17,9 +17,9 @@ const struct crit_msg crit_msg_aa_policy = {
 
 /* message aa_namespace */
 static const struct crit_field crit_msg_aa_namespace_fields[] = {
-	{ "name",       1, CRIT_T_STRING,  CRIT_L_REQUIRED, 0, NULL,                   NULL, NULL, NULL, NULL, NULL },
-	{ "policies",   2, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_aa_policy,    NULL, NULL, NULL, NULL, NULL },
-	{ "namespaces", 3, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_aa_namespace, NULL, NULL, NULL, NULL, NULL },
+	{ "name",       4,  1, CRIT_T_STRING,  CRIT_L_REQUIRED, 0, NULL,                   NULL, NULL, NULL, NULL, NULL },
+	{ "policies",   8,  2, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_aa_policy,    NULL, NULL, NULL, NULL, NULL },
+	{ "namespaces", 10, 3, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_aa_namespace, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_aa_namespace_by_name[] = {
@@ -32,7 +32,7 @@ const struct crit_msg crit_msg_aa_namespace = {
 
 /* message apparmor_entry */
 static const struct crit_field crit_msg_apparmor_entry_fields[] = {
-	{ "namespaces", 1, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_aa_namespace, NULL, NULL, NULL, NULL, NULL },
+	{ "namespaces", 10, 1, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_aa_namespace, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_apparmor_entry_by_name[] = {

@@ -3,14 +3,14 @@
 
 /* message binfmt_misc_entry */
 static const struct crit_field crit_msg_binfmt_misc_entry_fields[] = {
-	{ "name",        1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "enabled",     2, CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "interpreter", 3, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "flags",       4, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "extension",   5, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "magic",       6, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "mask",        7, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "offset",      8, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "name",        4,  1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "enabled",     7,  2, CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "interpreter", 11, 3, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "flags",       5,  4, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "extension",   9,  5, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "magic",       5,  6, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "mask",        4,  7, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "offset",      6,  8, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_binfmt_misc_entry_by_name[] = {

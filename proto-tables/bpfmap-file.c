@@ -3,22 +3,22 @@
 
 /* message bpfmap_file_entry */
 static const struct crit_field crit_msg_bpfmap_file_entry_fields[] = {
-	{ "id",          1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "flags",       2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, "rfile.flags", NULL, NULL, NULL },
-	{ "pos",         3,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "fown",        4,  CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_fown_entry, NULL, NULL,          NULL, NULL, NULL },
-	{ "map_type",    5,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "key_size",    6,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "value_size",  7,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "map_id",      8,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "max_entries", 9,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "map_flags",   10, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "memlock",     11, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "frozen",      12, CRIT_T_BOOL,    CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, "false" },
-	{ "map_name",    13, CRIT_T_STRING,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "ifindex",     14, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, "0" },
-	{ "mnt_id",      15, CRIT_T_SINT32,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, "-1" },
-	{ "map_extra",   16, CRIT_T_UINT64,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "id",          2,  1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "flags",       5,  2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, "rfile.flags", NULL, NULL, NULL },
+	{ "pos",         3,  3,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "fown",        4,  4,  CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_fown_entry, NULL, NULL,          NULL, NULL, NULL },
+	{ "map_type",    8,  5,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "key_size",    8,  6,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "value_size",  10, 7,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "map_id",      6,  8,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "max_entries", 11, 9,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "map_flags",   9,  10, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "memlock",     7,  11, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "frozen",      6,  12, CRIT_T_BOOL,    CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, "false" },
+	{ "map_name",    8,  13, CRIT_T_STRING,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "ifindex",     7,  14, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, "0" },
+	{ "mnt_id",      6,  15, CRIT_T_SINT32,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, "-1" },
+	{ "map_extra",   9,  16, CRIT_T_UINT64,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_bpfmap_file_entry_by_name[] = {

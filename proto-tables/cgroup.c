@@ -3,9 +3,9 @@
 
 /* message cgroup_perms */
 static const struct crit_field crit_msg_cgroup_perms_fields[] = {
-	{ "mode", 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "uid",  2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "gid",  3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "mode", 4, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "uid",  3, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "gid",  3, 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_cgroup_perms_by_name[] = {
@@ -18,9 +18,9 @@ const struct crit_msg crit_msg_cgroup_perms = {
 
 /* message cgroup_prop_entry */
 static const struct crit_field crit_msg_cgroup_prop_entry_fields[] = {
-	{ "name",  1, CRIT_T_STRING,  CRIT_L_REQUIRED, 0, NULL,                   NULL, NULL, NULL, NULL, NULL },
-	{ "value", 2, CRIT_T_STRING,  CRIT_L_REQUIRED, 0, NULL,                   NULL, NULL, NULL, NULL, NULL },
-	{ "perms", 3, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_cgroup_perms, NULL, NULL, NULL, NULL, NULL },
+	{ "name",  4, 1, CRIT_T_STRING,  CRIT_L_REQUIRED, 0, NULL,                   NULL, NULL, NULL, NULL, NULL },
+	{ "value", 5, 2, CRIT_T_STRING,  CRIT_L_REQUIRED, 0, NULL,                   NULL, NULL, NULL, NULL, NULL },
+	{ "perms", 5, 3, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_cgroup_perms, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_cgroup_prop_entry_by_name[] = {
@@ -33,10 +33,10 @@ const struct crit_msg crit_msg_cgroup_prop_entry = {
 
 /* message cgroup_dir_entry */
 static const struct crit_field crit_msg_cgroup_dir_entry_fields[] = {
-	{ "dir_name",   1, CRIT_T_STRING,  CRIT_L_REQUIRED, 0, NULL,                        NULL, NULL, NULL, NULL, NULL },
-	{ "children",   2, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cgroup_dir_entry,  NULL, NULL, NULL, NULL, NULL },
-	{ "properties", 3, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cgroup_prop_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "dir_perms",  4, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_cgroup_perms,      NULL, NULL, NULL, NULL, NULL },
+	{ "dir_name",   8,  1, CRIT_T_STRING,  CRIT_L_REQUIRED, 0, NULL,                        NULL, NULL, NULL, NULL, NULL },
+	{ "children",   8,  2, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cgroup_dir_entry,  NULL, NULL, NULL, NULL, NULL },
+	{ "properties", 10, 3, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cgroup_prop_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "dir_perms",  9,  4, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_cgroup_perms,      NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_cgroup_dir_entry_by_name[] = {
@@ -49,9 +49,9 @@ const struct crit_msg crit_msg_cgroup_dir_entry = {
 
 /* message cg_controller_entry */
 static const struct crit_field crit_msg_cg_controller_entry_fields[] = {
-	{ "cnames",      1, CRIT_T_STRING,  CRIT_L_REPEATED, 0, NULL,                       NULL, NULL, NULL, NULL, NULL },
-	{ "dirs",        2, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cgroup_dir_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "is_threaded", 3, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                       NULL, NULL, NULL, NULL, NULL },
+	{ "cnames",      6,  1, CRIT_T_STRING,  CRIT_L_REPEATED, 0, NULL,                       NULL, NULL, NULL, NULL, NULL },
+	{ "dirs",        4,  2, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cgroup_dir_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "is_threaded", 11, 3, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                       NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_cg_controller_entry_by_name[] = {
@@ -64,9 +64,9 @@ const struct crit_msg crit_msg_cg_controller_entry = {
 
 /* message cg_member_entry */
 static const struct crit_field crit_msg_cg_member_entry_fields[] = {
-	{ "name",        1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "path",        2, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "cgns_prefix", 3, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "name",        4,  1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "path",        4,  2, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "cgns_prefix", 11, 3, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_cg_member_entry_by_name[] = {
@@ -79,8 +79,8 @@ const struct crit_msg crit_msg_cg_member_entry = {
 
 /* message cg_set_entry */
 static const struct crit_field crit_msg_cg_set_entry_fields[] = {
-	{ "id",   1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                      NULL, NULL, NULL, NULL, NULL },
-	{ "ctls", 2, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cg_member_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "id",   2, 1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                      NULL, NULL, NULL, NULL, NULL },
+	{ "ctls", 4, 2, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cg_member_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_cg_set_entry_by_name[] = {
@@ -93,8 +93,8 @@ const struct crit_msg crit_msg_cg_set_entry = {
 
 /* message cgroup_entry */
 static const struct crit_field crit_msg_cgroup_entry_fields[] = {
-	{ "sets",        1, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cg_set_entry,        NULL, NULL, NULL, NULL, NULL },
-	{ "controllers", 2, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cg_controller_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "sets",        4,  1, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cg_set_entry,        NULL, NULL, NULL, NULL, NULL },
+	{ "controllers", 11, 2, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cg_controller_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_cgroup_entry_by_name[] = {

@@ -3,10 +3,10 @@
 
 /* message user_aarch64_regs_entry */
 static const struct crit_field crit_msg_user_aarch64_regs_entry_fields[] = {
-	{ "regs",   1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "sp",     2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pc",     3, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pstate", 4, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "regs",   4, 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "sp",     2, 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pc",     2, 3, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pstate", 6, 4, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_aarch64_regs_entry_by_name[] = {
@@ -19,9 +19,9 @@ const struct crit_msg crit_msg_user_aarch64_regs_entry = {
 
 /* message user_aarch64_fpsimd_context_entry */
 static const struct crit_field crit_msg_user_aarch64_fpsimd_context_entry_fields[] = {
-	{ "vregs", 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "fpsr",  2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "fpcr",  3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "vregs", 5, 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fpsr",  4, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fpcr",  4, 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_aarch64_fpsimd_context_entry_by_name[] = {
@@ -34,15 +34,15 @@ const struct crit_msg crit_msg_user_aarch64_fpsimd_context_entry = {
 
 /* message pac_address_keys */
 static const struct crit_field crit_msg_pac_address_keys_fields[] = {
-	{ "apiakey_lo",      1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "apiakey_hi",      2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "apibkey_lo",      3, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "apibkey_hi",      4, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "apdakey_lo",      5, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "apdakey_hi",      6, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "apdbkey_lo",      7, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "apdbkey_hi",      8, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pac_enabled_key", 9, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "apiakey_lo",      10, 1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "apiakey_hi",      10, 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "apibkey_lo",      10, 3, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "apibkey_hi",      10, 4, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "apdakey_lo",      10, 5, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "apdakey_hi",      10, 6, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "apdbkey_lo",      10, 7, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "apdbkey_hi",      10, 8, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pac_enabled_key", 15, 9, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_pac_address_keys_by_name[] = {
@@ -55,8 +55,8 @@ const struct crit_msg crit_msg_pac_address_keys = {
 
 /* message pac_generic_keys */
 static const struct crit_field crit_msg_pac_generic_keys_fields[] = {
-	{ "apgakey_lo", 1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "apgakey_hi", 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "apgakey_lo", 10, 1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "apgakey_hi", 10, 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_pac_generic_keys_by_name[] = {
@@ -69,8 +69,8 @@ const struct crit_msg crit_msg_pac_generic_keys = {
 
 /* message pac_keys */
 static const struct crit_field crit_msg_pac_keys_fields[] = {
-	{ "pac_address_keys", 6, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_pac_address_keys, NULL, NULL, NULL, NULL, NULL },
-	{ "pac_generic_keys", 7, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_pac_generic_keys, NULL, NULL, NULL, NULL, NULL },
+	{ "pac_address_keys", 16, 6, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_pac_address_keys, NULL, NULL, NULL, NULL, NULL },
+	{ "pac_generic_keys", 16, 7, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_pac_generic_keys, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_pac_keys_by_name[] = {
@@ -83,11 +83,11 @@ const struct crit_msg crit_msg_pac_keys = {
 
 /* message thread_info_aarch64 */
 static const struct crit_field crit_msg_thread_info_aarch64_fields[] = {
-	{ "clear_tid_addr", 1, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                                        NULL, NULL, NULL, NULL, NULL },
-	{ "tls",            2, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,                                        NULL, NULL, NULL, NULL, NULL },
-	{ "gpregs",         3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_aarch64_regs_entry,           NULL, NULL, NULL, NULL, NULL },
-	{ "fpsimd",         4, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_user_aarch64_fpsimd_context_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "pac_keys",       5, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_pac_keys,                          NULL, NULL, NULL, NULL, NULL },
+	{ "clear_tid_addr", 14, 1, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                                        NULL, NULL, NULL, NULL, NULL },
+	{ "tls",            3,  2, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,                                        NULL, NULL, NULL, NULL, NULL },
+	{ "gpregs",         6,  3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_aarch64_regs_entry,           NULL, NULL, NULL, NULL, NULL },
+	{ "fpsimd",         6,  4, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_user_aarch64_fpsimd_context_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "pac_keys",       8,  5, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_pac_keys,                          NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_thread_info_aarch64_by_name[] = {

@@ -3,24 +3,24 @@
 
 /* message user_arm_regs_entry */
 static const struct crit_field crit_msg_user_arm_regs_entry_fields[] = {
-	{ "r0",      1,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "r1",      2,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "r2",      3,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "r3",      4,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "r4",      5,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "r5",      6,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "r6",      7,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "r7",      8,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "r8",      9,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "r9",      10, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "r10",     11, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "fp",      12, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ip",      13, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "sp",      14, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "lr",      15, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pc",      16, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "cpsr",    17, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "orig_r0", 18, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "r0",      2, 1,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "r1",      2, 2,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "r2",      2, 3,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "r3",      2, 4,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "r4",      2, 5,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "r5",      2, 6,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "r6",      2, 7,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "r7",      2, 8,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "r8",      2, 9,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "r9",      2, 10, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "r10",     3, 11, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fp",      2, 12, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ip",      2, 13, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "sp",      2, 14, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "lr",      2, 15, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pc",      2, 16, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "cpsr",    4, 17, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "orig_r0", 7, 18, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_arm_regs_entry_by_name[] = {
@@ -34,11 +34,11 @@ const struct crit_msg crit_msg_user_arm_regs_entry = {
 
 /* message user_arm_vfpstate_entry */
 static const struct crit_field crit_msg_user_arm_vfpstate_entry_fields[] = {
-	{ "vfp_regs", 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "fpscr",    2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "fpexc",    3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "fpinst",   4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "fpinst2",  5, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "vfp_regs", 8, 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fpscr",    5, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fpexc",    5, 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fpinst",   6, 4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fpinst2",  7, 5, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_arm_vfpstate_entry_by_name[] = {
@@ -51,10 +51,10 @@ const struct crit_msg crit_msg_user_arm_vfpstate_entry = {
 
 /* message thread_info_arm */
 static const struct crit_field crit_msg_thread_info_arm_fields[] = {
-	{ "clear_tid_addr", 1, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                              NULL, NULL, NULL, NULL, NULL },
-	{ "tls",            2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                              NULL, NULL, NULL, NULL, NULL },
-	{ "gpregs",         3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_arm_regs_entry,     NULL, NULL, NULL, NULL, NULL },
-	{ "fpstate",        4, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_user_arm_vfpstate_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "clear_tid_addr", 14, 1, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                              NULL, NULL, NULL, NULL, NULL },
+	{ "tls",            3,  2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                              NULL, NULL, NULL, NULL, NULL },
+	{ "gpregs",         6,  3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_arm_regs_entry,     NULL, NULL, NULL, NULL, NULL },
+	{ "fpstate",        7,  4, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_user_arm_vfpstate_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_thread_info_arm_by_name[] = {

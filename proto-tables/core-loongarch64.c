@@ -3,8 +3,8 @@
 
 /* message user_loongarch64_gpregs_entry */
 static const struct crit_field crit_msg_user_loongarch64_gpregs_entry_fields[] = {
-	{ "regs", 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pc",   2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "regs", 4, 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pc",   2, 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_loongarch64_gpregs_entry_by_name[] = {
@@ -17,9 +17,9 @@ const struct crit_msg crit_msg_user_loongarch64_gpregs_entry = {
 
 /* message user_loongarch64_fpregs_entry */
 static const struct crit_field crit_msg_user_loongarch64_fpregs_entry_fields[] = {
-	{ "regs", 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "fcc",  2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "fcsr", 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "regs", 4, 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fcc",  3, 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fcsr", 4, 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_loongarch64_fpregs_entry_by_name[] = {
@@ -32,10 +32,10 @@ const struct crit_msg crit_msg_user_loongarch64_fpregs_entry = {
 
 /* message thread_info_loongarch64 */
 static const struct crit_field crit_msg_thread_info_loongarch64_fields[] = {
-	{ "clear_tid_addr", 1, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                                    NULL, NULL, NULL, NULL, NULL },
-	{ "tls",            2, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,                                    NULL, NULL, NULL, NULL, NULL },
-	{ "gpregs",         3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_loongarch64_gpregs_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "fpregs",         4, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_loongarch64_fpregs_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "clear_tid_addr", 14, 1, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                                    NULL, NULL, NULL, NULL, NULL },
+	{ "tls",            3,  2, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,                                    NULL, NULL, NULL, NULL, NULL },
+	{ "gpregs",         6,  3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_loongarch64_gpregs_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "fpregs",         6,  4, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_loongarch64_fpregs_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_thread_info_loongarch64_by_name[] = {

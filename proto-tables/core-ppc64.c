@@ -3,18 +3,18 @@
 
 /* message user_ppc64_regs_entry */
 static const struct crit_field crit_msg_user_ppc64_regs_entry_fields[] = {
-	{ "gpr",       1,  CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "nip",       2,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "msr",       3,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "orig_gpr3", 4,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ctr",       5,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "link",      6,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "xer",       7,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ccr",       8,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "trap",      9,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "texasr",    10, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "tfhar",     11, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "tfiar",     12, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "gpr",       3, 1,  CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "nip",       3, 2,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "msr",       3, 3,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "orig_gpr3", 9, 4,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ctr",       3, 5,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "link",      4, 6,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "xer",       3, 7,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ccr",       3, 8,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "trap",      4, 9,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "texasr",    6, 10, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "tfhar",     5, 11, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "tfiar",     5, 12, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_ppc64_regs_entry_by_name[] = {
@@ -27,7 +27,7 @@ const struct crit_msg crit_msg_user_ppc64_regs_entry = {
 
 /* message user_ppc64_fpstate_entry */
 static const struct crit_field crit_msg_user_ppc64_fpstate_entry_fields[] = {
-	{ "fpregs", 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fpregs", 6, 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_ppc64_fpstate_entry_by_name[] = {
@@ -40,8 +40,8 @@ const struct crit_msg crit_msg_user_ppc64_fpstate_entry = {
 
 /* message user_ppc64_vrstate_entry */
 static const struct crit_field crit_msg_user_ppc64_vrstate_entry_fields[] = {
-	{ "vrregs", 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "vrsave", 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "vrregs", 6, 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "vrsave", 6, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_ppc64_vrstate_entry_by_name[] = {
@@ -54,7 +54,7 @@ const struct crit_msg crit_msg_user_ppc64_vrstate_entry = {
 
 /* message user_ppc64_vsxstate_entry */
 static const struct crit_field crit_msg_user_ppc64_vsxstate_entry_fields[] = {
-	{ "vsxregs", 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "vsxregs", 7, 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_ppc64_vsxstate_entry_by_name[] = {
@@ -67,10 +67,10 @@ const struct crit_msg crit_msg_user_ppc64_vsxstate_entry = {
 
 /* message user_ppc64_tm_regs_entry */
 static const struct crit_field crit_msg_user_ppc64_tm_regs_entry_fields[] = {
-	{ "gpregs",   1, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_user_ppc64_regs_entry,     NULL, NULL, NULL, NULL, NULL },
-	{ "fpstate",  2, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_user_ppc64_fpstate_entry,  NULL, NULL, NULL, NULL, NULL },
-	{ "vrstate",  3, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_user_ppc64_vrstate_entry,  NULL, NULL, NULL, NULL, NULL },
-	{ "vsxstate", 4, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_user_ppc64_vsxstate_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "gpregs",   6, 1, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_user_ppc64_regs_entry,     NULL, NULL, NULL, NULL, NULL },
+	{ "fpstate",  7, 2, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_user_ppc64_fpstate_entry,  NULL, NULL, NULL, NULL, NULL },
+	{ "vrstate",  7, 3, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_user_ppc64_vrstate_entry,  NULL, NULL, NULL, NULL, NULL },
+	{ "vsxstate", 8, 4, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_user_ppc64_vsxstate_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_ppc64_tm_regs_entry_by_name[] = {
@@ -83,12 +83,12 @@ const struct crit_msg crit_msg_user_ppc64_tm_regs_entry = {
 
 /* message thread_info_ppc64 */
 static const struct crit_field crit_msg_thread_info_ppc64_fields[] = {
-	{ "clear_tid_addr", 1, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                                NULL, NULL, NULL, NULL, NULL },
-	{ "gpregs",         2, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_ppc64_regs_entry,     NULL, NULL, NULL, NULL, NULL },
-	{ "fpstate",        3, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_user_ppc64_fpstate_entry,  NULL, NULL, NULL, NULL, NULL },
-	{ "vrstate",        4, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_user_ppc64_vrstate_entry,  NULL, NULL, NULL, NULL, NULL },
-	{ "vsxstate",       5, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_user_ppc64_vsxstate_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "tmstate",        6, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_user_ppc64_tm_regs_entry,  NULL, NULL, NULL, NULL, NULL },
+	{ "clear_tid_addr", 14, 1, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                                NULL, NULL, NULL, NULL, NULL },
+	{ "gpregs",         6,  2, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_ppc64_regs_entry,     NULL, NULL, NULL, NULL, NULL },
+	{ "fpstate",        7,  3, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_user_ppc64_fpstate_entry,  NULL, NULL, NULL, NULL, NULL },
+	{ "vrstate",        7,  4, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_user_ppc64_vrstate_entry,  NULL, NULL, NULL, NULL, NULL },
+	{ "vsxstate",       8,  5, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_user_ppc64_vsxstate_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "tmstate",        7,  6, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_user_ppc64_tm_regs_entry,  NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_thread_info_ppc64_by_name[] = {

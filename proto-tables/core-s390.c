@@ -3,12 +3,12 @@
 
 /* message user_s390_regs_entry */
 static const struct crit_field crit_msg_user_s390_regs_entry_fields[] = {
-	{ "psw_mask",    1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "psw_addr",    2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "gprs",        3, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "acrs",        4, CRIT_T_UINT32, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "orig_gpr2",   5, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "system_call", 6, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "psw_mask",    8,  1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "psw_addr",    8,  2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "gprs",        4,  3, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "acrs",        4,  4, CRIT_T_UINT32, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "orig_gpr2",   9,  5, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "system_call", 11, 6, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_s390_regs_entry_by_name[] = {
@@ -21,7 +21,7 @@ const struct crit_msg crit_msg_user_s390_regs_entry = {
 
 /* message user_s390_vxrs_low_entry */
 static const struct crit_field crit_msg_user_s390_vxrs_low_entry_fields[] = {
-	{ "regs", 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "regs", 4, 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_s390_vxrs_low_entry_by_name[] = {
@@ -34,7 +34,7 @@ const struct crit_msg crit_msg_user_s390_vxrs_low_entry = {
 
 /* message user_s390_vxrs_high_entry */
 static const struct crit_field crit_msg_user_s390_vxrs_high_entry_fields[] = {
-	{ "regs", 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "regs", 4, 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_s390_vxrs_high_entry_by_name[] = {
@@ -47,8 +47,8 @@ const struct crit_msg crit_msg_user_s390_vxrs_high_entry = {
 
 /* message user_s390_fpregs_entry */
 static const struct crit_field crit_msg_user_s390_fpregs_entry_fields[] = {
-	{ "fpc",  1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "fprs", 2, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fpc",  3, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fprs", 4, 2, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_s390_fpregs_entry_by_name[] = {
@@ -61,7 +61,7 @@ const struct crit_msg crit_msg_user_s390_fpregs_entry = {
 
 /* message user_s390_gs_cb_entry */
 static const struct crit_field crit_msg_user_s390_gs_cb_entry_fields[] = {
-	{ "regs", 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "regs", 4, 1, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_s390_gs_cb_entry_by_name[] = {
@@ -74,8 +74,8 @@ const struct crit_msg crit_msg_user_s390_gs_cb_entry = {
 
 /* message user_s390_ri_entry */
 static const struct crit_field crit_msg_user_s390_ri_entry_fields[] = {
-	{ "ri_on", 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "regs",  2, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ri_on", 5, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "regs",  4, 2, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_s390_ri_entry_by_name[] = {
@@ -88,14 +88,14 @@ const struct crit_msg crit_msg_user_s390_ri_entry = {
 
 /* message thread_info_s390 */
 static const struct crit_field crit_msg_thread_info_s390_fields[] = {
-	{ "clear_tid_addr", 1, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                                NULL, NULL, NULL, NULL, NULL },
-	{ "gpregs",         2, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_s390_regs_entry,      NULL, NULL, NULL, NULL, NULL },
-	{ "fpregs",         3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_s390_fpregs_entry,    NULL, NULL, NULL, NULL, NULL },
-	{ "vxrs_low",       4, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, CRIT_F_HEX, &crit_msg_user_s390_vxrs_low_entry,  NULL, NULL, NULL, NULL, NULL },
-	{ "vxrs_high",      5, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, CRIT_F_HEX, &crit_msg_user_s390_vxrs_high_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "gs_cb",          6, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, CRIT_F_HEX, &crit_msg_user_s390_gs_cb_entry,     NULL, NULL, NULL, NULL, NULL },
-	{ "gs_bc",          7, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, CRIT_F_HEX, &crit_msg_user_s390_gs_cb_entry,     NULL, NULL, NULL, NULL, NULL },
-	{ "ri_cb",          8, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, CRIT_F_HEX, &crit_msg_user_s390_ri_entry,        NULL, NULL, NULL, NULL, NULL },
+	{ "clear_tid_addr", 14, 1, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                                NULL, NULL, NULL, NULL, NULL },
+	{ "gpregs",         6,  2, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_s390_regs_entry,      NULL, NULL, NULL, NULL, NULL },
+	{ "fpregs",         6,  3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_s390_fpregs_entry,    NULL, NULL, NULL, NULL, NULL },
+	{ "vxrs_low",       8,  4, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, CRIT_F_HEX, &crit_msg_user_s390_vxrs_low_entry,  NULL, NULL, NULL, NULL, NULL },
+	{ "vxrs_high",      9,  5, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, CRIT_F_HEX, &crit_msg_user_s390_vxrs_high_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "gs_cb",          5,  6, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, CRIT_F_HEX, &crit_msg_user_s390_gs_cb_entry,     NULL, NULL, NULL, NULL, NULL },
+	{ "gs_bc",          5,  7, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, CRIT_F_HEX, &crit_msg_user_s390_gs_cb_entry,     NULL, NULL, NULL, NULL, NULL },
+	{ "ri_cb",          5,  8, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, CRIT_F_HEX, &crit_msg_user_s390_ri_entry,        NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_thread_info_s390_by_name[] = {

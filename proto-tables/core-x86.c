@@ -17,34 +17,34 @@ const struct crit_enum crit_enum_user_x86_regs_mode = {
 
 /* message user_x86_regs_entry */
 static const struct crit_field crit_msg_user_x86_regs_entry_fields[] = {
-	{ "r15",     1,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "r14",     2,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "r13",     3,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "r12",     4,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "bp",      5,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "bx",      6,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "r11",     7,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "r10",     8,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "r9",      9,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "r8",      10, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "ax",      11, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "cx",      12, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "dx",      13, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "si",      14, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "di",      15, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "orig_ax", 16, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "ip",      17, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "cs",      18, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "flags",   19, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "sp",      20, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "ss",      21, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "fs_base", 22, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "gs_base", 23, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "ds",      24, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "es",      25, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "fs",      26, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "gs",      27, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
-	{ "mode",    28, CRIT_T_ENUM,   CRIT_L_OPTIONAL, 0, NULL, &crit_enum_user_x86_regs_mode, NULL, NULL, NULL, "NATIVE" },
+	{ "r15",     3, 1,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "r14",     3, 2,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "r13",     3, 3,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "r12",     3, 4,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "bp",      2, 5,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "bx",      2, 6,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "r11",     3, 7,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "r10",     3, 8,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "r9",      2, 9,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "r8",      2, 10, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "ax",      2, 11, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "cx",      2, 12, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "dx",      2, 13, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "si",      2, 14, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "di",      2, 15, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "orig_ax", 7, 16, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "ip",      2, 17, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "cs",      2, 18, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "flags",   5, 19, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "sp",      2, 20, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "ss",      2, 21, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "fs_base", 7, 22, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "gs_base", 7, 23, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "ds",      2, 24, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "es",      2, 25, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "fs",      2, 26, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "gs",      2, 27, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL,                          NULL, NULL, NULL, NULL },
+	{ "mode",    4, 28, CRIT_T_ENUM,   CRIT_L_OPTIONAL, 0, NULL, &crit_enum_user_x86_regs_mode, NULL, NULL, NULL, "NATIVE" },
 };
 
 static const uint16_t crit_msg_user_x86_regs_entry_by_name[] = {
@@ -58,8 +58,8 @@ const struct crit_msg crit_msg_user_x86_regs_entry = {
 
 /* message user_x86_cet_entry */
 static const struct crit_field crit_msg_user_x86_cet_entry_fields[] = {
-	{ "cet", 1, CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ssp", 2, CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "cet", 3, 1, CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ssp", 3, 2, CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_x86_cet_entry_by_name[] = {
@@ -72,15 +72,15 @@ const struct crit_msg crit_msg_user_x86_cet_entry = {
 
 /* message user_x86_xsave_entry */
 static const struct crit_field crit_msg_user_x86_xsave_entry_fields[] = {
-	{ "xstate_bv",    1, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
-	{ "ymmh_space",   2, CRIT_T_UINT32,  CRIT_L_REPEATED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
-	{ "bndreg_state", 3, CRIT_T_UINT64,  CRIT_L_REPEATED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
-	{ "bndcsr_state", 4, CRIT_T_UINT64,  CRIT_L_REPEATED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
-	{ "opmask_reg",   5, CRIT_T_UINT64,  CRIT_L_REPEATED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
-	{ "zmm_upper",    6, CRIT_T_UINT64,  CRIT_L_REPEATED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
-	{ "hi16_zmm",     7, CRIT_T_UINT64,  CRIT_L_REPEATED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
-	{ "pkru",         8, CRIT_T_UINT32,  CRIT_L_REPEATED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
-	{ "cet",          9, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_user_x86_cet_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "xstate_bv",    9,  1, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
+	{ "ymmh_space",   10, 2, CRIT_T_UINT32,  CRIT_L_REPEATED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
+	{ "bndreg_state", 12, 3, CRIT_T_UINT64,  CRIT_L_REPEATED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
+	{ "bndcsr_state", 12, 4, CRIT_T_UINT64,  CRIT_L_REPEATED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
+	{ "opmask_reg",   10, 5, CRIT_T_UINT64,  CRIT_L_REPEATED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
+	{ "zmm_upper",    9,  6, CRIT_T_UINT64,  CRIT_L_REPEATED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
+	{ "hi16_zmm",     8,  7, CRIT_T_UINT64,  CRIT_L_REPEATED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
+	{ "pkru",         4,  8, CRIT_T_UINT32,  CRIT_L_REPEATED, 0, NULL,                         NULL, NULL, NULL, NULL, NULL },
+	{ "cet",          3,  9, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_user_x86_cet_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_x86_xsave_entry_by_name[] = {
@@ -93,18 +93,18 @@ const struct crit_msg crit_msg_user_x86_xsave_entry = {
 
 /* message user_x86_fpregs_entry */
 static const struct crit_field crit_msg_user_x86_fpregs_entry_fields[] = {
-	{ "cwd",        1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
-	{ "swd",        2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
-	{ "twd",        3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
-	{ "fop",        4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
-	{ "rip",        5,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
-	{ "rdp",        6,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
-	{ "mxcsr",      7,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
-	{ "mxcsr_mask", 8,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
-	{ "st_space",   9,  CRIT_T_UINT32,  CRIT_L_REPEATED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
-	{ "xmm_space",  10, CRIT_T_UINT32,  CRIT_L_REPEATED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
-	{ "padding",    11, CRIT_T_UINT32,  CRIT_L_REPEATED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
-	{ "xsave",      13, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_user_x86_xsave_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "cwd",        3,  1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
+	{ "swd",        3,  2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
+	{ "twd",        3,  3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
+	{ "fop",        3,  4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
+	{ "rip",        3,  5,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
+	{ "rdp",        3,  6,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
+	{ "mxcsr",      5,  7,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
+	{ "mxcsr_mask", 10, 8,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
+	{ "st_space",   8,  9,  CRIT_T_UINT32,  CRIT_L_REPEATED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
+	{ "xmm_space",  9,  10, CRIT_T_UINT32,  CRIT_L_REPEATED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
+	{ "padding",    7,  11, CRIT_T_UINT32,  CRIT_L_REPEATED, 0, NULL,                           NULL, NULL, NULL, NULL, NULL },
+	{ "xsave",      5,  13, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_user_x86_xsave_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_x86_fpregs_entry_by_name[] = {
@@ -117,16 +117,16 @@ const struct crit_msg crit_msg_user_x86_fpregs_entry = {
 
 /* message user_desc_t */
 static const struct crit_field crit_msg_user_desc_t_fields[] = {
-	{ "entry_number",    1,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "base_addr",       2,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "limit",           3,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "seg_32bit",       4,  CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "contents_h",      5,  CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "contents_l",      6,  CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "read_exec_only",  7,  CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, "true" },
-	{ "limit_in_pages",  8,  CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "seg_not_present", 9,  CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, "true" },
-	{ "usable",          10, CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "entry_number",    12, 1,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "base_addr",       9,  2,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "limit",           5,  3,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "seg_32bit",       9,  4,  CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "contents_h",      10, 5,  CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "contents_l",      10, 6,  CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "read_exec_only",  14, 7,  CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, "true" },
+	{ "limit_in_pages",  14, 8,  CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "seg_not_present", 15, 9,  CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, "true" },
+	{ "usable",          6,  10, CRIT_T_BOOL,   CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_user_desc_t_by_name[] = {
@@ -139,10 +139,10 @@ const struct crit_msg crit_msg_user_desc_t = {
 
 /* message thread_info_x86 */
 static const struct crit_field crit_msg_thread_info_x86_fields[] = {
-	{ "clear_tid_addr", 1, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                            NULL, NULL, NULL, NULL, NULL },
-	{ "gpregs",         2, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_x86_regs_entry,   NULL, NULL, NULL, NULL, NULL },
-	{ "fpregs",         3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_user_x86_fpregs_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "tls",            4, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_user_desc_t,           NULL, NULL, NULL, NULL, NULL },
+	{ "clear_tid_addr", 14, 1, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                            NULL, NULL, NULL, NULL, NULL },
+	{ "gpregs",         6,  2, CRIT_T_MESSAGE, CRIT_L_REQUIRED, CRIT_F_HEX, &crit_msg_user_x86_regs_entry,   NULL, NULL, NULL, NULL, NULL },
+	{ "fpregs",         6,  3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_user_x86_fpregs_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "tls",            3,  4, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_user_desc_t,           NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_thread_info_x86_by_name[] = {

@@ -18,25 +18,25 @@ const struct crit_enum crit_enum_seccomp_mode = {
 
 /* message task_core_entry */
 static const struct crit_field crit_msg_task_core_entry_fields[] = {
-	{ "task_state",                   1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,                    NULL, "gen", NULL, NULL },
-	{ "exit_code",                    2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
-	{ "personality",                  3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
-	{ "flags",                        4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
-	{ "blk_sigset",                   5,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
-	{ "comm",                         6,  CRIT_T_STRING,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
-	{ "timers",                       7,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_task_timers_entry,  NULL,                    NULL, NULL,  NULL, NULL },
-	{ "rlimits",                      8,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_task_rlimits_entry, NULL,                    NULL, NULL,  NULL, NULL },
-	{ "cg_set",                       9,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
-	{ "signals_s",                    10, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_signal_queue_entry, NULL,                    NULL, NULL,  NULL, NULL },
-	{ "old_seccomp_mode",             11, CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0,          NULL,                         &crit_enum_seccomp_mode, NULL, NULL,  NULL, NULL },
-	{ "old_seccomp_filter",           12, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
-	{ "loginuid",                     13, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
-	{ "oom_score_adj",                14, CRIT_T_INT32,   CRIT_L_OPTIONAL, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
-	{ "sigactions",                   15, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_sa_entry,           NULL,                    NULL, NULL,  NULL, NULL },
-	{ "child_subreaper",              18, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
-	{ "blk_sigset_extended",          20, CRIT_T_UINT64,  CRIT_L_OPTIONAL, CRIT_F_HEX, NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
-	{ "stop_signo",                   21, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
-	{ "membarrier_registration_mask", 22, CRIT_T_UINT32,  CRIT_L_OPTIONAL, CRIT_F_HEX, NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
+	{ "task_state",                   10, 1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,                    NULL, "gen", NULL, NULL },
+	{ "exit_code",                    9,  2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
+	{ "personality",                  11, 3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
+	{ "flags",                        5,  4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
+	{ "blk_sigset",                   10, 5,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
+	{ "comm",                         4,  6,  CRIT_T_STRING,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
+	{ "timers",                       6,  7,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_task_timers_entry,  NULL,                    NULL, NULL,  NULL, NULL },
+	{ "rlimits",                      7,  8,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_task_rlimits_entry, NULL,                    NULL, NULL,  NULL, NULL },
+	{ "cg_set",                       6,  9,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
+	{ "signals_s",                    9,  10, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_signal_queue_entry, NULL,                    NULL, NULL,  NULL, NULL },
+	{ "old_seccomp_mode",             16, 11, CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0,          NULL,                         &crit_enum_seccomp_mode, NULL, NULL,  NULL, NULL },
+	{ "old_seccomp_filter",           18, 12, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
+	{ "loginuid",                     8,  13, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
+	{ "oom_score_adj",                13, 14, CRIT_T_INT32,   CRIT_L_OPTIONAL, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
+	{ "sigactions",                   10, 15, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_sa_entry,           NULL,                    NULL, NULL,  NULL, NULL },
+	{ "child_subreaper",              15, 18, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
+	{ "blk_sigset_extended",          19, 20, CRIT_T_UINT64,  CRIT_L_OPTIONAL, CRIT_F_HEX, NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
+	{ "stop_signo",                   10, 21, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
+	{ "membarrier_registration_mask", 28, 22, CRIT_T_UINT32,  CRIT_L_OPTIONAL, CRIT_F_HEX, NULL,                         NULL,                    NULL, NULL,  NULL, NULL },
 };
 
 static const uint16_t crit_msg_task_core_entry_by_name[] = {
@@ -50,18 +50,18 @@ const struct crit_msg crit_msg_task_core_entry = {
 
 /* message task_kobj_ids_entry */
 static const struct crit_field crit_msg_task_kobj_ids_entry_fields[] = {
-	{ "vm_id",        1,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "files_id",     2,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "fs_id",        3,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "sighand_id",   4,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pid_ns_id",    5,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "net_ns_id",    6,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ipc_ns_id",    7,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "uts_ns_id",    8,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "mnt_ns_id",    9,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "user_ns_id",   10, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "cgroup_ns_id", 11, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "time_ns_id",   12, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "vm_id",        5,  1,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "files_id",     8,  2,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fs_id",        5,  3,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "sighand_id",   10, 4,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pid_ns_id",    9,  5,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "net_ns_id",    9,  6,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ipc_ns_id",    9,  7,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "uts_ns_id",    9,  8,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "mnt_ns_id",    9,  9,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "user_ns_id",   10, 10, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "cgroup_ns_id", 12, 11, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "time_ns_id",   10, 12, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_task_kobj_ids_entry_by_name[] = {
@@ -74,9 +74,9 @@ const struct crit_msg crit_msg_task_kobj_ids_entry = {
 
 /* message thread_sas_entry */
 static const struct crit_field crit_msg_thread_sas_entry_fields[] = {
-	{ "ss_sp",    1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ss_size",  2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ss_flags", 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ss_sp",    5, 1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ss_size",  7, 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ss_flags", 8, 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_thread_sas_entry_by_name[] = {
@@ -89,22 +89,22 @@ const struct crit_msg crit_msg_thread_sas_entry = {
 
 /* message thread_core_entry */
 static const struct crit_field crit_msg_thread_core_entry_fields[] = {
-	{ "futex_rla",           1,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
-	{ "futex_rla_len",       2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
-	{ "sched_nice",          3,  CRIT_T_SINT32,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
-	{ "sched_policy",        4,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
-	{ "sched_prio",          5,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
-	{ "blk_sigset",          6,  CRIT_T_UINT64,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
-	{ "sas",                 7,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_sas_entry,   NULL,                    NULL, NULL, NULL, NULL },
-	{ "pdeath_sig",          8,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
-	{ "signals_p",           9,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_signal_queue_entry, NULL,                    NULL, NULL, NULL, NULL },
-	{ "creds",               10, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_creds_entry,        NULL,                    NULL, NULL, NULL, NULL },
-	{ "seccomp_mode",        11, CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0, NULL,                         &crit_enum_seccomp_mode, NULL, NULL, NULL, NULL },
-	{ "seccomp_filter",      12, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
-	{ "comm",                13, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
-	{ "blk_sigset_extended", 14, CRIT_T_UINT64,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
-	{ "rseq_entry",          15, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_rseq_entry,         NULL,                    NULL, NULL, NULL, NULL },
-	{ "cg_set",              16, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
+	{ "futex_rla",           9,  1,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
+	{ "futex_rla_len",       13, 2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
+	{ "sched_nice",          10, 3,  CRIT_T_SINT32,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
+	{ "sched_policy",        12, 4,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
+	{ "sched_prio",          10, 5,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
+	{ "blk_sigset",          10, 6,  CRIT_T_UINT64,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
+	{ "sas",                 3,  7,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_sas_entry,   NULL,                    NULL, NULL, NULL, NULL },
+	{ "pdeath_sig",          10, 8,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
+	{ "signals_p",           9,  9,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_signal_queue_entry, NULL,                    NULL, NULL, NULL, NULL },
+	{ "creds",               5,  10, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_creds_entry,        NULL,                    NULL, NULL, NULL, NULL },
+	{ "seccomp_mode",        12, 11, CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0, NULL,                         &crit_enum_seccomp_mode, NULL, NULL, NULL, NULL },
+	{ "seccomp_filter",      14, 12, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
+	{ "comm",                4,  13, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
+	{ "blk_sigset_extended", 19, 14, CRIT_T_UINT64,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
+	{ "rseq_entry",          10, 15, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_rseq_entry,         NULL,                    NULL, NULL, NULL, NULL },
+	{ "cg_set",              6,  16, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                         NULL,                    NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_thread_core_entry_by_name[] = {
@@ -117,7 +117,7 @@ const struct crit_msg crit_msg_thread_core_entry = {
 
 /* message task_rlimits_entry */
 static const struct crit_field crit_msg_task_rlimits_entry_fields[] = {
-	{ "rlimits", 1, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_rlimit_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "rlimits", 7, 1, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_rlimit_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_task_rlimits_entry_by_name[] = {
@@ -130,18 +130,18 @@ const struct crit_msg crit_msg_task_rlimits_entry = {
 
 /* message core_entry */
 static const struct crit_field crit_msg_core_entry_fields[] = {
-	{ "mtype",          1,  CRIT_T_ENUM,    CRIT_L_REQUIRED, 0, NULL,                              &crit_enum_core_entry__march, NULL, NULL, NULL, NULL },
-	{ "thread_info",    2,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_x86,         NULL,                         NULL, NULL, NULL, NULL },
-	{ "tc",             3,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_task_core_entry,         NULL,                         NULL, NULL, NULL, NULL },
-	{ "ids",            4,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_task_kobj_ids_entry,     NULL,                         NULL, NULL, NULL, NULL },
-	{ "thread_core",    5,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_core_entry,       NULL,                         NULL, NULL, NULL, NULL },
-	{ "ti_arm",         6,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_arm,         NULL,                         NULL, NULL, NULL, NULL },
-	{ "ti_aarch64",     8,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_aarch64,     NULL,                         NULL, NULL, NULL, NULL },
-	{ "ti_ppc64",       9,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_ppc64,       NULL,                         NULL, NULL, NULL, NULL },
-	{ "ti_s390",        10, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_s390,        NULL,                         NULL, NULL, NULL, NULL },
-	{ "ti_mips",        11, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_mips,        NULL,                         NULL, NULL, NULL, NULL },
-	{ "ti_loongarch64", 12, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_loongarch64, NULL,                         NULL, NULL, NULL, NULL },
-	{ "ti_riscv64",     13, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_riscv64,     NULL,                         NULL, NULL, NULL, NULL },
+	{ "mtype",          5,  1,  CRIT_T_ENUM,    CRIT_L_REQUIRED, 0, NULL,                              &crit_enum_core_entry__march, NULL, NULL, NULL, NULL },
+	{ "thread_info",    11, 2,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_x86,         NULL,                         NULL, NULL, NULL, NULL },
+	{ "tc",             2,  3,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_task_core_entry,         NULL,                         NULL, NULL, NULL, NULL },
+	{ "ids",            3,  4,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_task_kobj_ids_entry,     NULL,                         NULL, NULL, NULL, NULL },
+	{ "thread_core",    11, 5,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_core_entry,       NULL,                         NULL, NULL, NULL, NULL },
+	{ "ti_arm",         6,  6,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_arm,         NULL,                         NULL, NULL, NULL, NULL },
+	{ "ti_aarch64",     10, 8,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_aarch64,     NULL,                         NULL, NULL, NULL, NULL },
+	{ "ti_ppc64",       8,  9,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_ppc64,       NULL,                         NULL, NULL, NULL, NULL },
+	{ "ti_s390",        7,  10, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_s390,        NULL,                         NULL, NULL, NULL, NULL },
+	{ "ti_mips",        7,  11, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_mips,        NULL,                         NULL, NULL, NULL, NULL },
+	{ "ti_loongarch64", 14, 12, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_loongarch64, NULL,                         NULL, NULL, NULL, NULL },
+	{ "ti_riscv64",     10, 13, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_thread_info_riscv64,     NULL,                         NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_core_entry_by_name[] = {

@@ -3,16 +3,16 @@
 
 /* message cpuinfo_x86_entry */
 static const struct crit_field crit_msg_cpuinfo_x86_entry_fields[] = {
-	{ "vendor_id",      1,  CRIT_T_ENUM,   CRIT_L_REQUIRED, 0, NULL, &crit_enum_cpuinfo_x86_entry__vendor, NULL, NULL, NULL, NULL },
-	{ "cpu_family",     2,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
-	{ "model",          3,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
-	{ "stepping",       4,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
-	{ "capability_ver", 5,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
-	{ "capability",     6,  CRIT_T_UINT32, CRIT_L_REPEATED, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
-	{ "model_id",       7,  CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
-	{ "xfeatures_mask", 8,  CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
-	{ "xsave_size",     9,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
-	{ "xsave_size_max", 10, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
+	{ "vendor_id",      9,  1,  CRIT_T_ENUM,   CRIT_L_REQUIRED, 0, NULL, &crit_enum_cpuinfo_x86_entry__vendor, NULL, NULL, NULL, NULL },
+	{ "cpu_family",     10, 2,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
+	{ "model",          5,  3,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
+	{ "stepping",       8,  4,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
+	{ "capability_ver", 14, 5,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
+	{ "capability",     10, 6,  CRIT_T_UINT32, CRIT_L_REPEATED, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
+	{ "model_id",       8,  7,  CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
+	{ "xfeatures_mask", 14, 8,  CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
+	{ "xsave_size",     10, 9,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
+	{ "xsave_size_max", 14, 10, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL,                                 NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_cpuinfo_x86_entry_by_name[] = {
@@ -40,8 +40,8 @@ const struct crit_enum crit_enum_cpuinfo_x86_entry__vendor = {
 
 /* message cpuinfo_ppc64_entry */
 static const struct crit_field crit_msg_cpuinfo_ppc64_entry_fields[] = {
-	{ "endian", 1, CRIT_T_ENUM,   CRIT_L_REQUIRED, 0, NULL, &crit_enum_cpuinfo_ppc64_entry__endianness, NULL, NULL, NULL, NULL },
-	{ "hwcap",  2, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL,                                       NULL, NULL, NULL, NULL },
+	{ "endian", 6, 1, CRIT_T_ENUM,   CRIT_L_REQUIRED, 0, NULL, &crit_enum_cpuinfo_ppc64_entry__endianness, NULL, NULL, NULL, NULL },
+	{ "hwcap",  5, 2, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL,                                       NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_cpuinfo_ppc64_entry_by_name[] = {
@@ -68,7 +68,7 @@ const struct crit_enum crit_enum_cpuinfo_ppc64_entry__endianness = {
 
 /* message cpuinfo_s390_entry */
 static const struct crit_field crit_msg_cpuinfo_s390_entry_fields[] = {
-	{ "hwcap", 2, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "hwcap", 5, 2, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_cpuinfo_s390_entry_by_name[] = {
@@ -81,9 +81,9 @@ const struct crit_msg crit_msg_cpuinfo_s390_entry = {
 
 /* message cpuinfo_entry */
 static const struct crit_field crit_msg_cpuinfo_entry_fields[] = {
-	{ "x86_entry",   1, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cpuinfo_x86_entry,   NULL, NULL, NULL, NULL, NULL },
-	{ "ppc64_entry", 2, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cpuinfo_ppc64_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "s390_entry",  3, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cpuinfo_s390_entry,  NULL, NULL, NULL, NULL, NULL },
+	{ "x86_entry",   9,  1, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cpuinfo_x86_entry,   NULL, NULL, NULL, NULL, NULL },
+	{ "ppc64_entry", 11, 2, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cpuinfo_ppc64_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "s390_entry",  10, 3, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cpuinfo_s390_entry,  NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_cpuinfo_entry_by_name[] = {

@@ -3,10 +3,10 @@
 
 /* message eventfd_file_entry */
 static const struct crit_field crit_msg_eventfd_file_entry_fields[] = {
-	{ "id",      1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "flags",   2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "fown",    3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_fown_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "counter", 4, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "id",      2, 1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "flags",   5, 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "fown",    4, 3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_fown_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "counter", 7, 4, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_eventfd_file_entry_by_name[] = {

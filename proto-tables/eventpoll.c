@@ -3,13 +3,13 @@
 
 /* message eventpoll_tfd_entry */
 static const struct crit_field crit_msg_eventpoll_tfd_entry_fields[] = {
-	{ "id",     1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "tfd",    2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "events", 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "data",   4, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "dev",    5, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "inode",  6, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pos",    7, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "id",     2, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "tfd",    3, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "events", 6, 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "data",   4, 4, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "dev",    3, 5, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "inode",  5, 6, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pos",    3, 7, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_eventpoll_tfd_entry_by_name[] = {
@@ -22,10 +22,10 @@ const struct crit_msg crit_msg_eventpoll_tfd_entry = {
 
 /* message eventpoll_file_entry */
 static const struct crit_field crit_msg_eventpoll_file_entry_fields[] = {
-	{ "id",    1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                          NULL, NULL, NULL, NULL, NULL },
-	{ "flags", 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                          NULL, NULL, NULL, NULL, NULL },
-	{ "fown",  3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_fown_entry,          NULL, NULL, NULL, NULL, NULL },
-	{ "tfd",   4, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_eventpoll_tfd_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "id",    2, 1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                          NULL, NULL, NULL, NULL, NULL },
+	{ "flags", 5, 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                          NULL, NULL, NULL, NULL, NULL },
+	{ "fown",  4, 3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_fown_entry,          NULL, NULL, NULL, NULL, NULL },
+	{ "tfd",   3, 4, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_eventpoll_tfd_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_eventpoll_file_entry_by_name[] = {

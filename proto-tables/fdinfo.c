@@ -39,11 +39,11 @@ const struct crit_enum crit_enum_fd_types = {
 
 /* message fdinfo_entry */
 static const struct crit_field crit_msg_fdinfo_entry_fields[] = {
-	{ "id",                     1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                NULL, NULL, NULL, NULL },
-	{ "flags",                  2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                NULL, NULL, NULL, NULL },
-	{ "type",                   3, CRIT_T_ENUM,   CRIT_L_REQUIRED, 0, NULL, &crit_enum_fd_types, NULL, NULL, NULL, NULL },
-	{ "fd",                     4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                NULL, NULL, NULL, NULL },
-	{ "xattr_security_selinux", 5, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL,                NULL, NULL, NULL, NULL },
+	{ "id",                     2,  1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                NULL, NULL, NULL, NULL },
+	{ "flags",                  5,  2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                NULL, NULL, NULL, NULL },
+	{ "type",                   4,  3, CRIT_T_ENUM,   CRIT_L_REQUIRED, 0, NULL, &crit_enum_fd_types, NULL, NULL, NULL, NULL },
+	{ "fd",                     2,  4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                NULL, NULL, NULL, NULL },
+	{ "xattr_security_selinux", 22, 5, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL,                NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_fdinfo_entry_by_name[] = {
@@ -56,28 +56,28 @@ const struct crit_msg crit_msg_fdinfo_entry = {
 
 /* message file_entry */
 static const struct crit_field crit_msg_file_entry_fields[] = {
-	{ "type",  1,  CRIT_T_ENUM,    CRIT_L_REQUIRED, 0, NULL,                           &crit_enum_fd_types, NULL, NULL, NULL, NULL },
-	{ "id",    2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                           NULL,                NULL, NULL, NULL, NULL },
-	{ "reg",   3,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_reg_file_entry,       NULL,                NULL, NULL, NULL, NULL },
-	{ "isk",   4,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_inet_sk_entry,        NULL,                NULL, NULL, NULL, NULL },
-	{ "nsf",   5,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_ns_file_entry,        NULL,                NULL, NULL, NULL, NULL },
-	{ "psk",   6,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_packet_sock_entry,    NULL,                NULL, NULL, NULL, NULL },
-	{ "nlsk",  7,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_netlink_sk_entry,     NULL,                NULL, NULL, NULL, NULL },
-	{ "efd",   8,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_eventfd_file_entry,   NULL,                NULL, NULL, NULL, NULL },
-	{ "epfd",  9,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_eventpoll_file_entry, NULL,                NULL, NULL, NULL, NULL },
-	{ "sgfd",  10, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_signalfd_entry,       NULL,                NULL, NULL, NULL, NULL },
-	{ "tunf",  11, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_tunfile_entry,        NULL,                NULL, NULL, NULL, NULL },
-	{ "tfd",   12, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_timerfd_entry,        NULL,                NULL, NULL, NULL, NULL },
-	{ "ify",   13, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_inotify_file_entry,   NULL,                NULL, NULL, NULL, NULL },
-	{ "ffy",   14, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_fanotify_file_entry,  NULL,                NULL, NULL, NULL, NULL },
-	{ "ext",   15, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_ext_file_entry,       NULL,                NULL, NULL, NULL, NULL },
-	{ "usk",   16, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_unix_sk_entry,        NULL,                NULL, NULL, NULL, NULL },
-	{ "fifo",  17, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_fifo_entry,           NULL,                NULL, NULL, NULL, NULL },
-	{ "pipe",  18, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_pipe_entry,           NULL,                NULL, NULL, NULL, NULL },
-	{ "tty",   19, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_tty_file_entry,       NULL,                NULL, NULL, NULL, NULL },
-	{ "memfd", 20, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_memfd_file_entry,     NULL,                NULL, NULL, NULL, NULL },
-	{ "bpf",   21, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_bpfmap_file_entry,    NULL,                NULL, NULL, NULL, NULL },
-	{ "pidfd", 22, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_pidfd_entry,          NULL,                NULL, NULL, NULL, NULL },
+	{ "type",  4, 1,  CRIT_T_ENUM,    CRIT_L_REQUIRED, 0, NULL,                           &crit_enum_fd_types, NULL, NULL, NULL, NULL },
+	{ "id",    2, 2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                           NULL,                NULL, NULL, NULL, NULL },
+	{ "reg",   3, 3,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_reg_file_entry,       NULL,                NULL, NULL, NULL, NULL },
+	{ "isk",   3, 4,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_inet_sk_entry,        NULL,                NULL, NULL, NULL, NULL },
+	{ "nsf",   3, 5,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_ns_file_entry,        NULL,                NULL, NULL, NULL, NULL },
+	{ "psk",   3, 6,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_packet_sock_entry,    NULL,                NULL, NULL, NULL, NULL },
+	{ "nlsk",  4, 7,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_netlink_sk_entry,     NULL,                NULL, NULL, NULL, NULL },
+	{ "efd",   3, 8,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_eventfd_file_entry,   NULL,                NULL, NULL, NULL, NULL },
+	{ "epfd",  4, 9,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_eventpoll_file_entry, NULL,                NULL, NULL, NULL, NULL },
+	{ "sgfd",  4, 10, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_signalfd_entry,       NULL,                NULL, NULL, NULL, NULL },
+	{ "tunf",  4, 11, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_tunfile_entry,        NULL,                NULL, NULL, NULL, NULL },
+	{ "tfd",   3, 12, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_timerfd_entry,        NULL,                NULL, NULL, NULL, NULL },
+	{ "ify",   3, 13, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_inotify_file_entry,   NULL,                NULL, NULL, NULL, NULL },
+	{ "ffy",   3, 14, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_fanotify_file_entry,  NULL,                NULL, NULL, NULL, NULL },
+	{ "ext",   3, 15, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_ext_file_entry,       NULL,                NULL, NULL, NULL, NULL },
+	{ "usk",   3, 16, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_unix_sk_entry,        NULL,                NULL, NULL, NULL, NULL },
+	{ "fifo",  4, 17, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_fifo_entry,           NULL,                NULL, NULL, NULL, NULL },
+	{ "pipe",  4, 18, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_pipe_entry,           NULL,                NULL, NULL, NULL, NULL },
+	{ "tty",   3, 19, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_tty_file_entry,       NULL,                NULL, NULL, NULL, NULL },
+	{ "memfd", 5, 20, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_memfd_file_entry,     NULL,                NULL, NULL, NULL, NULL },
+	{ "bpf",   3, 21, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_bpfmap_file_entry,    NULL,                NULL, NULL, NULL, NULL },
+	{ "pidfd", 5, 22, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_pidfd_entry,          NULL,                NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_file_entry_by_name[] = {

@@ -16,11 +16,11 @@ const struct crit_enum crit_enum_fh_entry_sizes = {
 
 /* message fh_entry */
 static const struct crit_field crit_msg_fh_entry_fields[] = {
-	{ "bytes",  1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "type",   2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "handle", 3, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "path",   4, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "mnt_id", 5, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "bytes",  5, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "type",   4, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "handle", 6, 3, CRIT_T_UINT64, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "path",   4, 4, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "mnt_id", 6, 5, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_fh_entry_by_name[] = {
@@ -33,9 +33,9 @@ const struct crit_msg crit_msg_fh_entry = {
 
 /* message irmap_cache_entry */
 static const struct crit_field crit_msg_irmap_cache_entry_fields[] = {
-	{ "dev",   1, CRIT_T_UINT32, CRIT_L_REQUIRED, CRIT_F_DEV | CRIT_F_ODEV, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "inode", 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0,                        NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "path",  3, CRIT_T_STRING, CRIT_L_REQUIRED, 0,                        NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "dev",   3, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, CRIT_F_DEV | CRIT_F_ODEV, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "inode", 5, 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0,                        NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "path",  4, 3, CRIT_T_STRING, CRIT_L_REQUIRED, 0,                        NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_irmap_cache_entry_by_name[] = {

@@ -3,13 +3,13 @@
 
 /* message inotify_wd_entry */
 static const struct crit_field crit_msg_inotify_wd_entry_fields[] = {
-	{ "id",           1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,               NULL, NULL, NULL, NULL, NULL },
-	{ "i_ino",        2, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,               NULL, NULL, NULL, NULL, NULL },
-	{ "mask",         3, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,               NULL, NULL, NULL, NULL, NULL },
-	{ "ignored_mask", 4, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,               NULL, NULL, NULL, NULL, NULL },
-	{ "s_dev",        5, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_DEV, NULL,               NULL, NULL, NULL, NULL, NULL },
-	{ "wd",           6, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,               NULL, NULL, NULL, NULL, NULL },
-	{ "f_handle",     7, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fh_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "id",           2,  1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,               NULL, NULL, NULL, NULL, NULL },
+	{ "i_ino",        5,  2, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,               NULL, NULL, NULL, NULL, NULL },
+	{ "mask",         4,  3, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,               NULL, NULL, NULL, NULL, NULL },
+	{ "ignored_mask", 12, 4, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,               NULL, NULL, NULL, NULL, NULL },
+	{ "s_dev",        5,  5, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_DEV, NULL,               NULL, NULL, NULL, NULL, NULL },
+	{ "wd",           2,  6, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,               NULL, NULL, NULL, NULL, NULL },
+	{ "f_handle",     8,  7, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fh_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_inotify_wd_entry_by_name[] = {
@@ -22,10 +22,10 @@ const struct crit_msg crit_msg_inotify_wd_entry = {
 
 /* message inotify_file_entry */
 static const struct crit_field crit_msg_inotify_file_entry_fields[] = {
-	{ "id",    1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                       NULL, NULL, NULL, NULL, NULL },
-	{ "flags", 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                       NULL, NULL, NULL, NULL, NULL },
-	{ "fown",  4, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry,       NULL, NULL, NULL, NULL, NULL },
-	{ "wd",    5, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_inotify_wd_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "id",    2, 1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                       NULL, NULL, NULL, NULL, NULL },
+	{ "flags", 5, 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                       NULL, NULL, NULL, NULL, NULL },
+	{ "fown",  4, 4, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry,       NULL, NULL, NULL, NULL, NULL },
+	{ "wd",    2, 5, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_inotify_wd_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_inotify_file_entry_by_name[] = {
@@ -52,8 +52,8 @@ const struct crit_enum crit_enum_mark_type = {
 
 /* message fanotify_inode_mark_entry */
 static const struct crit_field crit_msg_fanotify_inode_mark_entry_fields[] = {
-	{ "i_ino",    1, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,               NULL, NULL, NULL, NULL, NULL },
-	{ "f_handle", 2, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_fh_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "i_ino",    5, 1, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,               NULL, NULL, NULL, NULL, NULL },
+	{ "f_handle", 8, 2, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_fh_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_fanotify_inode_mark_entry_by_name[] = {
@@ -66,8 +66,8 @@ const struct crit_msg crit_msg_fanotify_inode_mark_entry = {
 
 /* message fanotify_mount_mark_entry */
 static const struct crit_field crit_msg_fanotify_mount_mark_entry_fields[] = {
-	{ "mnt_id", 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "path",   2, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "mnt_id", 6, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "path",   4, 2, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_fanotify_mount_mark_entry_by_name[] = {
@@ -80,14 +80,14 @@ const struct crit_msg crit_msg_fanotify_mount_mark_entry = {
 
 /* message fanotify_mark_entry */
 static const struct crit_field crit_msg_fanotify_mark_entry_fields[] = {
-	{ "id",           1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                                NULL,                 NULL, NULL, NULL, NULL },
-	{ "type",         2, CRIT_T_ENUM,    CRIT_L_REQUIRED, 0,          NULL,                                &crit_enum_mark_type, NULL, NULL, NULL, NULL },
-	{ "mflags",       3, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                                NULL,                 NULL, NULL, NULL, NULL },
-	{ "mask",         4, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                                NULL,                 NULL, NULL, NULL, NULL },
-	{ "ignored_mask", 5, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                                NULL,                 NULL, NULL, NULL, NULL },
-	{ "s_dev",        6, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_DEV, NULL,                                NULL,                 NULL, NULL, NULL, NULL },
-	{ "ie",           7, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_fanotify_inode_mark_entry, NULL,                 NULL, NULL, NULL, NULL },
-	{ "me",           8, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_fanotify_mount_mark_entry, NULL,                 NULL, NULL, NULL, NULL },
+	{ "id",           2,  1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                                NULL,                 NULL, NULL, NULL, NULL },
+	{ "type",         4,  2, CRIT_T_ENUM,    CRIT_L_REQUIRED, 0,          NULL,                                &crit_enum_mark_type, NULL, NULL, NULL, NULL },
+	{ "mflags",       6,  3, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                                NULL,                 NULL, NULL, NULL, NULL },
+	{ "mask",         4,  4, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                                NULL,                 NULL, NULL, NULL, NULL },
+	{ "ignored_mask", 12, 5, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                                NULL,                 NULL, NULL, NULL, NULL },
+	{ "s_dev",        5,  6, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_DEV, NULL,                                NULL,                 NULL, NULL, NULL, NULL },
+	{ "ie",           2,  7, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_fanotify_inode_mark_entry, NULL,                 NULL, NULL, NULL, NULL },
+	{ "me",           2,  8, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_fanotify_mount_mark_entry, NULL,                 NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_fanotify_mark_entry_by_name[] = {
@@ -100,12 +100,12 @@ const struct crit_msg crit_msg_fanotify_mark_entry = {
 
 /* message fanotify_file_entry */
 static const struct crit_field crit_msg_fanotify_file_entry_fields[] = {
-	{ "id",      1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                          NULL, NULL, NULL, NULL, NULL },
-	{ "flags",   2, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                          NULL, NULL, NULL, NULL, NULL },
-	{ "fown",    3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry,          NULL, NULL, NULL, NULL, NULL },
-	{ "faflags", 4, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                          NULL, NULL, NULL, NULL, NULL },
-	{ "evflags", 5, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                          NULL, NULL, NULL, NULL, NULL },
-	{ "mark",    6, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_fanotify_mark_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "id",      2, 1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                          NULL, NULL, NULL, NULL, NULL },
+	{ "flags",   5, 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                          NULL, NULL, NULL, NULL, NULL },
+	{ "fown",    4, 3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry,          NULL, NULL, NULL, NULL, NULL },
+	{ "faflags", 7, 4, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                          NULL, NULL, NULL, NULL, NULL },
+	{ "evflags", 7, 5, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                          NULL, NULL, NULL, NULL, NULL },
+	{ "mark",    4, 6, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_fanotify_mark_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_fanotify_file_entry_by_name[] = {

@@ -3,17 +3,17 @@
 
 /* message ghost_file_entry */
 static const struct crit_field crit_msg_ghost_file_entry_fields[] = {
-	{ "uid",           1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,                        NULL,              NULL, NULL, NULL, NULL, NULL },
-	{ "gid",           2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,                        NULL,              NULL, NULL, NULL, NULL, NULL },
-	{ "mode",          3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,                        NULL,              NULL, NULL, NULL, NULL, NULL },
-	{ "dev",           4,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, CRIT_F_DEV,               NULL,              NULL, NULL, NULL, NULL, NULL },
-	{ "ino",           5,  CRIT_T_UINT64,  CRIT_L_OPTIONAL, 0,                        NULL,              NULL, NULL, NULL, NULL, NULL },
-	{ "rdev",          6,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, CRIT_F_DEV | CRIT_F_ODEV, NULL,              NULL, NULL, NULL, NULL, NULL },
-	{ "atim",          7,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,                        &crit_msg_timeval, NULL, NULL, NULL, NULL, NULL },
-	{ "mtim",          8,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,                        &crit_msg_timeval, NULL, NULL, NULL, NULL, NULL },
-	{ "chunks",        9,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0,                        NULL,              NULL, NULL, NULL, NULL, NULL },
-	{ "size",          10, CRIT_T_UINT64,  CRIT_L_OPTIONAL, 0,                        NULL,              NULL, NULL, NULL, NULL, NULL },
-	{ "symlnk_target", 11, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0,                        NULL,              NULL, NULL, NULL, NULL, NULL },
+	{ "uid",           3,  1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,                        NULL,              NULL, NULL, NULL, NULL, NULL },
+	{ "gid",           3,  2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,                        NULL,              NULL, NULL, NULL, NULL, NULL },
+	{ "mode",          4,  3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,                        NULL,              NULL, NULL, NULL, NULL, NULL },
+	{ "dev",           3,  4,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, CRIT_F_DEV,               NULL,              NULL, NULL, NULL, NULL, NULL },
+	{ "ino",           3,  5,  CRIT_T_UINT64,  CRIT_L_OPTIONAL, 0,                        NULL,              NULL, NULL, NULL, NULL, NULL },
+	{ "rdev",          4,  6,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, CRIT_F_DEV | CRIT_F_ODEV, NULL,              NULL, NULL, NULL, NULL, NULL },
+	{ "atim",          4,  7,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,                        &crit_msg_timeval, NULL, NULL, NULL, NULL, NULL },
+	{ "mtim",          4,  8,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,                        &crit_msg_timeval, NULL, NULL, NULL, NULL, NULL },
+	{ "chunks",        6,  9,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0,                        NULL,              NULL, NULL, NULL, NULL, NULL },
+	{ "size",          4,  10, CRIT_T_UINT64,  CRIT_L_OPTIONAL, 0,                        NULL,              NULL, NULL, NULL, NULL, NULL },
+	{ "symlnk_target", 13, 11, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0,                        NULL,              NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_ghost_file_entry_by_name[] = {
@@ -26,8 +26,8 @@ const struct crit_msg crit_msg_ghost_file_entry = {
 
 /* message ghost_chunk_entry */
 static const struct crit_field crit_msg_ghost_chunk_entry_fields[] = {
-	{ "len", 1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "off", 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "len", 3, 1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "off", 3, 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_ghost_chunk_entry_by_name[] = {

@@ -3,7 +3,7 @@
 
 /* message img_streamer_request_entry */
 static const struct crit_field crit_msg_img_streamer_request_entry_fields[] = {
-	{ "filename", 1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "filename", 8, 1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_img_streamer_request_entry_by_name[] = {
@@ -16,7 +16,7 @@ const struct crit_msg crit_msg_img_streamer_request_entry = {
 
 /* message img_streamer_reply_entry */
 static const struct crit_field crit_msg_img_streamer_reply_entry_fields[] = {
-	{ "exists", 1, CRIT_T_BOOL, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "exists", 6, 1, CRIT_T_BOOL, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_img_streamer_reply_entry_by_name[] = {

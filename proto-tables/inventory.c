@@ -18,7 +18,7 @@ const struct crit_enum crit_enum_lsmtype = {
 
 /* message plugins_entry */
 static const struct crit_field crit_msg_plugins_entry_fields[] = {
-	{ "plugins", 12, CRIT_T_STRING, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "plugins", 7, 12, CRIT_T_STRING, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_plugins_entry_by_name[] = {
@@ -31,19 +31,19 @@ const struct crit_msg crit_msg_plugins_entry = {
 
 /* message inventory_entry */
 static const struct crit_field crit_msg_inventory_entry_fields[] = {
-	{ "img_version",         1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
-	{ "fdinfo_per_id",       2,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
-	{ "root_ids",            3,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_task_kobj_ids_entry, NULL,               NULL, NULL, NULL, NULL },
-	{ "ns_per_id",           4,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
-	{ "root_cg_set",         5,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
-	{ "lsmtype",             6,  CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0, NULL,                          &crit_enum_lsmtype, NULL, NULL, NULL, NULL },
-	{ "dump_uptime",         8,  CRIT_T_UINT64,  CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
-	{ "pre_dump_mode",       9,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
-	{ "tcp_close",           10, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
-	{ "network_lock_method", 11, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
-	{ "plugins_entry",       12, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_plugins_entry,       NULL,               NULL, NULL, NULL, NULL },
-	{ "dump_criu_run_id",    13, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
-	{ "allow_uprobes",       14, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
+	{ "img_version",         11, 1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
+	{ "fdinfo_per_id",       13, 2,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
+	{ "root_ids",            8,  3,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_task_kobj_ids_entry, NULL,               NULL, NULL, NULL, NULL },
+	{ "ns_per_id",           9,  4,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
+	{ "root_cg_set",         11, 5,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
+	{ "lsmtype",             7,  6,  CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0, NULL,                          &crit_enum_lsmtype, NULL, NULL, NULL, NULL },
+	{ "dump_uptime",         11, 8,  CRIT_T_UINT64,  CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
+	{ "pre_dump_mode",       13, 9,  CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
+	{ "tcp_close",           9,  10, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
+	{ "network_lock_method", 19, 11, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
+	{ "plugins_entry",       13, 12, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_plugins_entry,       NULL,               NULL, NULL, NULL, NULL },
+	{ "dump_criu_run_id",    16, 13, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
+	{ "allow_uprobes",       13, 14, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                          NULL,               NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_inventory_entry_by_name[] = {

@@ -3,8 +3,8 @@
 
 /* message ipc_msg */
 static const struct crit_field crit_msg_ipc_msg_fields[] = {
-	{ "mtype", 1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "msize", 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "mtype", 5, 1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "msize", 5, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_ipc_msg_by_name[] = {
@@ -17,9 +17,9 @@ const struct crit_msg crit_msg_ipc_msg = {
 
 /* message ipc_msg_entry */
 static const struct crit_field crit_msg_ipc_msg_entry_fields[] = {
-	{ "desc",   1, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_ipc_desc_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "qbytes", 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "qnum",   3, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "desc",   4, 1, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_ipc_desc_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "qbytes", 6, 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "qnum",   4, 3, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                     NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_ipc_msg_entry_by_name[] = {

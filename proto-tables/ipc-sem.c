@@ -3,8 +3,8 @@
 
 /* message ipc_sem_entry */
 static const struct crit_field crit_msg_ipc_sem_entry_fields[] = {
-	{ "desc",  1, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_ipc_desc_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "nsems", 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "desc",  4, 1, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_ipc_desc_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "nsems", 5, 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                     NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_ipc_sem_entry_by_name[] = {

@@ -3,10 +3,10 @@
 
 /* message ipc_shm_entry */
 static const struct crit_field crit_msg_ipc_shm_entry_fields[] = {
-	{ "desc",         1, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_ipc_desc_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "size",         2, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "in_pagemaps",  3, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "hugetlb_flag", 4, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "desc",         4,  1, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_ipc_desc_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "size",         4,  2, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "in_pagemaps",  11, 3, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "hugetlb_flag", 12, 4, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                     NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_ipc_shm_entry_by_name[] = {

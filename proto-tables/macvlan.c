@@ -3,8 +3,8 @@
 
 /* message macvlan_link_entry */
 static const struct crit_field crit_msg_macvlan_link_entry_fields[] = {
-	{ "mode",  1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "flags", 2, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "mode",  4, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "flags", 5, 2, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_macvlan_link_entry_by_name[] = {

@@ -3,11 +3,11 @@
 
 /* message memfd_file_entry */
 static const struct crit_field crit_msg_memfd_file_entry_fields[] = {
-	{ "id",       1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "flags",    2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, "rfile.flags", NULL, NULL, NULL },
-	{ "pos",      3, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "fown",     4, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_fown_entry, NULL, NULL,          NULL, NULL, NULL },
-	{ "inode_id", 5, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "id",       2, 1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "flags",    5, 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, "rfile.flags", NULL, NULL, NULL },
+	{ "pos",      3, 3, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "fown",     4, 4, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_fown_entry, NULL, NULL,          NULL, NULL, NULL },
+	{ "inode_id", 8, 5, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_memfd_file_entry_by_name[] = {
@@ -20,15 +20,15 @@ const struct crit_msg crit_msg_memfd_file_entry = {
 
 /* message memfd_inode_entry */
 static const struct crit_field crit_msg_memfd_inode_entry_fields[] = {
-	{ "name",         1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
-	{ "uid",          2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
-	{ "gid",          3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
-	{ "size",         4, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
-	{ "shmid",        5, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
-	{ "seals",        6, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, "seals.flags", NULL, NULL, NULL },
-	{ "inode_id",     7, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
-	{ "hugetlb_flag", 8, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
-	{ "mode",         9, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "name",         4,  1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "uid",          3,  2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "gid",          3,  3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "size",         4,  4, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "shmid",        5,  5, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "seals",        5,  6, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, "seals.flags", NULL, NULL, NULL },
+	{ "inode_id",     8,  7, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "hugetlb_flag", 12, 8, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "mode",         4,  9, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL,          NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_memfd_inode_entry_by_name[] = {

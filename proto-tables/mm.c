@@ -3,9 +3,9 @@
 
 /* message aio_ring_entry */
 static const struct crit_field crit_msg_aio_ring_entry_fields[] = {
-	{ "id",       1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "nr_req",   2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ring_len", 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "id",       2, 1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "nr_req",   6, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ring_len", 8, 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_aio_ring_entry_by_name[] = {
@@ -18,23 +18,23 @@ const struct crit_msg crit_msg_aio_ring_entry = {
 
 /* message mm_entry */
 static const struct crit_field crit_msg_mm_entry_fields[] = {
-	{ "mm_start_code",  1,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "mm_end_code",    2,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "mm_start_data",  3,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "mm_end_data",    4,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "mm_start_stack", 5,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "mm_start_brk",   6,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "mm_brk",         7,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "mm_arg_start",   8,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "mm_arg_end",     9,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "mm_env_start",   10, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "mm_env_end",     11, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "exe_file_id",    12, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "mm_saved_auxv",  13, CRIT_T_UINT64,  CRIT_L_REPEATED, 0,          NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "vmas",           14, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_vma_entry,      NULL, NULL, NULL, NULL, NULL },
-	{ "dumpable",       15, CRIT_T_INT32,   CRIT_L_OPTIONAL, 0,          NULL,                     NULL, NULL, NULL, NULL, NULL },
-	{ "aios",           16, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_aio_ring_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "thp_disabled",   17, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0,          NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "mm_start_code",  13, 1,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "mm_end_code",    11, 2,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "mm_start_data",  13, 3,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "mm_end_data",    11, 4,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "mm_start_stack", 14, 5,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "mm_start_brk",   12, 6,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "mm_brk",         6,  7,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "mm_arg_start",   12, 8,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "mm_arg_end",     10, 9,  CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "mm_env_start",   12, 10, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "mm_env_end",     10, 11, CRIT_T_UINT64,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "exe_file_id",    11, 12, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "mm_saved_auxv",  13, 13, CRIT_T_UINT64,  CRIT_L_REPEATED, 0,          NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "vmas",           4,  14, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_vma_entry,      NULL, NULL, NULL, NULL, NULL },
+	{ "dumpable",       8,  15, CRIT_T_INT32,   CRIT_L_OPTIONAL, 0,          NULL,                     NULL, NULL, NULL, NULL, NULL },
+	{ "aios",           4,  16, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_aio_ring_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "thp_disabled",   12, 17, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0,          NULL,                     NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_mm_entry_by_name[] = {

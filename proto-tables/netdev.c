@@ -23,21 +23,21 @@ const struct crit_enum crit_enum_nd_type = {
 
 /* message net_device_entry */
 static const struct crit_field crit_msg_net_device_entry_fields[] = {
-	{ "type",         1,  CRIT_T_ENUM,    CRIT_L_REQUIRED, 0,          NULL,                         &crit_enum_nd_type, NULL, NULL, NULL, NULL },
-	{ "ifindex",      2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
-	{ "mtu",          3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
-	{ "flags",        4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                         NULL,               NULL, NULL, NULL, NULL },
-	{ "name",         5,  CRIT_T_STRING,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
-	{ "tun",          6,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_tun_link_entry,     NULL,               NULL, NULL, NULL, NULL },
-	{ "address",      7,  CRIT_T_BYTES,   CRIT_L_OPTIONAL, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
-	{ "conf",         8,  CRIT_T_INT32,   CRIT_L_REPEATED, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
-	{ "conf4",        9,  CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_sysctl_entry,       NULL,               NULL, NULL, NULL, NULL },
-	{ "conf6",        10, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_sysctl_entry,       NULL,               NULL, NULL, NULL, NULL },
-	{ "macvlan",      11, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_macvlan_link_entry, NULL,               NULL, NULL, NULL, NULL },
-	{ "peer_ifindex", 12, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
-	{ "peer_nsid",    13, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
-	{ "master",       14, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
-	{ "sit",          15, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_sit_entry,          NULL,               NULL, NULL, NULL, NULL },
+	{ "type",         4,  1,  CRIT_T_ENUM,    CRIT_L_REQUIRED, 0,          NULL,                         &crit_enum_nd_type, NULL, NULL, NULL, NULL },
+	{ "ifindex",      7,  2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
+	{ "mtu",          3,  3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
+	{ "flags",        5,  4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                         NULL,               NULL, NULL, NULL, NULL },
+	{ "name",         4,  5,  CRIT_T_STRING,  CRIT_L_REQUIRED, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
+	{ "tun",          3,  6,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_tun_link_entry,     NULL,               NULL, NULL, NULL, NULL },
+	{ "address",      7,  7,  CRIT_T_BYTES,   CRIT_L_OPTIONAL, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
+	{ "conf",         4,  8,  CRIT_T_INT32,   CRIT_L_REPEATED, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
+	{ "conf4",        5,  9,  CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_sysctl_entry,       NULL,               NULL, NULL, NULL, NULL },
+	{ "conf6",        5,  10, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_sysctl_entry,       NULL,               NULL, NULL, NULL, NULL },
+	{ "macvlan",      7,  11, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_macvlan_link_entry, NULL,               NULL, NULL, NULL, NULL },
+	{ "peer_ifindex", 12, 12, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
+	{ "peer_nsid",    9,  13, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
+	{ "master",       6,  14, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                         NULL,               NULL, NULL, NULL, NULL },
+	{ "sit",          3,  15, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_sit_entry,          NULL,               NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_net_device_entry_by_name[] = {
@@ -50,8 +50,8 @@ const struct crit_msg crit_msg_net_device_entry = {
 
 /* message netns_id */
 static const struct crit_field crit_msg_netns_id_fields[] = {
-	{ "target_ns_id",  1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "netnsid_value", 2, CRIT_T_INT32,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "target_ns_id",  12, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "netnsid_value", 13, 2, CRIT_T_INT32,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_netns_id_by_name[] = {
@@ -64,16 +64,16 @@ const struct crit_msg crit_msg_netns_id = {
 
 /* message netns_entry */
 static const struct crit_field crit_msg_netns_entry_fields[] = {
-	{ "def_conf",    1,  CRIT_T_INT32,   CRIT_L_REPEATED, 0, NULL,                   NULL, NULL, NULL, NULL, NULL },
-	{ "all_conf",    2,  CRIT_T_INT32,   CRIT_L_REPEATED, 0, NULL,                   NULL, NULL, NULL, NULL, NULL },
-	{ "def_conf4",   3,  CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_sysctl_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "all_conf4",   4,  CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_sysctl_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "def_conf6",   5,  CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_sysctl_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "all_conf6",   6,  CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_sysctl_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "nsids",       7,  CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_netns_id,     NULL, NULL, NULL, NULL, NULL },
-	{ "ext_key",     8,  CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                   NULL, NULL, NULL, NULL, NULL },
-	{ "unix_conf",   9,  CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_sysctl_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "ipv4_sysctl", 10, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_sysctl_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "def_conf",    8,  1,  CRIT_T_INT32,   CRIT_L_REPEATED, 0, NULL,                   NULL, NULL, NULL, NULL, NULL },
+	{ "all_conf",    8,  2,  CRIT_T_INT32,   CRIT_L_REPEATED, 0, NULL,                   NULL, NULL, NULL, NULL, NULL },
+	{ "def_conf4",   9,  3,  CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_sysctl_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "all_conf4",   9,  4,  CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_sysctl_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "def_conf6",   9,  5,  CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_sysctl_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "all_conf6",   9,  6,  CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_sysctl_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "nsids",       5,  7,  CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_netns_id,     NULL, NULL, NULL, NULL, NULL },
+	{ "ext_key",     7,  8,  CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                   NULL, NULL, NULL, NULL, NULL },
+	{ "unix_conf",   9,  9,  CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_sysctl_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "ipv4_sysctl", 11, 10, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_sysctl_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_netns_entry_by_name[] = {

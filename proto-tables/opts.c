@@ -3,13 +3,13 @@
 
 /* message CRIU_Opts */
 static const struct crit_field crit_msg_CRIU_Opts_fields[] = {
-	{ "hex",   1, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ipadd", 2, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "flags", 3, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "dev",   4, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "odev",  5, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "dict",  6, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "conv",  7, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "hex",   3, 1, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ipadd", 5, 2, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "flags", 5, 3, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "dev",   3, 4, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "odev",  4, 5, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "dict",  4, 6, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "conv",  4, 7, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_CRIU_Opts_by_name[] = {

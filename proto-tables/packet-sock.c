@@ -3,9 +3,9 @@
 
 /* message packet_mclist */
 static const struct crit_field crit_msg_packet_mclist_fields[] = {
-	{ "index", 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "type",  2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "addr",  3, CRIT_T_BYTES,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "index", 5, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "type",  4, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "addr",  4, 3, CRIT_T_BYTES,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_packet_mclist_by_name[] = {
@@ -18,13 +18,13 @@ const struct crit_msg crit_msg_packet_mclist = {
 
 /* message packet_ring */
 static const struct crit_field crit_msg_packet_ring_fields[] = {
-	{ "block_size",  1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "block_nr",    2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "frame_size",  3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "frame_nr",    4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "retire_tmo",  5, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "sizeof_priv", 6, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "features",    7, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "block_size",  10, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "block_nr",    8,  2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "frame_size",  10, 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "frame_nr",    8,  4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "retire_tmo",  10, 5, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "sizeof_priv", 11, 6, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "features",    8,  7, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_packet_ring_by_name[] = {
@@ -37,26 +37,26 @@ const struct crit_msg crit_msg_packet_ring = {
 
 /* message packet_sock_entry */
 static const struct crit_field crit_msg_packet_sock_entry_fields[] = {
-	{ "id",          1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "type",        2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "protocol",    3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "flags",       4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "ifindex",     5,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "fown",        6,  CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry,    NULL, NULL, NULL, NULL, NULL },
-	{ "opts",        7,  CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_sk_opts_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "version",     8,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "reserve",     9,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "aux_data",    10, CRIT_T_BOOL,    CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "orig_dev",    11, CRIT_T_BOOL,    CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "vnet_hdr",    12, CRIT_T_BOOL,    CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "loss",        13, CRIT_T_BOOL,    CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "timestamp",   14, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "copy_thresh", 15, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "mclist",      16, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_packet_mclist, NULL, NULL, NULL, NULL, NULL },
-	{ "fanout",      17, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                    NULL, NULL, NULL, NULL, "0xffffffff" },
-	{ "rx_ring",     18, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_packet_ring,   NULL, NULL, NULL, NULL, NULL },
-	{ "tx_ring",     19, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_packet_ring,   NULL, NULL, NULL, NULL, NULL },
-	{ "ns_id",       20, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "id",          2,  1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "type",        4,  2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "protocol",    8,  3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "flags",       5,  4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "ifindex",     7,  5,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "fown",        4,  6,  CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry,    NULL, NULL, NULL, NULL, NULL },
+	{ "opts",        4,  7,  CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_sk_opts_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "version",     7,  8,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "reserve",     7,  9,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "aux_data",    8,  10, CRIT_T_BOOL,    CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "orig_dev",    8,  11, CRIT_T_BOOL,    CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "vnet_hdr",    8,  12, CRIT_T_BOOL,    CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "loss",        4,  13, CRIT_T_BOOL,    CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "timestamp",   9,  14, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "copy_thresh", 11, 15, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "mclist",      6,  16, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0,          &crit_msg_packet_mclist, NULL, NULL, NULL, NULL, NULL },
+	{ "fanout",      6,  17, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                    NULL, NULL, NULL, NULL, "0xffffffff" },
+	{ "rx_ring",     7,  18, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_packet_ring,   NULL, NULL, NULL, NULL, NULL },
+	{ "tx_ring",     7,  19, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_packet_ring,   NULL, NULL, NULL, NULL, NULL },
+	{ "ns_id",       5,  20, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_packet_sock_entry_by_name[] = {

@@ -3,7 +3,7 @@
 
 /* message pagemap_head */
 static const struct crit_field crit_msg_pagemap_head_fields[] = {
-	{ "pages_id", 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pages_id", 8, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_pagemap_head_by_name[] = {
@@ -16,11 +16,11 @@ const struct crit_msg crit_msg_pagemap_head = {
 
 /* message pagemap_entry */
 static const struct crit_field crit_msg_pagemap_entry_fields[] = {
-	{ "vaddr",           1, CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL,         NULL, NULL, NULL },
-	{ "compat_nr_pages", 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL,         NULL, NULL, NULL },
-	{ "in_parent",       3, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL,         NULL, NULL, NULL },
-	{ "flags",           4, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, "pmap.flags", NULL, NULL, NULL },
-	{ "nr_pages",        5, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL,         NULL, NULL, NULL },
+	{ "vaddr",           5,  1, CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL,         NULL, NULL, NULL },
+	{ "compat_nr_pages", 15, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL,         NULL, NULL, NULL },
+	{ "in_parent",       9,  3, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL,         NULL, NULL, NULL },
+	{ "flags",           5,  4, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, "pmap.flags", NULL, NULL, NULL },
+	{ "nr_pages",        8,  5, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL,         NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_pagemap_entry_by_name[] = {

@@ -3,11 +3,11 @@
 
 /* message pidfd_entry */
 static const struct crit_field crit_msg_pidfd_entry_fields[] = {
-	{ "id",    1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "ino",   2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "flags", 3, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "nspid", 4, CRIT_T_INT32,   CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "fown",  5, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_fown_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "id",    2, 1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "ino",   3, 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "flags", 5, 3, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "nspid", 5, 4, CRIT_T_INT32,   CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "fown",  4, 5, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_fown_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_pidfd_entry_by_name[] = {

@@ -3,7 +3,7 @@
 
 /* message pidns_entry */
 static const struct crit_field crit_msg_pidns_entry_fields[] = {
-	{ "ext_key", 1, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ext_key", 7, 1, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_pidns_entry_by_name[] = {

@@ -3,10 +3,10 @@
 
 /* message pipe_entry */
 static const struct crit_field crit_msg_pipe_entry_fields[] = {
-	{ "id",      1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "pipe_id", 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "flags",   3, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "fown",    4, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "id",      2, 1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "pipe_id", 7, 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "flags",   5, 3, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "fown",    4, 4, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_pipe_entry_by_name[] = {

@@ -3,11 +3,11 @@
 
 /* message pstree_entry */
 static const struct crit_field crit_msg_pstree_entry_fields[] = {
-	{ "pid",     1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ppid",    2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pgid",    3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "sid",     4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "threads", 5, CRIT_T_UINT32, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pid",     3, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ppid",    4, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pgid",    4, 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "sid",     3, 4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "threads", 7, 5, CRIT_T_UINT32, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_pstree_entry_by_name[] = {

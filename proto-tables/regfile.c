@@ -3,19 +3,19 @@
 
 /* message reg_file_entry */
 static const struct crit_field crit_msg_reg_file_entry_fields[] = {
-	{ "id",                 1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "flags",              2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, "rfile.flags", NULL, NULL, NULL },
-	{ "pos",                3,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "fown",               5,  CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_fown_entry, NULL, NULL,          NULL, NULL, NULL },
-	{ "name",               6,  CRIT_T_STRING,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "mnt_id",             7,  CRIT_T_SINT32,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, "-1" },
-	{ "size",               8,  CRIT_T_UINT64,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "ext",                9,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "mode",               10, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "build_id",           11, CRIT_T_UINT32,  CRIT_L_REPEATED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "checksum",           12, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "checksum_config",    13, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
-	{ "checksum_parameter", 14, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "id",                 2,  1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "flags",              5,  2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                 NULL, "rfile.flags", NULL, NULL, NULL },
+	{ "pos",                3,  3,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "fown",               4,  5,  CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_fown_entry, NULL, NULL,          NULL, NULL, NULL },
+	{ "name",               4,  6,  CRIT_T_STRING,  CRIT_L_REQUIRED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "mnt_id",             6,  7,  CRIT_T_SINT32,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, "-1" },
+	{ "size",               4,  8,  CRIT_T_UINT64,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "ext",                3,  9,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "mode",               4,  10, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "build_id",           8,  11, CRIT_T_UINT32,  CRIT_L_REPEATED, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "checksum",           8,  12, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "checksum_config",    15, 13, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
+	{ "checksum_parameter", 18, 14, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                 NULL, NULL,          NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_reg_file_entry_by_name[] = {

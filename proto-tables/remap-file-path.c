@@ -18,9 +18,9 @@ const struct crit_enum crit_enum_remap_type = {
 
 /* message remap_file_path_entry */
 static const struct crit_field crit_msg_remap_file_path_entry_fields[] = {
-	{ "orig_id",    1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                  NULL, NULL, NULL, NULL },
-	{ "remap_id",   2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                  NULL, NULL, NULL, NULL },
-	{ "remap_type", 3, CRIT_T_ENUM,   CRIT_L_OPTIONAL, 0, NULL, &crit_enum_remap_type, NULL, NULL, NULL, NULL },
+	{ "orig_id",    7,  1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                  NULL, NULL, NULL, NULL },
+	{ "remap_id",   8,  2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL,                  NULL, NULL, NULL, NULL },
+	{ "remap_type", 10, 3, CRIT_T_ENUM,   CRIT_L_OPTIONAL, 0, NULL, &crit_enum_remap_type, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_remap_file_path_entry_by_name[] = {

@@ -3,10 +3,10 @@
 
 /* message criu_page_server_info */
 static const struct crit_field crit_msg_criu_page_server_info_fields[] = {
-	{ "address", 1, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "port",    2, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pid",     3, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "fd",      4, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "address", 7, 1, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "port",    4, 2, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pid",     3, 3, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fd",      2, 4, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_criu_page_server_info_by_name[] = {
@@ -19,8 +19,8 @@ const struct crit_msg crit_msg_criu_page_server_info = {
 
 /* message criu_veth_pair */
 static const struct crit_field crit_msg_criu_veth_pair_fields[] = {
-	{ "if_in",  1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "if_out", 2, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "if_in",  5, 1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "if_out", 6, 2, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_criu_veth_pair_by_name[] = {
@@ -33,8 +33,8 @@ const struct crit_msg crit_msg_criu_veth_pair = {
 
 /* message ext_mount_map */
 static const struct crit_field crit_msg_ext_mount_map_fields[] = {
-	{ "key", 1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "val", 2, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "key", 3, 1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "val", 3, 2, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_ext_mount_map_by_name[] = {
@@ -47,9 +47,9 @@ const struct crit_msg crit_msg_ext_mount_map = {
 
 /* message join_namespace */
 static const struct crit_field crit_msg_join_namespace_fields[] = {
-	{ "ns",        1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ns_file",   2, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "extra_opt", 3, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ns",        2, 1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ns_file",   7, 2, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "extra_opt", 9, 3, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_join_namespace_by_name[] = {
@@ -62,8 +62,8 @@ const struct crit_msg crit_msg_join_namespace = {
 
 /* message inherit_fd */
 static const struct crit_field crit_msg_inherit_fd_fields[] = {
-	{ "key", 1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "fd",  2, CRIT_T_INT32,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "key", 3, 1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "fd",  2, 2, CRIT_T_INT32,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_inherit_fd_by_name[] = {
@@ -76,8 +76,8 @@ const struct crit_msg crit_msg_inherit_fd = {
 
 /* message cgroup_root */
 static const struct crit_field crit_msg_cgroup_root_fields[] = {
-	{ "ctrl", 1, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "path", 2, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ctrl", 4, 1, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "path", 4, 2, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_cgroup_root_by_name[] = {
@@ -90,7 +90,7 @@ const struct crit_msg crit_msg_cgroup_root = {
 
 /* message unix_sk */
 static const struct crit_field crit_msg_unix_sk_fields[] = {
-	{ "inode", 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "inode", 5, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_unix_sk_by_name[] = {
@@ -151,76 +151,76 @@ const struct crit_enum crit_enum_criu_pre_dump_mode = {
 
 /* message criu_opts */
 static const struct crit_field crit_msg_criu_opts_fields[] = {
-	{ "images_dir_fd",          1,  CRIT_T_INT32,   CRIT_L_REQUIRED, 0, NULL,                            NULL,                                NULL, NULL, NULL, "-1" },
-	{ "pid",                    2,  CRIT_T_INT32,   CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "leave_running",          3,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "ext_unix_sk",            4,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "tcp_established",        5,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "evasive_devices",        6,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "shell_job",              7,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "file_locks",             8,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "log_level",              9,  CRIT_T_INT32,   CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, "2" },
-	{ "log_file",               10, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "ps",                     11, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_page_server_info, NULL,                                NULL, NULL, NULL, NULL },
-	{ "notify_scripts",         12, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "root",                   13, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "parent_img",             14, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "track_mem",              15, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "auto_dedup",             16, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "work_dir_fd",            17, CRIT_T_INT32,   CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "link_remap",             18, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "veths",                  19, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_criu_veth_pair,        NULL,                                NULL, NULL, NULL, NULL },
-	{ "cpu_cap",                20, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, "0xffffffff" },
-	{ "force_irmap",            21, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "exec_cmd",               22, CRIT_T_STRING,  CRIT_L_REPEATED, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "ext_mnt",                23, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_ext_mount_map,         NULL,                                NULL, NULL, NULL, NULL },
-	{ "manage_cgroups",         24, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "cg_root",                25, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cgroup_root,           NULL,                                NULL, NULL, NULL, NULL },
-	{ "rst_sibling",            26, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "inherit_fd",             27, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_inherit_fd,            NULL,                                NULL, NULL, NULL, NULL },
-	{ "auto_ext_mnt",           28, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "ext_sharing",            29, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "ext_masters",            30, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "skip_mnt",               31, CRIT_T_STRING,  CRIT_L_REPEATED, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "enable_fs",              32, CRIT_T_STRING,  CRIT_L_REPEATED, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "unix_sk_ino",            33, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_unix_sk,               NULL,                                NULL, NULL, NULL, NULL },
-	{ "manage_cgroups_mode",    34, CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0, NULL,                            &crit_enum_criu_cg_mode,             NULL, NULL, NULL, NULL },
-	{ "ghost_limit",            35, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, "0x100000" },
-	{ "irmap_scan_paths",       36, CRIT_T_STRING,  CRIT_L_REPEATED, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "external",               37, CRIT_T_STRING,  CRIT_L_REPEATED, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "empty_ns",               38, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "join_ns",                39, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_join_namespace,        NULL,                                NULL, NULL, NULL, NULL },
-	{ "cgroup_props",           41, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "cgroup_props_file",      42, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "cgroup_dump_controller", 43, CRIT_T_STRING,  CRIT_L_REPEATED, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "freeze_cgroup",          44, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "timeout",                45, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "tcp_skip_in_flight",     46, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "weak_sysctls",           47, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "lazy_pages",             48, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "status_fd",              49, CRIT_T_INT32,   CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "orphan_pts_master",      50, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "config_file",            51, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "tcp_close",              52, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "lsm_profile",            53, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "tls_cacert",             54, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "tls_cacrl",              55, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "tls_cert",               56, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "tls_key",                57, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "tls",                    58, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "tls_no_cn_verify",       59, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "cgroup_yard",            60, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "pre_dump_mode",          61, CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0, NULL,                            &crit_enum_criu_pre_dump_mode,       NULL, NULL, NULL, "SPLICE" },
-	{ "pidfd_store_sk",         62, CRIT_T_INT32,   CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "lsm_mount_context",      63, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "network_lock",           64, CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0, NULL,                            &crit_enum_criu_network_lock_method, NULL, NULL, NULL, "IPTABLES" },
-	{ "mntns_compat_mode",      65, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "skip_file_rwx_check",    66, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "unprivileged",           67, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "images_dir",             68, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "leave_stopped",          69, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "display_stats",          70, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
-	{ "log_to_stderr",          71, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "images_dir_fd",          13, 1,  CRIT_T_INT32,   CRIT_L_REQUIRED, 0, NULL,                            NULL,                                NULL, NULL, NULL, "-1" },
+	{ "pid",                    3,  2,  CRIT_T_INT32,   CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "leave_running",          13, 3,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "ext_unix_sk",            11, 4,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "tcp_established",        15, 5,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "evasive_devices",        15, 6,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "shell_job",              9,  7,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "file_locks",             10, 8,  CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "log_level",              9,  9,  CRIT_T_INT32,   CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, "2" },
+	{ "log_file",               8,  10, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "ps",                     2,  11, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_page_server_info, NULL,                                NULL, NULL, NULL, NULL },
+	{ "notify_scripts",         14, 12, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "root",                   4,  13, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "parent_img",             10, 14, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "track_mem",              9,  15, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "auto_dedup",             10, 16, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "work_dir_fd",            11, 17, CRIT_T_INT32,   CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "link_remap",             10, 18, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "veths",                  5,  19, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_criu_veth_pair,        NULL,                                NULL, NULL, NULL, NULL },
+	{ "cpu_cap",                7,  20, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, "0xffffffff" },
+	{ "force_irmap",            11, 21, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "exec_cmd",               8,  22, CRIT_T_STRING,  CRIT_L_REPEATED, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "ext_mnt",                7,  23, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_ext_mount_map,         NULL,                                NULL, NULL, NULL, NULL },
+	{ "manage_cgroups",         14, 24, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "cg_root",                7,  25, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_cgroup_root,           NULL,                                NULL, NULL, NULL, NULL },
+	{ "rst_sibling",            11, 26, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "inherit_fd",             10, 27, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_inherit_fd,            NULL,                                NULL, NULL, NULL, NULL },
+	{ "auto_ext_mnt",           12, 28, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "ext_sharing",            11, 29, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "ext_masters",            11, 30, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "skip_mnt",               8,  31, CRIT_T_STRING,  CRIT_L_REPEATED, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "enable_fs",              9,  32, CRIT_T_STRING,  CRIT_L_REPEATED, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "unix_sk_ino",            11, 33, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_unix_sk,               NULL,                                NULL, NULL, NULL, NULL },
+	{ "manage_cgroups_mode",    19, 34, CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0, NULL,                            &crit_enum_criu_cg_mode,             NULL, NULL, NULL, NULL },
+	{ "ghost_limit",            11, 35, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, "0x100000" },
+	{ "irmap_scan_paths",       16, 36, CRIT_T_STRING,  CRIT_L_REPEATED, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "external",               8,  37, CRIT_T_STRING,  CRIT_L_REPEATED, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "empty_ns",               8,  38, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "join_ns",                7,  39, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_join_namespace,        NULL,                                NULL, NULL, NULL, NULL },
+	{ "cgroup_props",           12, 41, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "cgroup_props_file",      17, 42, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "cgroup_dump_controller", 22, 43, CRIT_T_STRING,  CRIT_L_REPEATED, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "freeze_cgroup",          13, 44, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "timeout",                7,  45, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "tcp_skip_in_flight",     18, 46, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "weak_sysctls",           12, 47, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "lazy_pages",             10, 48, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "status_fd",              9,  49, CRIT_T_INT32,   CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "orphan_pts_master",      17, 50, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "config_file",            11, 51, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "tcp_close",              9,  52, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "lsm_profile",            11, 53, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "tls_cacert",             10, 54, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "tls_cacrl",              9,  55, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "tls_cert",               8,  56, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "tls_key",                7,  57, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "tls",                    3,  58, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "tls_no_cn_verify",       16, 59, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "cgroup_yard",            11, 60, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "pre_dump_mode",          13, 61, CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0, NULL,                            &crit_enum_criu_pre_dump_mode,       NULL, NULL, NULL, "SPLICE" },
+	{ "pidfd_store_sk",         14, 62, CRIT_T_INT32,   CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "lsm_mount_context",      17, 63, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "network_lock",           12, 64, CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0, NULL,                            &crit_enum_criu_network_lock_method, NULL, NULL, NULL, "IPTABLES" },
+	{ "mntns_compat_mode",      17, 65, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "skip_file_rwx_check",    19, 66, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "unprivileged",           12, 67, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "images_dir",             10, 68, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "leave_stopped",          13, 69, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "display_stats",          13, 70, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
+	{ "log_to_stderr",          13, 71, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                            NULL,                                NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_criu_opts_by_name[] = {
@@ -237,7 +237,7 @@ const struct crit_msg crit_msg_criu_opts = {
 
 /* message criu_dump_resp */
 static const struct crit_field crit_msg_criu_dump_resp_fields[] = {
-	{ "restored", 1, CRIT_T_BOOL, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "restored", 8, 1, CRIT_T_BOOL, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_criu_dump_resp_by_name[] = {
@@ -250,7 +250,7 @@ const struct crit_msg crit_msg_criu_dump_resp = {
 
 /* message criu_restore_resp */
 static const struct crit_field crit_msg_criu_restore_resp_fields[] = {
-	{ "pid", 1, CRIT_T_INT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pid", 3, 1, CRIT_T_INT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_criu_restore_resp_by_name[] = {
@@ -263,8 +263,8 @@ const struct crit_msg crit_msg_criu_restore_resp = {
 
 /* message criu_notify */
 static const struct crit_field crit_msg_criu_notify_fields[] = {
-	{ "script", 1, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pid",    2, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "script", 6, 1, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pid",    3, 2, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_criu_notify_by_name[] = {
@@ -303,9 +303,9 @@ const struct crit_enum crit_enum_criu_req_type = {
 
 /* message criu_features */
 static const struct crit_field crit_msg_criu_features_fields[] = {
-	{ "mem_track",   1, CRIT_T_BOOL, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "lazy_pages",  2, CRIT_T_BOOL, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pidfd_store", 3, CRIT_T_BOOL, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "mem_track",   9,  1, CRIT_T_BOOL, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "lazy_pages",  10, 2, CRIT_T_BOOL, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pidfd_store", 11, 3, CRIT_T_BOOL, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_criu_features_by_name[] = {
@@ -318,12 +318,12 @@ const struct crit_msg crit_msg_criu_features = {
 
 /* message criu_req */
 static const struct crit_field crit_msg_criu_req_fields[] = {
-	{ "type",           1, CRIT_T_ENUM,    CRIT_L_REQUIRED, 0, NULL,                    &crit_enum_criu_req_type, NULL, NULL, NULL, NULL },
-	{ "opts",           2, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_opts,     NULL,                     NULL, NULL, NULL, NULL },
-	{ "notify_success", 3, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                    NULL,                     NULL, NULL, NULL, NULL },
-	{ "keep_open",      4, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                    NULL,                     NULL, NULL, NULL, NULL },
-	{ "features",       5, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_features, NULL,                     NULL, NULL, NULL, NULL },
-	{ "pid",            6, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                    NULL,                     NULL, NULL, NULL, NULL },
+	{ "type",           4,  1, CRIT_T_ENUM,    CRIT_L_REQUIRED, 0, NULL,                    &crit_enum_criu_req_type, NULL, NULL, NULL, NULL },
+	{ "opts",           4,  2, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_opts,     NULL,                     NULL, NULL, NULL, NULL },
+	{ "notify_success", 14, 3, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                    NULL,                     NULL, NULL, NULL, NULL },
+	{ "keep_open",      9,  4, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                    NULL,                     NULL, NULL, NULL, NULL },
+	{ "features",       8,  5, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_features, NULL,                     NULL, NULL, NULL, NULL },
+	{ "pid",            3,  6, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                    NULL,                     NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_criu_req_by_name[] = {
@@ -336,17 +336,17 @@ const struct crit_msg crit_msg_criu_req = {
 
 /* message criu_resp */
 static const struct crit_field crit_msg_criu_resp_fields[] = {
-	{ "type",      1,  CRIT_T_ENUM,    CRIT_L_REQUIRED, 0, NULL,                            &crit_enum_criu_req_type, NULL, NULL, NULL, NULL },
-	{ "success",   2,  CRIT_T_BOOL,    CRIT_L_REQUIRED, 0, NULL,                            NULL,                     NULL, NULL, NULL, NULL },
-	{ "dump",      3,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_dump_resp,        NULL,                     NULL, NULL, NULL, NULL },
-	{ "restore",   4,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_restore_resp,     NULL,                     NULL, NULL, NULL, NULL },
-	{ "notify",    5,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_notify,           NULL,                     NULL, NULL, NULL, NULL },
-	{ "ps",        6,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_page_server_info, NULL,                     NULL, NULL, NULL, NULL },
-	{ "cr_errno",  7,  CRIT_T_INT32,   CRIT_L_OPTIONAL, 0, NULL,                            NULL,                     NULL, NULL, NULL, NULL },
-	{ "features",  8,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_features,         NULL,                     NULL, NULL, NULL, NULL },
-	{ "cr_errmsg", 9,  CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                     NULL, NULL, NULL, NULL },
-	{ "version",   10, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_version,          NULL,                     NULL, NULL, NULL, NULL },
-	{ "status",    11, CRIT_T_INT32,   CRIT_L_OPTIONAL, 0, NULL,                            NULL,                     NULL, NULL, NULL, NULL },
+	{ "type",      4, 1,  CRIT_T_ENUM,    CRIT_L_REQUIRED, 0, NULL,                            &crit_enum_criu_req_type, NULL, NULL, NULL, NULL },
+	{ "success",   7, 2,  CRIT_T_BOOL,    CRIT_L_REQUIRED, 0, NULL,                            NULL,                     NULL, NULL, NULL, NULL },
+	{ "dump",      4, 3,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_dump_resp,        NULL,                     NULL, NULL, NULL, NULL },
+	{ "restore",   7, 4,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_restore_resp,     NULL,                     NULL, NULL, NULL, NULL },
+	{ "notify",    6, 5,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_notify,           NULL,                     NULL, NULL, NULL, NULL },
+	{ "ps",        2, 6,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_page_server_info, NULL,                     NULL, NULL, NULL, NULL },
+	{ "cr_errno",  8, 7,  CRIT_T_INT32,   CRIT_L_OPTIONAL, 0, NULL,                            NULL,                     NULL, NULL, NULL, NULL },
+	{ "features",  8, 8,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_features,         NULL,                     NULL, NULL, NULL, NULL },
+	{ "cr_errmsg", 9, 9,  CRIT_T_STRING,  CRIT_L_OPTIONAL, 0, NULL,                            NULL,                     NULL, NULL, NULL, NULL },
+	{ "version",   7, 10, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_criu_version,          NULL,                     NULL, NULL, NULL, NULL },
+	{ "status",    6, 11, CRIT_T_INT32,   CRIT_L_OPTIONAL, 0, NULL,                            NULL,                     NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_criu_resp_by_name[] = {
@@ -359,12 +359,12 @@ const struct crit_msg crit_msg_criu_resp = {
 
 /* message criu_version */
 static const struct crit_field crit_msg_criu_version_fields[] = {
-	{ "major_number", 1, CRIT_T_INT32,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "minor_number", 2, CRIT_T_INT32,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "gitid",        3, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "sublevel",     4, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "extra",        5, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "name",         6, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "major_number", 12, 1, CRIT_T_INT32,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "minor_number", 12, 2, CRIT_T_INT32,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "gitid",        5,  3, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "sublevel",     8,  4, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "extra",        5,  5, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "name",         4,  6, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_criu_version_by_name[] = {

@@ -3,12 +3,12 @@
 
 /* message sa_entry */
 static const struct crit_field crit_msg_sa_entry_fields[] = {
-	{ "sigaction",        1, CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "flags",            2, CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "restorer",         3, CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "mask",             4, CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "compat_sigaction", 5, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "mask_extended",    6, CRIT_T_UINT64, CRIT_L_OPTIONAL, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "sigaction",        9,  1, CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "flags",            5,  2, CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "restorer",         8,  3, CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "mask",             4,  4, CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "compat_sigaction", 16, 5, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "mask_extended",    13, 6, CRIT_T_UINT64, CRIT_L_OPTIONAL, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_sa_entry_by_name[] = {

@@ -3,9 +3,9 @@
 
 /* message seccomp_filter */
 static const struct crit_field crit_msg_seccomp_filter_fields[] = {
-	{ "filter", 1, CRIT_T_BYTES,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "prev",   2, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "flags",  3, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "filter", 6, 1, CRIT_T_BYTES,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "prev",   4, 2, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "flags",  5, 3, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_seccomp_filter_by_name[] = {
@@ -18,7 +18,7 @@ const struct crit_msg crit_msg_seccomp_filter = {
 
 /* message seccomp_entry */
 static const struct crit_field crit_msg_seccomp_entry_fields[] = {
-	{ "seccomp_filters", 1, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_seccomp_filter, NULL, NULL, NULL, NULL, NULL },
+	{ "seccomp_filters", 15, 1, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_seccomp_filter, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_seccomp_entry_by_name[] = {

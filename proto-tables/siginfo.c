@@ -3,7 +3,7 @@
 
 /* message siginfo_entry */
 static const struct crit_field crit_msg_siginfo_entry_fields[] = {
-	{ "siginfo", 1, CRIT_T_BYTES, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "siginfo", 7, 1, CRIT_T_BYTES, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_siginfo_entry_by_name[] = {
@@ -16,7 +16,7 @@ const struct crit_msg crit_msg_siginfo_entry = {
 
 /* message signal_queue_entry */
 static const struct crit_field crit_msg_signal_queue_entry_fields[] = {
-	{ "signals", 1, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_siginfo_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "signals", 7, 1, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_siginfo_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_signal_queue_entry_by_name[] = {

@@ -3,22 +3,22 @@
 
 /* message sit_entry */
 static const struct crit_field crit_msg_sit_entry_fields[] = {
-	{ "link",            1,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "local",           2,  CRIT_T_UINT32, CRIT_L_REPEATED, CRIT_F_IPADD, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "remote",          3,  CRIT_T_UINT32, CRIT_L_REPEATED, CRIT_F_IPADD, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ttl",             4,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "tos",             5,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pmtudisc",        6,  CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "proto",           7,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "flags",           8,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "encap_type",      9,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "encap_flags",     10, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "encap_sport",     11, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "encap_dport",     12, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "rd_prefixlen",    13, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "rd_prefix",       14, CRIT_T_UINT32, CRIT_L_REPEATED, CRIT_F_IPADD, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "relay_prefixlen", 15, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "relay_prefix",    16, CRIT_T_UINT32, CRIT_L_REPEATED, CRIT_F_IPADD, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "link",            4,  1,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "local",           5,  2,  CRIT_T_UINT32, CRIT_L_REPEATED, CRIT_F_IPADD, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "remote",          6,  3,  CRIT_T_UINT32, CRIT_L_REPEATED, CRIT_F_IPADD, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ttl",             3,  4,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "tos",             3,  5,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pmtudisc",        8,  6,  CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "proto",           5,  7,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "flags",           5,  8,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "encap_type",      10, 9,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "encap_flags",     11, 10, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "encap_sport",     11, 11, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "encap_dport",     11, 12, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "rd_prefixlen",    12, 13, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "rd_prefix",       9,  14, CRIT_T_UINT32, CRIT_L_REPEATED, CRIT_F_IPADD, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "relay_prefixlen", 15, 15, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,            NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "relay_prefix",    12, 16, CRIT_T_UINT32, CRIT_L_REPEATED, CRIT_F_IPADD, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_sit_entry_by_name[] = {

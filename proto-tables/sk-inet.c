@@ -3,10 +3,10 @@
 
 /* message ip_opts_raw_entry */
 static const struct crit_field crit_msg_ip_opts_raw_entry_fields[] = {
-	{ "hdrincl",      1, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "nodefrag",     2, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "checksum",     3, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "icmpv_filter", 4, CRIT_T_UINT32, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "hdrincl",      7,  1, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "nodefrag",     8,  2, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "checksum",     8,  3, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "icmpv_filter", 12, 4, CRIT_T_UINT32, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_ip_opts_raw_entry_by_name[] = {
@@ -19,11 +19,11 @@ const struct crit_msg crit_msg_ip_opts_raw_entry = {
 
 /* message ip_opts_entry */
 static const struct crit_field crit_msg_ip_opts_entry_fields[] = {
-	{ "freebind", 1, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                        NULL, NULL, NULL, NULL, NULL },
-	{ "raw",      4, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_ip_opts_raw_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "pktinfo",  5, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                        NULL, NULL, NULL, NULL, NULL },
-	{ "tos",      6, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                        NULL, NULL, NULL, NULL, NULL },
-	{ "ttl",      7, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                        NULL, NULL, NULL, NULL, NULL },
+	{ "freebind", 8, 1, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                        NULL, NULL, NULL, NULL, NULL },
+	{ "raw",      3, 4, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_ip_opts_raw_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "pktinfo",  7, 5, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0, NULL,                        NULL, NULL, NULL, NULL, NULL },
+	{ "tos",      3, 6, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                        NULL, NULL, NULL, NULL, NULL },
+	{ "ttl",      3, 7, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                        NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_ip_opts_entry_by_name[] = {
@@ -36,26 +36,26 @@ const struct crit_msg crit_msg_ip_opts_entry = {
 
 /* message inet_sk_entry */
 static const struct crit_field crit_msg_inet_sk_entry_fields[] = {
-	{ "id",       1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
-	{ "ino",      2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
-	{ "family",   3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, "sk", NULL, NULL },
-	{ "type",     4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, "sk", NULL, NULL },
-	{ "proto",    5,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, "sk", NULL, NULL },
-	{ "state",    6,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, "sk", NULL, NULL },
-	{ "src_port", 7,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
-	{ "dst_port", 8,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
-	{ "flags",    9,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX,   NULL,                     NULL,                   NULL, NULL, NULL, NULL },
-	{ "backlog",  10, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
-	{ "src_addr", 11, CRIT_T_UINT32,  CRIT_L_REPEATED, CRIT_F_IPADD, NULL,                     NULL,                   NULL, NULL, NULL, NULL },
-	{ "dst_addr", 12, CRIT_T_UINT32,  CRIT_L_REPEATED, CRIT_F_IPADD, NULL,                     NULL,                   NULL, NULL, NULL, NULL },
-	{ "fown",     13, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,            &crit_msg_fown_entry,     NULL,                   NULL, NULL, NULL, NULL },
-	{ "opts",     14, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,            &crit_msg_sk_opts_entry,  NULL,                   NULL, NULL, NULL, NULL },
-	{ "v6only",   15, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
-	{ "ip_opts",  16, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,            &crit_msg_ip_opts_entry,  NULL,                   NULL, NULL, NULL, NULL },
-	{ "ifname",   17, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
-	{ "ns_id",    18, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
-	{ "shutdown", 19, CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0,            NULL,                     &crit_enum_sk_shutdown, NULL, NULL, NULL, NULL },
-	{ "tcp_opts", 20, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,            &crit_msg_tcp_opts_entry, NULL,                   NULL, NULL, NULL, NULL },
+	{ "id",       2, 1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
+	{ "ino",      3, 2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
+	{ "family",   6, 3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, "sk", NULL, NULL },
+	{ "type",     4, 4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, "sk", NULL, NULL },
+	{ "proto",    5, 5,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, "sk", NULL, NULL },
+	{ "state",    5, 6,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, "sk", NULL, NULL },
+	{ "src_port", 8, 7,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
+	{ "dst_port", 8, 8,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
+	{ "flags",    5, 9,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX,   NULL,                     NULL,                   NULL, NULL, NULL, NULL },
+	{ "backlog",  7, 10, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
+	{ "src_addr", 8, 11, CRIT_T_UINT32,  CRIT_L_REPEATED, CRIT_F_IPADD, NULL,                     NULL,                   NULL, NULL, NULL, NULL },
+	{ "dst_addr", 8, 12, CRIT_T_UINT32,  CRIT_L_REPEATED, CRIT_F_IPADD, NULL,                     NULL,                   NULL, NULL, NULL, NULL },
+	{ "fown",     4, 13, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,            &crit_msg_fown_entry,     NULL,                   NULL, NULL, NULL, NULL },
+	{ "opts",     4, 14, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,            &crit_msg_sk_opts_entry,  NULL,                   NULL, NULL, NULL, NULL },
+	{ "v6only",   6, 15, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
+	{ "ip_opts",  7, 16, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,            &crit_msg_ip_opts_entry,  NULL,                   NULL, NULL, NULL, NULL },
+	{ "ifname",   6, 17, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
+	{ "ns_id",    5, 18, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,            NULL,                     NULL,                   NULL, NULL, NULL, NULL },
+	{ "shutdown", 8, 19, CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0,            NULL,                     &crit_enum_sk_shutdown, NULL, NULL, NULL, NULL },
+	{ "tcp_opts", 8, 20, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,            &crit_msg_tcp_opts_entry, NULL,                   NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_inet_sk_entry_by_name[] = {

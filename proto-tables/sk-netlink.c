@@ -3,18 +3,18 @@
 
 /* message netlink_sk_entry */
 static const struct crit_field crit_msg_netlink_sk_entry_fields[] = {
-	{ "id",         1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "ino",        2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "protocol",   3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "state",      4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "flags",      6,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "portid",     7,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "groups",     8,  CRIT_T_UINT32,  CRIT_L_REPEATED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "dst_portid", 9,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "dst_group",  10, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
-	{ "fown",       11, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry,    NULL, NULL, NULL, NULL, NULL },
-	{ "opts",       12, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_sk_opts_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "ns_id",      13, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "id",         2,  1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "ino",        3,  2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "protocol",   8,  3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "state",      5,  4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "flags",      5,  6,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "portid",     6,  7,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "groups",     6,  8,  CRIT_T_UINT32,  CRIT_L_REPEATED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "dst_portid", 10, 9,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "dst_group",  9,  10, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
+	{ "fown",       4,  11, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry,    NULL, NULL, NULL, NULL, NULL },
+	{ "opts",       4,  12, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_sk_opts_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "ns_id",      5,  13, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                    NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_netlink_sk_entry_by_name[] = {

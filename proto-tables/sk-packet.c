@@ -3,8 +3,8 @@
 
 /* message scm_entry */
 static const struct crit_field crit_msg_scm_entry_fields[] = {
-	{ "type",   1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "rights", 2, CRIT_T_UINT32, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "type",   4, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "rights", 6, 2, CRIT_T_UINT32, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_scm_entry_by_name[] = {
@@ -17,9 +17,9 @@ const struct crit_msg crit_msg_scm_entry = {
 
 /* message sk_packet_entry */
 static const struct crit_field crit_msg_sk_packet_entry_fields[] = {
-	{ "id_for", 1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                NULL, NULL, NULL, NULL, NULL },
-	{ "length", 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                NULL, NULL, NULL, NULL, NULL },
-	{ "scm",    4, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_scm_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "id_for", 6, 1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                NULL, NULL, NULL, NULL, NULL },
+	{ "length", 6, 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                NULL, NULL, NULL, NULL, NULL },
+	{ "scm",    3, 4, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_scm_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_sk_packet_entry_by_name[] = {

@@ -3,9 +3,9 @@
 
 /* message file_perms_entry */
 static const struct crit_field crit_msg_file_perms_entry_fields[] = {
-	{ "mode", 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "uid",  2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "gid",  3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "mode", 4, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "uid",  3, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "gid",  3, 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_file_perms_entry_by_name[] = {
@@ -18,23 +18,23 @@ const struct crit_msg crit_msg_file_perms_entry = {
 
 /* message unix_sk_entry */
 static const struct crit_field crit_msg_unix_sk_entry_fields[] = {
-	{ "id",         1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
-	{ "ino",        2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
-	{ "type",       3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                       NULL,                   NULL, "sk", NULL,        NULL },
-	{ "state",      4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                       NULL,                   NULL, "sk", NULL,        NULL },
-	{ "flags",      5,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
-	{ "uflags",     6,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
-	{ "backlog",    7,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
-	{ "peer",       8,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
-	{ "fown",       9,  CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry,       NULL,                   NULL, NULL, NULL,        NULL },
-	{ "opts",       10, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_sk_opts_entry,    NULL,                   NULL, NULL, NULL,        NULL },
-	{ "name",       11, CRIT_T_BYTES,   CRIT_L_REQUIRED, 0,          NULL,                       NULL,                   NULL, NULL, "unix_name", NULL },
-	{ "shutdown",   12, CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0,          NULL,                       &crit_enum_sk_shutdown, NULL, NULL, NULL,        NULL },
-	{ "file_perms", 13, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_file_perms_entry, NULL,                   NULL, NULL, NULL,        NULL },
-	{ "name_dir",   14, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
-	{ "deleted",    15, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
-	{ "ns_id",      16, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
-	{ "mnt_id",     17, CRIT_T_SINT32,  CRIT_L_OPTIONAL, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        "-1" },
+	{ "id",         2,  1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
+	{ "ino",        3,  2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
+	{ "type",       4,  3,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                       NULL,                   NULL, "sk", NULL,        NULL },
+	{ "state",      5,  4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                       NULL,                   NULL, "sk", NULL,        NULL },
+	{ "flags",      5,  5,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
+	{ "uflags",     6,  6,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
+	{ "backlog",    7,  7,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
+	{ "peer",       4,  8,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
+	{ "fown",       4,  9,  CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry,       NULL,                   NULL, NULL, NULL,        NULL },
+	{ "opts",       4,  10, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_sk_opts_entry,    NULL,                   NULL, NULL, NULL,        NULL },
+	{ "name",       4,  11, CRIT_T_BYTES,   CRIT_L_REQUIRED, 0,          NULL,                       NULL,                   NULL, NULL, "unix_name", NULL },
+	{ "shutdown",   8,  12, CRIT_T_ENUM,    CRIT_L_OPTIONAL, 0,          NULL,                       &crit_enum_sk_shutdown, NULL, NULL, NULL,        NULL },
+	{ "file_perms", 10, 13, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0,          &crit_msg_file_perms_entry, NULL,                   NULL, NULL, NULL,        NULL },
+	{ "name_dir",   8,  14, CRIT_T_STRING,  CRIT_L_OPTIONAL, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
+	{ "deleted",    7,  15, CRIT_T_BOOL,    CRIT_L_OPTIONAL, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
+	{ "ns_id",      5,  16, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        NULL },
+	{ "mnt_id",     6,  17, CRIT_T_SINT32,  CRIT_L_OPTIONAL, 0,          NULL,                       NULL,                   NULL, NULL, NULL,        "-1" },
 };
 
 static const uint16_t crit_msg_unix_sk_entry_by_name[] = {

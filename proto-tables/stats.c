@@ -3,20 +3,20 @@
 
 /* message dump_stats_entry */
 static const struct crit_field crit_msg_dump_stats_entry_fields[] = {
-	{ "freezing_time",          1,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "frozen_time",            2,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "memdump_time",           3,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "memwrite_time",          4,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pages_scanned",          5,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pages_skipped_parent",   6,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pages_written",          7,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "irmap_resolve",          8,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pages_lazy",             9,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "page_pipes",             10, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "page_pipe_bufs",         11, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "shpages_scanned",        12, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "shpages_skipped_parent", 13, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "shpages_written",        14, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "freezing_time",          13, 1,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "frozen_time",            11, 2,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "memdump_time",           12, 3,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "memwrite_time",          13, 4,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pages_scanned",          13, 5,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pages_skipped_parent",   20, 6,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pages_written",          13, 7,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "irmap_resolve",          13, 8,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pages_lazy",             10, 9,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "page_pipes",             10, 10, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "page_pipe_bufs",         14, 11, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "shpages_scanned",        15, 12, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "shpages_skipped_parent", 22, 13, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "shpages_written",        15, 14, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_dump_stats_entry_by_name[] = {
@@ -29,11 +29,11 @@ const struct crit_msg crit_msg_dump_stats_entry = {
 
 /* message restore_stats_entry */
 static const struct crit_field crit_msg_restore_stats_entry_fields[] = {
-	{ "pages_compared",    1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pages_skipped_cow", 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "forking_time",      3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "restore_time",      4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "pages_restored",    5, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pages_compared",    14, 1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pages_skipped_cow", 17, 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "forking_time",      12, 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "restore_time",      12, 4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "pages_restored",    14, 5, CRIT_T_UINT64, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_restore_stats_entry_by_name[] = {
@@ -46,8 +46,8 @@ const struct crit_msg crit_msg_restore_stats_entry = {
 
 /* message stats_entry */
 static const struct crit_field crit_msg_stats_entry_fields[] = {
-	{ "dump",    1, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_dump_stats_entry,    NULL, NULL, NULL, NULL, NULL },
-	{ "restore", 2, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_restore_stats_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "dump",    4, 1, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_dump_stats_entry,    NULL, NULL, NULL, NULL, NULL },
+	{ "restore", 7, 2, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_restore_stats_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_stats_entry_by_name[] = {

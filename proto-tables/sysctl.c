@@ -17,9 +17,9 @@ const struct crit_enum crit_enum_SysctlType = {
 
 /* message sysctl_entry */
 static const struct crit_field crit_msg_sysctl_entry_fields[] = {
-	{ "type", 1, CRIT_T_ENUM,   CRIT_L_REQUIRED, 0, NULL, &crit_enum_SysctlType, NULL, NULL, NULL, NULL },
-	{ "iarg", 2, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL,                  NULL, NULL, NULL, NULL },
-	{ "sarg", 3, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL,                  NULL, NULL, NULL, NULL },
+	{ "type", 4, 1, CRIT_T_ENUM,   CRIT_L_REQUIRED, 0, NULL, &crit_enum_SysctlType, NULL, NULL, NULL, NULL },
+	{ "iarg", 4, 2, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL,                  NULL, NULL, NULL, NULL },
+	{ "sarg", 4, 3, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL,                  NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_sysctl_entry_by_name[] = {

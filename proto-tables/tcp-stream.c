@@ -3,11 +3,11 @@
 
 /* message tcp_opts_entry */
 static const struct crit_field crit_msg_tcp_opts_entry_fields[] = {
-	{ "cork",      1, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "nodelay",   2, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "keepcnt",   3, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "keepidle",  4, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "keepintvl", 5, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "cork",      4, 1, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "nodelay",   7, 2, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "keepcnt",   7, 3, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "keepidle",  8, 4, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "keepintvl", 9, 5, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_tcp_opts_entry_by_name[] = {
@@ -20,23 +20,23 @@ const struct crit_msg crit_msg_tcp_opts_entry = {
 
 /* message tcp_stream_entry */
 static const struct crit_field crit_msg_tcp_stream_entry_fields[] = {
-	{ "inq_len",    1,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "inq_seq",    2,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "outq_len",   3,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "outq_seq",   4,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "opt_mask",   5,  CRIT_T_UINT32, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "snd_wscale", 6,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "mss_clamp",  7,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "rcv_wscale", 8,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "timestamp",  9,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "cork",       10, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "nodelay",    11, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "unsq_len",   12, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "snd_wl1",    13, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "snd_wnd",    14, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "max_window", 15, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "rcv_wnd",    16, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "rcv_wup",    17, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "inq_len",    7,  1,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "inq_seq",    7,  2,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "outq_len",   8,  3,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "outq_seq",   8,  4,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "opt_mask",   8,  5,  CRIT_T_UINT32, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "snd_wscale", 10, 6,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "mss_clamp",  9,  7,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "rcv_wscale", 10, 8,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "timestamp",  9,  9,  CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "cork",       4,  10, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "nodelay",    7,  11, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "unsq_len",   8,  12, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "snd_wl1",    7,  13, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "snd_wnd",    7,  14, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "max_window", 10, 15, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "rcv_wnd",    7,  16, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "rcv_wup",    7,  17, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_tcp_stream_entry_by_name[] = {

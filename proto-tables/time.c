@@ -3,8 +3,8 @@
 
 /* message timeval */
 static const struct crit_field crit_msg_timeval_fields[] = {
-	{ "tv_sec",  1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "tv_usec", 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "tv_sec",  6, 1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "tv_usec", 7, 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_timeval_by_name[] = {

@@ -3,8 +3,8 @@
 
 /* message timespec */
 static const struct crit_field crit_msg_timespec_fields[] = {
-	{ "tv_sec",  1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "tv_nsec", 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "tv_sec",  6, 1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "tv_nsec", 7, 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_timespec_by_name[] = {
@@ -17,8 +17,8 @@ const struct crit_msg crit_msg_timespec = {
 
 /* message timens_entry */
 static const struct crit_field crit_msg_timens_entry_fields[] = {
-	{ "monotonic", 1, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_timespec, NULL, NULL, NULL, NULL, NULL },
-	{ "boottime",  2, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_timespec, NULL, NULL, NULL, NULL, NULL },
+	{ "monotonic", 9, 1, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_timespec, NULL, NULL, NULL, NULL, NULL },
+	{ "boottime",  8, 2, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_timespec, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_timens_entry_by_name[] = {

@@ -3,10 +3,10 @@
 
 /* message itimer_entry */
 static const struct crit_field crit_msg_itimer_entry_fields[] = {
-	{ "isec",  1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "iusec", 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "vsec",  3, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "vusec", 4, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "isec",  4, 1, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "iusec", 5, 2, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "vsec",  4, 3, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "vusec", 5, 4, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_itimer_entry_by_name[] = {
@@ -19,17 +19,17 @@ const struct crit_msg crit_msg_itimer_entry = {
 
 /* message posix_timer_entry */
 static const struct crit_field crit_msg_posix_timer_entry_fields[] = {
-	{ "it_id",            1,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "clock_id",         2,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "si_signo",         3,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "it_sigev_notify",  4,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "sival_ptr",        5,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "overrun",          6,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "isec",             7,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "insec",            8,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "vsec",             9,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "vnsec",            10, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "notify_thread_id", 11, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "it_id",            5,  1,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "clock_id",         8,  2,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "si_signo",         8,  3,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "it_sigev_notify",  15, 4,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "sival_ptr",        9,  5,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "overrun",          7,  6,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "isec",             4,  7,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "insec",            5,  8,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "vsec",             4,  9,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "vnsec",            5,  10, CRIT_T_UINT64, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "notify_thread_id", 16, 11, CRIT_T_INT32,  CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_posix_timer_entry_by_name[] = {
@@ -42,10 +42,10 @@ const struct crit_msg crit_msg_posix_timer_entry = {
 
 /* message task_timers_entry */
 static const struct crit_field crit_msg_task_timers_entry_fields[] = {
-	{ "real",  1, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_itimer_entry,      NULL, NULL, NULL, NULL, NULL },
-	{ "virt",  2, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_itimer_entry,      NULL, NULL, NULL, NULL, NULL },
-	{ "prof",  3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_itimer_entry,      NULL, NULL, NULL, NULL, NULL },
-	{ "posix", 4, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_posix_timer_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "real",  4, 1, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_itimer_entry,      NULL, NULL, NULL, NULL, NULL },
+	{ "virt",  4, 2, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_itimer_entry,      NULL, NULL, NULL, NULL, NULL },
+	{ "prof",  4, 3, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0, &crit_msg_itimer_entry,      NULL, NULL, NULL, NULL, NULL },
+	{ "posix", 5, 4, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_posix_timer_entry, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_task_timers_entry_by_name[] = {

@@ -3,16 +3,16 @@
 
 /* message timerfd_entry */
 static const struct crit_field crit_msg_timerfd_entry_fields[] = {
-	{ "id",            1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "flags",         2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "fown",          3,  CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "clockid",       4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "ticks",         5,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "settime_flags", 6,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "vsec",          7,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "vnsec",         8,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "isec",          9,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "insec",         10, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "id",            2,  1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "flags",         5,  2,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "fown",          4,  3,  CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "clockid",       7,  4,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "ticks",         5,  5,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "settime_flags", 13, 6,  CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "vsec",          4,  7,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "vnsec",         5,  8,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "isec",          4,  9,  CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "insec",         5,  10, CRIT_T_UINT64,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_timerfd_entry_by_name[] = {

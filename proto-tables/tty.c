@@ -3,10 +3,10 @@
 
 /* message winsize_entry */
 static const struct crit_field crit_msg_winsize_entry_fields[] = {
-	{ "ws_row",    1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ws_col",    2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ws_xpixel", 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ws_ypixel", 4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ws_row",    6, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ws_col",    6, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ws_xpixel", 9, 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ws_ypixel", 9, 4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_winsize_entry_by_name[] = {
@@ -19,14 +19,14 @@ const struct crit_msg crit_msg_winsize_entry = {
 
 /* message termios_entry */
 static const struct crit_field crit_msg_termios_entry_fields[] = {
-	{ "c_iflag",  1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "c_oflag",  2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "c_cflag",  3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "c_lflag",  4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "c_line",   5, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "c_ispeed", 6, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "c_ospeed", 7, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "c_cc",     8, CRIT_T_UINT32, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "c_iflag",  7, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "c_oflag",  7, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "c_cflag",  7, 3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "c_lflag",  7, 4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "c_line",   6, 5, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "c_ispeed", 8, 6, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "c_ospeed", 8, 7, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "c_cc",     4, 8, CRIT_T_UINT32, CRIT_L_REPEATED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_termios_entry_by_name[] = {
@@ -39,7 +39,7 @@ const struct crit_msg crit_msg_termios_entry = {
 
 /* message tty_pty_entry */
 static const struct crit_field crit_msg_tty_pty_entry_fields[] = {
-	{ "index", 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "index", 5, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_tty_pty_entry_by_name[] = {
@@ -71,8 +71,8 @@ const struct crit_enum crit_enum_TtyType = {
 
 /* message tty_data_entry */
 static const struct crit_field crit_msg_tty_data_entry_fields[] = {
-	{ "tty_id", 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "data",   2, CRIT_T_BYTES,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "tty_id", 6, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "data",   4, 2, CRIT_T_BYTES,  CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_tty_data_entry_by_name[] = {
@@ -85,21 +85,21 @@ const struct crit_msg crit_msg_tty_data_entry = {
 
 /* message tty_info_entry */
 static const struct crit_field crit_msg_tty_info_entry_fields[] = {
-	{ "id",             1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
-	{ "type",           2,  CRIT_T_ENUM,    CRIT_L_REQUIRED, 0, NULL,                    &crit_enum_TtyType, NULL, NULL, NULL, NULL },
-	{ "locked",         3,  CRIT_T_BOOL,    CRIT_L_REQUIRED, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
-	{ "exclusive",      4,  CRIT_T_BOOL,    CRIT_L_REQUIRED, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
-	{ "packet_mode",    5,  CRIT_T_BOOL,    CRIT_L_REQUIRED, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
-	{ "sid",            6,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
-	{ "pgrp",           7,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
-	{ "rdev",           8,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
-	{ "termios",        9,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_termios_entry, NULL,               NULL, NULL, NULL, NULL },
-	{ "termios_locked", 10, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_termios_entry, NULL,               NULL, NULL, NULL, NULL },
-	{ "winsize",        11, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_winsize_entry, NULL,               NULL, NULL, NULL, NULL },
-	{ "pty",            12, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_tty_pty_entry, NULL,               NULL, NULL, NULL, NULL },
-	{ "dev",            13, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
-	{ "uid",            14, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
-	{ "gid",            15, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
+	{ "id",             2,  1,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
+	{ "type",           4,  2,  CRIT_T_ENUM,    CRIT_L_REQUIRED, 0, NULL,                    &crit_enum_TtyType, NULL, NULL, NULL, NULL },
+	{ "locked",         6,  3,  CRIT_T_BOOL,    CRIT_L_REQUIRED, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
+	{ "exclusive",      9,  4,  CRIT_T_BOOL,    CRIT_L_REQUIRED, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
+	{ "packet_mode",    11, 5,  CRIT_T_BOOL,    CRIT_L_REQUIRED, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
+	{ "sid",            3,  6,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
+	{ "pgrp",           4,  7,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
+	{ "rdev",           4,  8,  CRIT_T_UINT32,  CRIT_L_REQUIRED, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
+	{ "termios",        7,  9,  CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_termios_entry, NULL,               NULL, NULL, NULL, NULL },
+	{ "termios_locked", 14, 10, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_termios_entry, NULL,               NULL, NULL, NULL, NULL },
+	{ "winsize",        7,  11, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_winsize_entry, NULL,               NULL, NULL, NULL, NULL },
+	{ "pty",            3,  12, CRIT_T_MESSAGE, CRIT_L_OPTIONAL, 0, &crit_msg_tty_pty_entry, NULL,               NULL, NULL, NULL, NULL },
+	{ "dev",            3,  13, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
+	{ "uid",            3,  14, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
+	{ "gid",            3,  15, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0, NULL,                    NULL,               NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_tty_info_entry_by_name[] = {
@@ -112,11 +112,11 @@ const struct crit_msg crit_msg_tty_info_entry = {
 
 /* message tty_file_entry */
 static const struct crit_field crit_msg_tty_file_entry_fields[] = {
-	{ "id",          1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "tty_info_id", 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "flags",       3, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                 NULL, NULL, NULL, NULL, NULL },
-	{ "fown",        4, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry, NULL, NULL, NULL, NULL, NULL },
-	{ "regf_id",     6, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "id",          2,  1, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "tty_info_id", 11, 2, CRIT_T_UINT32,  CRIT_L_REQUIRED, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "flags",       5,  3, CRIT_T_UINT32,  CRIT_L_REQUIRED, CRIT_F_HEX, NULL,                 NULL, NULL, NULL, NULL, NULL },
+	{ "fown",        4,  4, CRIT_T_MESSAGE, CRIT_L_REQUIRED, 0,          &crit_msg_fown_entry, NULL, NULL, NULL, NULL, NULL },
+	{ "regf_id",     7,  6, CRIT_T_UINT32,  CRIT_L_OPTIONAL, 0,          NULL,                 NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_tty_file_entry_by_name[] = {

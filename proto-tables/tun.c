@@ -3,10 +3,10 @@
 
 /* message tunfile_entry */
 static const struct crit_field crit_msg_tunfile_entry_fields[] = {
-	{ "id",       1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "netdev",   2, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "detached", 3, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "ns_id",    4, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "id",       2, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "netdev",   6, 2, CRIT_T_STRING, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "detached", 8, 3, CRIT_T_BOOL,   CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "ns_id",    5, 4, CRIT_T_UINT32, CRIT_L_OPTIONAL, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_tunfile_entry_by_name[] = {
@@ -19,11 +19,11 @@ const struct crit_msg crit_msg_tunfile_entry = {
 
 /* message tun_link_entry */
 static const struct crit_field crit_msg_tun_link_entry_fields[] = {
-	{ "flags",   1, CRIT_T_UINT32, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "owner",   2, CRIT_T_INT32,  CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "group",   3, CRIT_T_INT32,  CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "vnethdr", 4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "sndbuf",  5, CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "flags",   5, 1, CRIT_T_UINT32, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "owner",   5, 2, CRIT_T_INT32,  CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "group",   5, 3, CRIT_T_INT32,  CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "vnethdr", 7, 4, CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "sndbuf",  6, 5, CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_tun_link_entry_by_name[] = {

@@ -3,9 +3,9 @@
 
 /* message uid_gid_extent */
 static const struct crit_field crit_msg_uid_gid_extent_fields[] = {
-	{ "first",       1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "lower_first", 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "count",       3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "first",       5,  1, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "lower_first", 11, 2, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "count",       5,  3, CRIT_T_UINT32, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_uid_gid_extent_by_name[] = {
@@ -18,8 +18,8 @@ const struct crit_msg crit_msg_uid_gid_extent = {
 
 /* message userns_entry */
 static const struct crit_field crit_msg_userns_entry_fields[] = {
-	{ "uid_map", 1, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_uid_gid_extent, NULL, NULL, NULL, NULL, NULL },
-	{ "gid_map", 2, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_uid_gid_extent, NULL, NULL, NULL, NULL, NULL },
+	{ "uid_map", 7, 1, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_uid_gid_extent, NULL, NULL, NULL, NULL, NULL },
+	{ "gid_map", 7, 2, CRIT_T_MESSAGE, CRIT_L_REPEATED, 0, &crit_msg_uid_gid_extent, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_userns_entry_by_name[] = {

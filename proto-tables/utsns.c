@@ -3,8 +3,8 @@
 
 /* message utsns_entry */
 static const struct crit_field crit_msg_utsns_entry_fields[] = {
-	{ "nodename",   1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
-	{ "domainname", 2, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "nodename",   8,  1, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
+	{ "domainname", 10, 2, CRIT_T_STRING, CRIT_L_REQUIRED, 0, NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_utsns_entry_by_name[] = {

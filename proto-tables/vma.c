@@ -3,16 +3,16 @@
 
 /* message vma_entry */
 static const struct crit_field crit_msg_vma_entry_fields[] = {
-	{ "start",   1,  CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL,          NULL, NULL, NULL },
-	{ "end",     2,  CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL,          NULL, NULL, NULL },
-	{ "pgoff",   3,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL,          NULL, NULL, NULL },
-	{ "shmid",   4,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL,          NULL, NULL, NULL },
-	{ "prot",    5,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, "mmap.prot",   NULL, NULL, NULL },
-	{ "flags",   6,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, "mmap.flags",  NULL, NULL, NULL },
-	{ "status",  7,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, "mmap.status", NULL, NULL, NULL },
-	{ "fd",      8,  CRIT_T_SINT64, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL,          NULL, NULL, NULL },
-	{ "madv",    9,  CRIT_T_UINT64, CRIT_L_OPTIONAL, CRIT_F_HEX, NULL, NULL, NULL,          NULL, NULL, NULL },
-	{ "fdflags", 10, CRIT_T_UINT32, CRIT_L_OPTIONAL, CRIT_F_HEX, NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "start",   5, 1,  CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "end",     3, 2,  CRIT_T_UINT64, CRIT_L_REQUIRED, CRIT_F_HEX, NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "pgoff",   5, 3,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "shmid",   5, 4,  CRIT_T_UINT64, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "prot",    4, 5,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, "mmap.prot",   NULL, NULL, NULL },
+	{ "flags",   5, 6,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, "mmap.flags",  NULL, NULL, NULL },
+	{ "status",  6, 7,  CRIT_T_UINT32, CRIT_L_REQUIRED, 0,          NULL, NULL, "mmap.status", NULL, NULL, NULL },
+	{ "fd",      2, 8,  CRIT_T_SINT64, CRIT_L_REQUIRED, 0,          NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "madv",    4, 9,  CRIT_T_UINT64, CRIT_L_OPTIONAL, CRIT_F_HEX, NULL, NULL, NULL,          NULL, NULL, NULL },
+	{ "fdflags", 7, 10, CRIT_T_UINT32, CRIT_L_OPTIONAL, CRIT_F_HEX, NULL, NULL, NULL,          NULL, NULL, NULL },
 };
 
 static const uint16_t crit_msg_vma_entry_by_name[] = {

@@ -513,6 +513,27 @@ static bool put_repeated(struct enc *e, const struct crit_field *f)
 	return !start || end_len(e, start);
 }
 
+/* The usual value, the quick way: a whole number from 0 up for a field
+ * whose wire value is the number itself, written with its tag. */
+static bool quick_varint(struct enc *e, const struct crit_field *f, uint64_t *bits)
+{
+	static const uint64_t max[] = {
+		[CRIT_T_INT64] = INT64_MAX, [CRIT_T_UINT64] = UINT64_MAX, [CRIT_T_INT32] = INT32_MAX,
+		[CRIT_T_UINT32] = UINT32_MAX, [CRIT_T_ENUM] = INT32_MAX,
+	};
+	const struct jr *r = e->jr;
+
+	if (!r->whole || r->neg || f->type >= sizeof(max) / sizeof(max[0]) || r->mag > max[f->type] ||
+	    !buf_reserve(e->out, 20))
+		return false;
+	uint8_t *p = e->out->p + e->out->n;
+	p += wire_put_varint(p, (uint64_t)f->number << 3 | WT_VARINT);
+	p += wire_put_varint(p, r->mag);
+	e->out->n = (size_t)(p - e->out->p);
+	*bits = r->mag;
+	return true;
+}
+
 /* "#<number>": raw wire bytes in hex, written back as they were. */
 static bool put_raw(struct enc *e)
 {
@@ -666,11 +687,10 @@ bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 	const struct crit_field *want[2] = { NULL, NULL };
 	const void *prev = m; /* what the next member comes after */
 	const struct crit_field *guess = guess_after(e, prev, m->fields);
+	const struct crit_field *end = m->fields + m->n_fields;
 	size_t base = e->nspans;
 	uint32_t last = 0;
 	bool sorted = true;
-	const char *name;
-	size_t len;
 
 	if (++e->depth > DEC_MAX_DEPTH)
 		return jr_fail(r, CRIT_E_LIMIT, "messages nested more than %d deep", DEC_MAX_DEPTH);
@@ -679,24 +699,38 @@ bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 		hook->got[i] = 0;
 		want[i] = hook->want[i] ? schema_field_by_name(m, hook->want[i]) : NULL;
 	}
-	const struct crit_field *end = m->fields + m->n_fields;
-	while (jr_member_hint(r, guess < end ? guess->name : NULL, &name, &len)) {
-		if (len == hook_len && name[0] == hook->key[0] && memcmp(name, hook->key, len) == 0) {
-			if (!hook->read(e, hook->ctx))
-				return false;
-			continue;
-		}
+	for (;;) {
 		const struct crit_field *f = NULL;
-		uint32_t key;
-		if (name[0] == '#') {
-			uint32_t num;
-			if (!raw_number(name, len, &num))
-				return jr_fail(r, CRIT_E_KEY, "'%s' is no field number", name);
-			key = num << 1 | 1;
+		uint32_t key = 0;
+		/* the usual member: the likely field, a scalar value */
+		bool scalar = guess < end && guess->label != CRIT_L_REPEATED;
+		int t = jr_member_quick(r, scalar ? guess->name : NULL, scalar ? guess->name_len : 0);
+		if (t >= 0) {
+			f = guess;
+		} else if (t == JR_END) {
+			break;
 		} else {
-			f = field_named(m, guess, name, len);
-			if (!f)
-				return jr_fail(r, CRIT_E_KEY, "%s has no field '%s'", m->name, name);
+			const char *name;
+			size_t len;
+			if (!jr_member_hint(r, guess < end ? guess->name : NULL, &name, &len))
+				break;
+			if (len == hook_len && name[0] == hook->key[0] && memcmp(name, hook->key, len) == 0) {
+				if (!hook->read(e, hook->ctx))
+					return false;
+				continue;
+			}
+			if (name[0] == '#') {
+				uint32_t num;
+				if (!raw_number(name, len, &num))
+					return jr_fail(r, CRIT_E_KEY, "'%s' is no field number", name);
+				key = num << 1 | 1;
+			} else {
+				f = field_named(m, guess, name, len);
+				if (!f)
+					return jr_fail(r, CRIT_E_KEY, "%s has no field '%s'", m->name, name);
+			}
+		}
+		if (f) {
 			key = f->number << 1;
 			if (f != guess)
 				remember(e, prev, f);
@@ -708,10 +742,10 @@ bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 		sorted = sorted && key > last;
 		last = key > last ? key : last;
 		uint64_t bits = 0;
-		int t;
 		bool ok = !f ? put_raw(e)
 			  : f->label == CRIT_L_REPEATED ? put_repeated(e, f)
-			  : (t = jr_next(r)) >= 0 && put_value(e, f, t, &bits);
+			  : t == JV_NUMBER && quick_varint(e, f, &bits) ? true
+			  : (t >= 0 || (t = jr_next(r)) >= 0) && put_value(e, f, t, &bits);
 		if (!ok)
 			return false;
 		if (f && (f == want[0] || f == want[1]))

@@ -873,6 +873,204 @@ general:;
 	return true;
 }
 
+/* ------------------------------------------------------------------ */
+/* The quick way through the usual member                               */
+/* ------------------------------------------------------------------ */
+
+/* White space from p on, counting lines; the indentation that follows a
+ * newline in pretty JSON is passed over eight spaces at a time. */
+static const uint8_t *quick_lines(const uint8_t *p, const uint8_t *end, uint32_t *line,
+				  const uint8_t **line_start)
+{
+	static const uint64_t eight = 0x2020202020202020ull;
+
+	while (p < end && space[*p]) {
+		if (*p++ != '\n')
+			continue;
+		*line = sat_add(*line, 1);
+		*line_start = p;
+		for (uint64_t w; end - p >= 8 && (memcpy(&w, p, 8), w == eight);)
+			p += 8;
+	}
+	return p;
+}
+
+/* White space: none or the one space of compact JSON, the usual cases,
+ * or any. */
+static inline const uint8_t *quick_space(const uint8_t *p, const uint8_t *end, uint32_t *line,
+					 const uint8_t **line_start)
+{
+	if (p < end && *p == ' ')
+		p++;
+	return p < end && space[*p] ? quick_lines(p, end, line, line_start) : p;
+}
+
+/* Bytes the quick way wants in the window past a member's name or the
+ * start of its value, so that it reads them 8 at a time unchecked. */
+enum { QUICK_ROOM = 32 };
+
+#define LOAD(bits)                                                  \
+	static inline uint##bits##_t load##bits(const void *p)      \
+	{                                                           \
+		uint##bits##_t w;                                   \
+		memcpy(&w, p, sizeof(w));                           \
+		return w;                                           \
+	}
+LOAD(16)
+LOAD(32)
+LOAD(64)
+#undef LOAD
+
+/* p[0, n) == s[0, n), in loads that overlap rather than pass the end. */
+static inline bool same_bytes(const uint8_t *p, const char *s, size_t n)
+{
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8)
+			if (load64(p + i) != load64(s + i))
+				return false;
+		return load64(p + n - 8) == load64(s + n - 8);
+	}
+	if (n >= 4)
+		return load32(p) == load32(s) && load32(p + n - 4) == load32(s + n - 4);
+	if (n >= 2)
+		return load16(p) == load16(s) && load16(p + n - 2) == load16(s + n - 2);
+	return !n || p[0] == (uint8_t)s[0];
+}
+
+/* The ASCII digits that start p[0, 8): how many, and their value in *v
+ * (SWAR: a byte is a digit when its high nibble is 3 and stays 3 once 6
+ * is added; the digits are then shifted up behind zeros and summed in
+ * pairs, fours and eights). */
+static inline unsigned digits8(const uint8_t *p, uint64_t *v)
+{
+	uint64_t w = load64(p);
+	uint64_t x = ((w & 0xf0f0f0f0f0f0f0f0ull) | (((w + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) >> 4)) ^
+		     0x3333333333333333ull;
+	unsigned n = x ? (unsigned)__builtin_ctzll(x) >> 3 : 8;
+
+	*v = 0;
+	if (!n)
+		return 0;
+	w = (w - 0x3030303030303030ull) << (8 * (8 - n));
+	w = w * 10 + (w >> 8);
+	w = ((w & 0x000000ff000000ffull) * (100 + (1000000ull << 32)) +
+	     ((w >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32))) >> 32;
+	*v = w;
+	return n;
+}
+
+/* A whole number of up to 19 digits at p (QUICK_ROOM bytes there): its
+ * length, or 0 when it is something else. */
+static inline size_t quick_whole(const uint8_t *p, bool *neg, uint64_t *mag)
+{
+	static const uint64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000 };
+	size_t d0 = *p == '-', i = d0;
+	uint64_t v, m = 0;
+	unsigned n;
+
+	if ((unsigned)(p[0] - '0') < 10 && (unsigned)(p[1] - '0') >= 10) { /* one digit: common */
+		if (tokchar(p[1]))
+			return 0;
+		*neg = false;
+		*mag = p[0] - '0';
+		return 1;
+	}
+	for (int k = 0; k < 3; k++) {
+		n = digits8(p + i, &v);
+		if (k == 2 && n > 3)
+			return 0; /* past 19 digits */
+		m = m * pow10[n] + v;
+		i += n;
+		if (n < 8)
+			break;
+	}
+	if (i == d0 || tokchar(p[i]) || (p[d0] == '0' && i > d0 + 1))
+		return 0;
+	*neg = d0;
+	*mag = m;
+	return i;
+}
+
+int jr_member_quick(struct jr *r, const char *hint, size_t hlen)
+{
+	struct rd *rd = r->rd;
+	const uint8_t *p = rd->buf + rd->off, *end = rd->buf + rd->len, *ls = NULL;
+	uint32_t line = r->line;
+
+	if (r->tee || !r->depth)
+		return -1;
+	struct jr_frame *f = &r->st[r->depth - 1];
+	if (f->kind != '{')
+		return -1;
+	if (!f->first) {
+		p = quick_space(p, end, &line, &ls);
+		if (p < end && *p == '}') {
+			/* the object ends: commit that */
+			if (ls)
+				r->line_start = (int64_t)rd->base + (ls - rd->buf);
+			r->line = line;
+			rd->off = (size_t)(p + 1 - rd->buf);
+			r->depth--;
+			return JR_END;
+		}
+		if (p == end || *p != ',' || !hint)
+			return -1;
+		p++;
+	}
+	if (!hint)
+		return -1;
+	p = quick_space(p, end, &line, &ls);
+	if ((size_t)(end - p) < hlen + QUICK_ROOM || p[0] != '"' || !same_bytes(p + 1, hint, hlen) ||
+	    p[hlen + 1] != '"')
+		return -1;
+	p = quick_space(p + hlen + 2, end, &line, &ls);
+	if (p == end || *p != ':')
+		return -1;
+	p = quick_space(p + 1, end, &line, &ls);
+	const uint8_t *v = p;
+	if ((size_t)(end - p) < QUICK_ROOM || !buf_reserve(&r->text, QUICK_ROOM))
+		return -1;
+	int type;
+	size_t n;
+	if ((n = quick_whole(p, &r->neg, &r->mag))) {
+		memcpy(r->text.p, v, QUICK_ROOM); /* n < QUICK_ROOM */
+		r->whole = true;
+		p += n;
+		type = JV_NUMBER;
+	} else if (*p == '"') {
+		/* a string of printable ASCII, without escapes */
+		const uint8_t *q = ++v;
+		while (q < end && plain[*q])
+			q++;
+		if (q == end || *q != '"')
+			return -1;
+		n = (size_t)(q - v);
+		if (!buf_reserve(&r->text, n + 1))
+			return -1;
+		memcpy(r->text.p, v, n);
+		r->whole = false;
+		p = q + 1;
+		type = JV_STRING;
+	} else {
+		return -1;
+	}
+	/* the member and its value: commit */
+	r->text.p[n] = 0;
+	r->text.n = n;
+	r->str = (const char *)r->text.p;
+	r->len = n;
+	if (ls)
+		r->line_start = (int64_t)rd->base + (ls - rd->buf);
+	r->line = line;
+	r->at = (struct jr_pos){ line, col_at(r, (size_t)(v - (type == JV_STRING) - (rd->buf + rd->off))) };
+	rd->off = (size_t)(p - rd->buf);
+	f->first = false;
+	f->inside = true;
+	f->name = hint;
+	f->namelen = (uint32_t)hlen;
+	return type;
+}
+
 bool jr_member(struct jr *r, const char **name, size_t *len)
 {
 	return jr_member_hint(r, NULL, name, len);

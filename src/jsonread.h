@@ -95,6 +95,17 @@ bool jr_member(struct jr *r, const char **name, size_t *len);
  * is that, it is found without copying, and *name is hint itself. */
 bool jr_member_hint(struct jr *r, const char *hint, const char **name, size_t *len);
 
+/* The quick way through the usual member, for the encoder's hot loop:
+ * when the next member is hint (hlen bytes of printable ASCII but '"' and
+ * '\\') and its value a whole number of up to 19 digits or a string of
+ * printable ASCII without escapes, both in the window, it reads both, as
+ * jr_member_hint and jr_next would, and returns the value's type; at the
+ * closing '}' after a member, it closes the object and returns JR_END.
+ * Else it consumes nothing and returns -1: take the general way. A NULL
+ * hint looks for the '}' only. */
+#define JR_END (-2)
+int jr_member_quick(struct jr *r, const char *hint, size_t hlen);
+
 /* Inside the innermost open array: true when another element follows
  * (read it with jr_next); false at the closing ']', which closes the
  * array, or on an error. */

@@ -63,6 +63,7 @@ struct crit_msg;
 
 struct crit_field {
 	const char *name;
+	uint8_t name_len; /* strlen(name): names are matched in place */
 	uint32_t number;
 	uint8_t type;  /* enum crit_type */
 	uint8_t label; /* enum crit_label */

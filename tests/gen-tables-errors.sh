@@ -105,6 +105,14 @@ message m {
 EOF
 expect_error "unknown type" a.proto 4
 
+# the tables keep a name's length in one byte
+new_case
+{
+	printf 'syntax = "proto2";\nmessage m {\n\trequired uint32 x = 1;\n'
+	printf '\toptional uint32 %s = 2;\n}\n' "$(printf 'n%.0s' $(seq 256))"
+} >"$in/a.proto"
+expect_error "field name of 256 bytes" a.proto 4
+
 new_case
 cat >"$in/a.proto" <<'EOF'
 syntax = "proto2";

@@ -72,6 +72,19 @@ static char *dup_bytes(const char *s, size_t n)
 	return p;
 }
 
+/* c, a member named key (or an element: NULL), is v's last child. */
+static void tv_append(struct tv *v, struct tv *c, char *key, size_t len)
+{
+	c->key = key;
+	c->keylen = len;
+	if (v->last)
+		v->last->next = c;
+	else
+		v->first = c;
+	v->last = c;
+	v->n++;
+}
+
 /* The value jr_next just returned as t (-1: its error), with everything
  * inside it; NULL on an error, which is then in r->err. */
 static struct tv *tv_build(struct jr *r, int t)
@@ -115,14 +128,7 @@ static struct tv *tv_build(struct jr *r, int t)
 			return NULL;
 		}
 		CHECK(r->depth == depth); /* back in this container */
-		c->key = key;
-		c->keylen = len;
-		if (v->last)
-			v->last->next = c;
-		else
-			v->first = c;
-		v->last = c;
-		v->n++;
+		tv_append(v, c, key, len);
 	}
 	if (crit_failed(r->err)) {
 		tv_free(v);
@@ -1387,6 +1393,146 @@ START_TEST(rewrites_every_fixture_output)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* the quick way agrees with the general one                            */
+/* ------------------------------------------------------------------ */
+
+/* Two trees the same: types, text, keys and where each value starts. */
+static void tv_same(const struct tv *a, const struct tv *b, const char *file)
+{
+	for (; a || b; a = a->next, b = b->next) {
+		ck_assert_msg(a && b, "%s: a value too many or too few", file);
+		ck_assert_msg(a->type == b->type && a->line == b->line && a->col == b->col,
+			      "%s: %d at %u:%u, quick %d at %u:%u", file, a->type, a->line, a->col, b->type, b->line,
+			      b->col);
+		CHECK((a->str == NULL) == (b->str == NULL) && a->len == b->len);
+		CHECK(!a->str || memcmp(a->str, b->str, a->len) == 0);
+		CHECK((a->key == NULL) == (b->key == NULL) && a->keylen == b->keylen);
+		CHECK(!a->key || memcmp(a->key, b->key, a->keylen) == 0);
+		CHECK(a->n == b->n);
+		tv_same(a->first, b->first, file);
+	}
+}
+
+/* tv_build, but each member is first tried the quick way, with the name
+ * the reference tree has there as the hint (or, when wrong, a name it
+ * does not have, which must cost nothing). Counts the quick reads. */
+static struct tv *tv_build_quick(struct jr *r, int t, const struct tv *ref, bool wrong, unsigned *quick)
+{
+	if (t < 0 || (t != JV_OBJECT && t != JV_ARRAY) || !ref)
+		return tv_build(r, t);
+	struct tv *v = calloc(1, sizeof(*v));
+	CHECK(v);
+	v->type = t;
+	v->line = r->at.line;
+	v->col = r->at.col;
+	int depth = r->depth;
+	const struct tv *rc = ref->first;
+	for (;; rc = rc ? rc->next : NULL) {
+		const char *name = NULL;
+		size_t len = 0;
+		struct tv *c = NULL;
+		if (t == JV_OBJECT) {
+			const char *hint = wrong ? "no such name" : rc ? rc->key : NULL;
+			size_t off = r->rd->off;
+			int q = jr_member_quick(r, hint, hint ? strlen(hint) : 0);
+			if (q == JR_END) {
+				CHECK(!rc && r->depth == depth - 1);
+				break;
+			}
+			if (q >= 0) {
+				CHECK(!wrong && r->st[depth - 1].name == hint);
+				(*quick)++;
+				c = tv_build(r, q);
+				name = hint;
+				len = strlen(hint);
+			} else {
+				CHECK(r->rd->off == off); /* nothing consumed */
+				if (!jr_member(r, &name, &len))
+					break;
+			}
+		} else if (!jr_element(r)) {
+			break;
+		}
+		char *key = name ? dup_bytes(name, len) : NULL;
+		if (!c)
+			c = tv_build_quick(r, jr_next(r), rc, wrong, quick);
+		CHECK(c && r->depth == depth);
+		tv_append(v, c, key, len);
+	}
+	CHECK(!crit_failed(r->err) && r->depth == depth - 1);
+	return v;
+}
+
+/* Read src the general way, then again the quick way (src2, the same
+ * bytes): the same tree. Returns the quick reads. */
+static unsigned quick_agrees(const struct crit_source *src, const struct crit_source *src2, bool wrong,
+			     const char *file)
+{
+	struct rd rd;
+	struct jr r;
+	struct crit_err err;
+	unsigned quick = 0;
+
+	reader_open(&rd, &r, &err, src);
+	struct tv *ref = tv_read(&r);
+	ck_assert_msg(ref, "%s: %s", file, err.msg);
+	reader_close(&rd, &r);
+	reader_open(&rd, &r, &err, src2);
+	struct tv *v = tv_build_quick(&r, jr_next(&r), ref, wrong, &quick);
+	ck_assert_msg(v, "%s: %s", file, err.msg);
+	CHECK(jr_end(&r));
+	tv_same(ref, v, file);
+	tv_free(ref);
+	tv_free(v);
+	reader_close(&rd, &r);
+	return quick;
+}
+
+START_TEST(quick_members_agree)
+{
+	/* every number the quick way takes or leaves, strings, nesting, lines */
+	static const char doc[] =
+		"{\"a\": 0, \"b\": -0, \"c\": 7, \"d\": -7, \"e\": 12345678, \"f\": 123456789,\n"
+		"\"g\": 1234567890123456789, \"h\": 9999999999999999999, \"i\": 18446744073709551615,\n"
+		"\"j\": -9223372036854775808, \"k\": 1.5, \"l\": 1e5, \"m\": 2E-3, \"n\": \"plain\",\n"
+		"  \"o\": \"esc\\n\", \"p\": \"\", \"q\": true, \"r\": null, \"s\": [1, {\"t\": 2}],\n"
+		"\t\"u\" :\r\n 3 , \"v\":{\"w\":{}},\"x\":{\"y\":4 }  ,\n\n        \"z\": \"\\u00e9\"}"
+		"                                \n"; /* room: the quick way wants 32 bytes ahead */
+	struct crit_source src = { .fd = -1, .data = doc, .size = sizeof(doc) - 1 };
+	ck_assert_uint_eq(quick_agrees(&src, &src, false, "doc"), 14);
+	ck_assert_uint_eq(quick_agrees(&src, &src, true, "doc"), 0);
+
+	/* every fixture's JSON, compact and pretty */
+	glob_t g;
+	unsigned quick = 0;
+	ck_assert_int_eq(glob("fixtures/*/ref/*.json", 0, NULL, &g), 0);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		size_t len;
+		char *json = slurp(g.gl_pathv[i], &len);
+		ck_assert_ptr_nonnull(json);
+		struct crit_source js = { .fd = -1, .data = json, .size = len };
+		quick += quick_agrees(&js, &js, false, g.gl_pathv[i]);
+		free(json);
+	}
+	ck_assert_uint_ge(g.gl_pathc, 500);
+	ck_assert_uint_ge(quick, 10000);
+	globfree(&g);
+
+	/* one byte per write through a pipe: the window holds little */
+	size_t len;
+	int fd;
+	char *json = slurp("fixtures/loop/ref/core-21663.img.pretty.json", &len);
+	ck_assert_ptr_nonnull(json);
+	struct crit_source whole = { .fd = -1, .data = json, .size = len };
+	pid_t pid = pipe_writer(json, len, true, &fd);
+	struct crit_source piped = { .fd = fd };
+	ck_assert_uint_gt(quick_agrees(&whole, &piped, false, "pipe"), 0);
+	writer_done(pid, fd);
+	free(json);
+}
+END_TEST
+
 /* A pretty fixture one byte per write through a pipe, the same. */
 START_TEST(walks_a_pipe)
 {
@@ -1861,6 +2007,7 @@ Suite *jsonread_suite(void)
 	tcase_add_test(tc, top_level_errors_and_paths);
 	tcase_add_test(tc, fail_at_a_value);
 	tcase_add_test(tc, skip_and_copy);
+	tcase_add_test(tc, quick_members_agree);
 	suite_add_tcase(s, tc);
 	return s;
 }

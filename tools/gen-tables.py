@@ -920,7 +920,7 @@ def emit_field_row(fld):
         return 'NULL' if v is None else c_string(v)
 
     t = fld.target
-    return [c_string(fld.name), str(fld.number), 'CRIT_T_' + fld.type,
+    return [c_string(fld.name), str(len(fld.name.encode())), str(fld.number), 'CRIT_T_' + fld.type,
             'CRIT_L_' + LABELS[fld.label], ' | '.join(flags) or '0',
             '&' + symbol(t) if isinstance(t, Message) else 'NULL',
             '&' + symbol(t) if isinstance(t, Enum) else 'NULL',
@@ -933,6 +933,9 @@ def emit_message(msg):
     fields = sorted(msg.fields, key=lambda f: f.number)
     if len(fields) > 0xffff:
         raise GenError(msg.file.path, msg.line, 'too many fields for a uint16_t index')
+    for f in fields:
+        if len(f.name.encode()) > 255:
+            raise GenError(msg.file.path, f.line, "field name '%s...' longer than 255 bytes" % f.name[:16])
     dense = 0
     while dense < len(fields) and fields[dense].number == dense + 1:
         dense += 1
