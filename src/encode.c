@@ -85,6 +85,23 @@ static bool parse_int(const char *s, size_t n, bool *neg, uint64_t *mag)
 	size_t i = 0;
 	unsigned base = 10;
 
+	if (n > 2 && n <= 18 && s[0] == '0' && s[1] == 'x') {
+		/* the usual case, CRIT's "0x%x": hex digits only */
+		uint64_t v = 0;
+		for (i = 2; i < n; i++) {
+			int d = hex_digit(s[i]);
+			if (d < 0)
+				break;
+			v = v << 4 | (unsigned)d;
+		}
+		if (i == n) {
+			*neg = false;
+			*mag = v;
+			return true;
+		}
+		i = 0;
+	}
+
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
 	while (n > i && (s[n - 1] == ' ' || s[n - 1] == '\t'))
@@ -239,9 +256,12 @@ static bool string_int(struct enc *e, const struct crit_field *f, bool *neg, uin
 		*neg = false;
 		return undev(e, f, mag);
 	}
-	const struct flags_map *map = f->flags_map ? pretty_flags_map(f->flags_map) : NULL;
-	if (map)
-		return unflags(e, f, map, neg, mag);
+	if (f->flags_map && f->flags_map != e->map_name) { /* the same field again, usually */
+		e->map_name = f->flags_map;
+		e->map = pretty_flags_map(f->flags_map);
+	}
+	if (f->flags_map && e->map)
+		return unflags(e, f, e->map, neg, mag);
 	if (f->dict && pretty_dict_value(f->dict, f->name, s, &named)) {
 		*neg = named < 0;
 		*mag = named < 0 ? 0 - (uint64_t)named : (uint64_t)named;

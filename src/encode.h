@@ -23,6 +23,8 @@ struct enc {
 	size_t nspans, capspans;
 	struct buf tmp;  /* members being put in order */
 	int depth;
+	const char *map_name;        /* the flags map looked up last */
+	const struct flags_map *map; /* and what it is */
 	/* The member that followed a field (or began a message) last time:
 	 * the next member's likely name, as entries repeat their shape. */
 	struct {

@@ -273,7 +273,13 @@ void b64_feed(struct b64 *b, const uint8_t *s, size_t n);
 void b64_close(struct b64 *b);
 
 /* The value of a hex digit, either case, or -1. */
-int hex_digit(int c);
+static inline int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
 
 static inline uint64_t round_up(uint64_t x, uint64_t to)
 {

@@ -891,6 +891,8 @@ static const uint8_t *quick_lines(const uint8_t *p, const uint8_t *end, uint32_t
 		*line_start = p;
 		for (uint64_t w; end - p >= 8 && (memcpy(&w, p, 8), w == eight);)
 			p += 8;
+		for (uint32_t w; end - p >= 4 && (memcpy(&w, p, 4), w == (uint32_t)eight);)
+			p += 4;
 	}
 	return p;
 }
