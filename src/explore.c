@@ -68,6 +68,17 @@ static const struct {
 	[LK_PACKETSK] = { "packetsk.img", "id" },   [LK_SKQ] = { "sk-queues.img", "id_for" },
 };
 
+/* The fields read of the messages walked most, each group in one walk
+ * (view_read). */
+enum { PS_PID, PS_PPID, PS_PGID, PS_SID, PS_N };
+static const char *const pstree_fields[PS_N] = { "pid", "ppid", "pgid", "sid" };
+enum { FDI_FD, FDI_TYPE, FDI_ID, FDI_N };
+static const char *const fdinfo_fields[FDI_N] = { "fd", "type", "id" };
+enum { VMA_START, VMA_END, VMA_PGOFF, VMA_FLAGS, VMA_PROT, VMA_STATUS, VMA_SHMID, VMA_N };
+static const char *const vma_fields[VMA_N] = { "start", "end", "pgoff", "flags", "prot", "status", "shmid" };
+enum { PM_VADDR, PM_PAGES, PM_COMPAT_PAGES, PM_N };
+static const char *const pagemap_fields[PM_N] = { "vaddr", "nr_pages", "compat_nr_pages" };
+
 struct task {
 	uint64_t pid, ppid, pgid, sid;
 	int32_t state; /* task_core_entry's task_state; 0 without a core */
@@ -87,6 +98,7 @@ struct x {
 	size_t ntasks;
 	int64_t arch; /* core_entry's mtype: 0 when no core says */
 	struct lookup look[LK_N];
+	struct view_fields pstree_f, fdinfo_f, vma_f, pagemap_f;
 	struct out s;  /* writes into sb; str_take() takes what it holds */
 	struct buf sb;
 	struct crit_sink sink;
@@ -189,11 +201,10 @@ static bool load_tasks(struct x *x)
 	for (size_t i = 0; x->tasks && i < x->ntasks && !crit_failed(x->err); i++) {
 		const struct view *p = &x->pstree.entries[i];
 		struct task *t = &x->tasks[i];
-		t->pid = view_uint_or(p, "pid", 0);
-		t->ppid = view_uint_or(p, "ppid", 0);
-		t->pgid = view_uint_or(p, "pgid", 0);
-		t->sid = view_uint_or(p, "sid", 0);
-		t->comm = (struct crit_str){ "", 0 };
+		uint64_t v[PS_N] = { 0 };
+		view_read(p, &x->pstree_f, v);
+		*t = (struct task){ .pid = v[PS_PID], .ppid = v[PS_PPID], .pgid = v[PS_PGID], .sid = v[PS_SID],
+				    .comm = { "", 0 } };
 		struct ckpt_image core;
 		bool missing;
 		if (!ckpt_load(&x->c, &core, &missing, "core-%llu.img", (unsigned long long)t->pid))
@@ -376,7 +387,14 @@ static size_t count_msgs(const struct view *v, const char *field)
 static bool run(const char *dir, bool tasks, struct crit_mem **mem, struct crit_err *err,
 		bool (*gather)(struct x *x, void *r), void *r)
 {
-	struct x x = { .err = err, .mem = mem };
+	struct x x = {
+		.err = err,
+		.mem = mem,
+		.pstree_f = { pstree_fields, PS_N },
+		.fdinfo_f = { fdinfo_fields, FDI_N },
+		.vma_f = { vma_fields, VMA_N },
+		.pagemap_f = { pagemap_fields, PM_N },
+	};
 	bool ok = false;
 
 	memset(err, 0, sizeof(*err));
@@ -516,12 +534,11 @@ static bool fds_gather(struct x *x, void *r)
 			break;
 		ft->fds = mem_array(x, fdi.n, sizeof(*ft->fds));
 		for (size_t k = 0; ft->fds && k < fdi.n; k++) {
-			const struct view *e = &fdi.entries[k];
 			struct crit_fd *fd = &ft->fds[ft->n++];
-			fd->fd = view_uint_or(e, "fd", 0);
-			fd->type = (int32_t)view_uint_or(e, "type", 0);
-			fd->id = view_uint_or(e, "id", 0);
-			fd->name = file_name(x, fd->type, fd->id);
+			uint64_t v[FDI_N] = { 0 };
+			view_read(&fdi.entries[k], &x->fdinfo_f, v);
+			int32_t type = (int32_t)v[FDI_TYPE];
+			*fd = (struct crit_fd){ v[FDI_FD], type, v[FDI_ID], file_name(x, type, v[FDI_ID]) };
 		}
 		ckpt_free(&fdi);
 		if (!ckpt_load(&x->c, &fs, NULL, "fs-%llu.img", (unsigned long long)t->pid))
@@ -596,14 +613,13 @@ static void vma_read(struct x *x, struct ids *ids, const struct view *vma, struc
 {
 	struct out *o = &x->s;
 
-	v->start = view_uint_or(vma, "start", 0);
-	v->end = view_uint_or(vma, "end", 0);
-	v->pgoff = view_uint_or(vma, "pgoff", 0);
-	v->flags = view_uint_or(vma, "flags", 0);
-	v->prot = (uint32_t)view_uint_or(vma, "prot", 0);
-	v->status = (uint32_t)view_uint_or(vma, "status", 0);
-	v->file = (struct crit_str){ "", 0 };
-	uint64_t st = v->status, shmid = view_uint_or(vma, "shmid", 0);
+	uint64_t f[VMA_N] = { 0 };
+
+	view_read(vma, &x->vma_f, f);
+	*v = (struct crit_vma){ .start = f[VMA_START], .end = f[VMA_END], .pgoff = f[VMA_PGOFF],
+				.flags = f[VMA_FLAGS], .prot = (uint32_t)f[VMA_PROT],
+				.status = (uint32_t)f[VMA_STATUS], .file = { "", 0 } };
+	uint64_t st = v->status, shmid = f[VMA_SHMID];
 	if (st & VMA_AREA_SYSVIPC) {
 		out_printf(o, "ips[%llx]", (unsigned long long)small_id(x, ids, shmid));
 	} else if (st & VMA_ANON_SHARED) {
@@ -684,13 +700,6 @@ void crit_mems_free(struct crit_mems *mems)
 /* rss                                                                  */
 /* ------------------------------------------------------------------ */
 
-/* A pagemap entry's pages: nr_pages, or compat_nr_pages before 4.2. */
-static uint64_t pm_pages(const struct view *pm)
-{
-	uint64_t n;
-	return view_uint(pm, "nr_pages", &n) ? n : view_uint_or(pm, "compat_nr_pages", 0);
-}
-
 /* Each pagemap entry against the VMAs, walked as Python walks them. */
 static void rss_task(struct x *x, const struct view *mm, const struct ckpt_image *pm, struct crit_rss_task *rt)
 {
@@ -702,11 +711,11 @@ static void rss_task(struct x *x, const struct view *mm, const struct ckpt_image
 	view_iter(&it, mm, "vmas");
 	while (rt->vmas && rt->nvmas < n && view_next_msg(&it, &v)) {
 		struct crit_rss_vma *a = &rt->vmas[rt->nvmas++];
-		a->start = view_uint_or(&v, "start", 0);
-		a->end = view_uint_or(&v, "end", 0);
-		a->file = (struct crit_str){ "", 0 };
-		if (view_uint_or(&v, "status", 0) & (VMA_FILE_PRIVATE | VMA_FILE_SHARED))
-			a->file = file_name(x, FD_REG, view_uint_or(&v, "shmid", 0));
+		uint64_t f[VMA_N] = { 0 };
+		view_read(&v, &x->vma_f, f);
+		*a = (struct crit_rss_vma){ f[VMA_START], f[VMA_END], { "", 0 } };
+		if (f[VMA_STATUS] & (VMA_FILE_PRIVATE | VMA_FILE_SHARED))
+			a->file = file_name(x, FD_REG, f[VMA_SHMID]);
 	}
 	rt->page_size = page_size(x, mm);
 	int shift = __builtin_ctzll(rt->page_size);
@@ -717,8 +726,11 @@ static void rss_task(struct x *x, const struct view *mm, const struct ckpt_image
 	size_t vmi = 0;
 	for (size_t k = 1; k < pm->n; k++) {
 		struct crit_rss_pages *p = &rt->pages[rt->npages++];
-		p->vaddr = view_uint_or(&pm->entries[k], "vaddr", 0);
-		p->pages = pm_pages(&pm->entries[k]);
+		uint64_t f[PM_N] = { 0 };
+		uint32_t has = view_read(&pm->entries[k], &x->pagemap_f, f);
+		p->vaddr = f[PM_VADDR];
+		/* nr_pages, or compat_nr_pages before CRIU 4.2 */
+		p->pages = has & 1u << PM_PAGES ? f[PM_PAGES] : f[PM_COMPAT_PAGES];
 		while (vmi < rt->nvmas && rt->vmas[vmi].end <= p->vaddr)
 			vmi++;
 		uint64_t pme = p->vaddr + (p->pages << shift);
@@ -890,12 +902,13 @@ static void sk_queues(struct x *x, const struct sk_kind *k, struct crit_socket *
 	}
 }
 
-static void sk_read(struct x *x, const struct sk_kind *k, const struct view *fd, struct crit_socket *s)
+/* The socket behind fd; id is its file's. */
+static void sk_read(struct x *x, const struct sk_kind *k, uint64_t fd, uint64_t id, struct crit_socket *s)
 {
 	struct view v, opts;
 
-	s->fd = view_uint_or(fd, "fd", 0);
-	s->id = view_uint_or(fd, "id", 0);
+	s->fd = fd;
+	s->id = id;
 	s->family = k->family;
 	s->src = s->dst = (struct crit_str){ "", 0 };
 	s->recv_q = s->send_q = -1;
@@ -934,9 +947,11 @@ static bool sk_gather(struct x *x, void *r)
 			break;
 		st->sks = mem_array(x, fdi.n, sizeof(*st->sks));
 		for (size_t k = 0; st->sks && k < fdi.n; k++) {
-			const struct sk_kind *kind = sk_kind((int32_t)view_uint_or(&fdi.entries[k], "type", 0));
+			uint64_t f[FDI_N] = { 0 };
+			view_read(&fdi.entries[k], &x->fdinfo_f, f);
+			const struct sk_kind *kind = sk_kind((int32_t)f[FDI_TYPE]);
 			if (kind)
-				sk_read(x, kind, &fdi.entries[k], &st->sks[st->n++]);
+				sk_read(x, kind, f[FDI_FD], f[FDI_ID], &st->sks[st->n++]);
 		}
 		ckpt_free(&fdi);
 	}

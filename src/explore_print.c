@@ -36,6 +36,32 @@ static void put_left(struct out *o, const void *s, size_t n, size_t width)
 	put_spaces(o, width > n ? width - n : 0);
 }
 
+/* Numbers without printf (which mems and rss would spend most of their
+ * time in): "%0<min>llx" and "%llu"; each returns how many digits. */
+static size_t put_hex(struct out *o, uint64_t v, int min)
+{
+	char buf[16];
+	int n = 0;
+
+	do
+		buf[15 - n++] = "0123456789abcdef"[v & 15];
+	while ((v >>= 4) || n < min);
+	out_put(o, buf + 16 - n, (size_t)n);
+	return (size_t)n;
+}
+
+static size_t put_dec(struct out *o, uint64_t v)
+{
+	char buf[20];
+	int n = 0;
+
+	do
+		buf[19 - n++] = (char)('0' + v % 10);
+	while (v /= 10);
+	out_put(o, buf + 20 - n, (size_t)n);
+	return (size_t)n;
+}
+
 /* The task's pid line; false (and its state) when it has nothing more. */
 static bool task_head(struct out *o, uint64_t pid, int32_t state, bool zombie)
 {
@@ -225,12 +251,13 @@ static void mems_text(struct out *o, const struct crit_mems *mems)
 		out_str(o, "\n");
 		for (size_t k = 0; k < t->n; k++) {
 			const struct crit_vma *v = &t->vmas[k];
-			char range[64], prot[4];
-			int n = snprintf(range, sizeof(range), "%08llx-%08llx", (unsigned long long)v->start,
-					 (unsigned long long)v->end);
+			char prot[4];
 			prot_str(prot, v->prot);
 			out_str(o, "\t");
-			put_left(o, range, (size_t)n, 36);
+			size_t n = put_hex(o, v->start, 8) + 1;
+			out_byte(o, '-');
+			n += put_hex(o, v->end, 8);
+			put_spaces(o, n < 36 ? 36 - n : 0); /* "%-36s" */
 			out_str(o, prot);
 			if (v->name.n) {
 				out_str(o, " ");
@@ -302,24 +329,30 @@ static void rss_text(struct out *o, const struct crit_rss *rss)
 			continue;
 		for (size_t k = 0; k < t->npages; k++) {
 			const struct crit_rss_pages *p = &t->pages[k];
-			char pstr[64];
-			int len = snprintf(pstr, sizeof(pstr), "\t%llx / %-8llu", (unsigned long long)p->vaddr,
-					   (unsigned long long)p->pages);
-			put_left(o, pstr, (size_t)len, 24);
+			/* Python's '%-24s' % ('\t%lx / %-8d' % (vaddr, pages)) */
+			out_byte(o, '\t');
+			size_t n = 1 + put_hex(o, p->vaddr, 1) + 3;
+			out_str(o, " / ");
+			size_t d = put_dec(o, p->pages);
+			n += d < 8 ? 8 : d;
+			put_spaces(o, (d < 8 ? 8 - d : 0) + (n < 24 ? 24 - n : 0));
 			for (size_t j = p->vma; j < p->vma + p->nvmas; j++) {
 				const struct crit_rss_vma *a = &t->vmas[j];
 				if (j == pvmi) {
 					out_str(o, " ~");
-				} else {
-					out_printf(o, " %08llx / %-8llu", (unsigned long long)a->start,
-						   (unsigned long long)((a->end - a->start) / t->page_size));
+				} else { /* ' %08lx / %-8d' */
+					out_byte(o, ' ');
+					put_hex(o, a->start, 8);
+					out_str(o, " / ");
+					d = put_dec(o, (a->end - a->start) / t->page_size);
+					put_spaces(o, d < 8 ? 8 - d : 0);
 					if (a->file.n) {
 						out_str(o, " ");
 						put_s(o, &a->file);
 					}
 					pvmi = j;
 				}
-				out_printf(o, "\n\t%23s", "");
+				out_str(o, "\n\t                       "); /* '\n\t%23s' % '' */
 			}
 			out_str(o, "\n");
 		}
