@@ -14,7 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tables.h"
 #include "tests.h"
+#include "view.h"
 
 static const char *const whats[] = { "ps", "fds", "mems", "rss", "sk", "stats" };
 #define NWHATS (sizeof(whats) / sizeof(whats[0]))
@@ -690,6 +692,35 @@ START_TEST(api_stats)
 }
 END_TEST
 
+/* view_read: several fields in one walk, the last of a repeated one, the
+ * absent ones left as they were; malformed bytes an error at their
+ * offset, and nothing read. */
+START_TEST(view_reads_fields_in_one_walk)
+{
+	static const char *const names[] = { "start", "end", "prot", "status" };
+	struct view_fields fs = { names, 4, NULL, { NULL } };
+	uint64_t out[4] = { 0, 0, 0, 7 };
+	struct crit_err err = { 0 };
+	struct pb b = { 0 };
+
+	pb_uint(&b, 1, 0x1000); /* vma_entry: start, end, start again, prot */
+	pb_uint(&b, 2, 0x2000);
+	pb_uint(&b, 1, 0x3000);
+	pb_uint(&b, 5, 5);
+	struct view_src src = { "vma", b.p, &err };
+	struct view v = { b.p, b.p + b.n, &crit_msg_vma_entry, &src };
+	ck_assert_uint_eq(view_read(&v, &fs, out), 0x7);
+	ck_assert(out[0] == 0x3000 && out[1] == 0x2000 && out[2] == 5 && out[3] == 7);
+	ck_assert_ptr_eq(fs.m, &crit_msg_vma_entry);
+	v.end--; /* prot's value cut off */
+	ck_assert_uint_eq(view_read(&v, &fs, out), 0);
+	ck_assert_int_eq(err.code, CRIT_E_VARINT);
+	ck_assert_uint_eq(err.pos, b.n - 2);
+	ck_assert_str_eq(err.file, "vma");
+	free(b.p);
+}
+END_TEST
+
 Suite *explore_suite(void)
 {
 	Suite *s = suite_create("explore");
@@ -709,6 +740,7 @@ Suite *explore_suite(void)
 	tcase_add_test(api, api_rss);
 	tcase_add_test(api, api_sk);
 	tcase_add_test(api, api_stats);
+	tcase_add_test(api, view_reads_fields_in_one_walk);
 	suite_add_tcase(s, api);
 	return s;
 }
