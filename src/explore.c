@@ -19,27 +19,8 @@
 #include "tables.h"
 
 /* ------------------------------------------------------------------ */
-/* A result's memory                                                    */
+/* What the explorers share                                             */
 /* ------------------------------------------------------------------ */
-
-/* Blocks handed out in order and freed together: what a result points to
- * never moves, and one call frees it all. */
-struct crit_mem {
-	struct crit_mem *next;
-	size_t used, cap;
-	max_align_t data[];
-};
-
-#define MEM_BLOCK ((size_t)64 << 10)
-
-static void mem_free(struct crit_mem *m)
-{
-	while (m) {
-		struct crit_mem *next = m->next;
-		free(m);
-		m = next;
-	}
-}
 
 /* An image's entries by a key field: sorted (key, entry) pairs, so that a
  * lookup is a binary search, not a walk of the image. */
@@ -104,6 +85,29 @@ struct x {
 	struct crit_sink sink;
 	uint8_t sbuf[256];
 };
+
+/* ------------------------------------------------------------------ */
+/* A result's memory                                                    */
+/* ------------------------------------------------------------------ */
+
+/* Blocks handed out in order and freed together: what a result points to
+ * never moves, and one call frees it all. */
+struct crit_mem {
+	struct crit_mem *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define MEM_BLOCK ((size_t)64 << 10)
+
+static void mem_free(struct crit_mem *m)
+{
+	while (m) {
+		struct crit_mem *next = m->next;
+		free(m);
+		m = next;
+	}
+}
 
 /* n zeroed bytes of the result's memory, or NULL (the error recorded). */
 static void *mem_alloc(struct x *x, size_t n)

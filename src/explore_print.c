@@ -419,10 +419,7 @@ struct name {
 	const char *name;
 };
 
-static const struct name sk_families[] = {
-	{ AF_UNIX, "unix" }, { AF_INET, "inet" }, { AF_INET6, "inet6" }, { AF_NETLINK, "netlink" },
-	{ AF_PACKET, "packet" }, { 0, NULL },
-}, sk_types[] = {
+static const struct name sk_types[] = {
 	{ 1, "stream" }, { 2, "dgram" }, { 3, "raw" }, { 4, "rdm" }, { 5, "seqpacket" }, { 6, "dccp" },
 	{ 10, "packet" }, { 0, NULL },
 }, sk_states[] = { /* the kernel's TCP states, which unix and netlink sockets use too */
@@ -442,6 +439,20 @@ static const struct name sk_families[] = {
 	{ 0x0003, "all" }, { 0x0800, "ip" }, { 0x0806, "arp" }, { 0x86dd, "ipv6" }, { 0, NULL },
 };
 
+/* The families, and how each names its protocols. */
+static const struct family {
+	uint32_t af;
+	const char *name;
+	const struct name *protos; /* NULL: the family has no protocols (unix) */
+	const char *proto_fmt;     /* one that has no name */
+} sk_families[] = {
+	{ AF_UNIX, "unix", NULL, NULL },
+	{ AF_INET, "inet", inet_protos, "%u" },
+	{ AF_INET6, "inet6", inet_protos, "%u" },
+	{ AF_NETLINK, "netlink", netlink_protos, "%u" },
+	{ AF_PACKET, "packet", packet_protos, "0x%04x" },
+};
+
 /* The name of v in names, else v in fmt into buf. */
 static const char *name_of(const struct name *names, uint32_t v, char buf[16], const char *fmt)
 {
@@ -450,22 +461,6 @@ static const char *name_of(const struct name *names, uint32_t v, char buf[16], c
 			return names->name;
 	snprintf(buf, 16, fmt, v);
 	return buf;
-}
-
-/* The protocol's name, or NULL when the kind of socket has none. */
-static const char *sk_proto(const struct crit_socket *s, char buf[16])
-{
-	switch (s->family) {
-	case AF_INET:
-	case AF_INET6:
-		return name_of(inet_protos, s->proto, buf, "%u");
-	case AF_NETLINK:
-		return name_of(netlink_protos, s->proto, buf, "%u");
-	case AF_PACKET:
-		return name_of(packet_protos, s->proto, buf, "0x%04x");
-	default:
-		return NULL;
-	}
 }
 
 /* What the socket's family, type, protocol and state are called: NULL
@@ -477,9 +472,18 @@ struct sk_names {
 
 static void sk_names(const struct crit_socket *s, struct sk_names *n)
 {
-	n->family = s->family ? name_of(sk_families, s->family, n->buf[0], "%u") : NULL;
+	const struct family *f = NULL;
+
+	for (size_t i = 0; i < sizeof(sk_families) / sizeof(sk_families[0]); i++)
+		if (sk_families[i].af == s->family)
+			f = &sk_families[i];
+	n->family = f ? f->name : NULL;
+	if (!f && s->family) { /* a family crit has no name for */
+		snprintf(n->buf[0], sizeof(n->buf[0]), "%u", s->family);
+		n->family = n->buf[0];
+	}
 	n->type = s->type ? name_of(sk_types, s->type, n->buf[1], "%u") : NULL;
-	n->proto = sk_proto(s, n->buf[2]);
+	n->proto = f && f->protos ? name_of(f->protos, s->proto, n->buf[2], f->proto_fmt) : NULL;
 	n->state = s->state ? name_of(sk_states, s->state, n->buf[3], "%u") : NULL;
 }
 
