@@ -138,6 +138,23 @@ static bool add_entry(struct ckpt_image *im, struct view v, size_t *cap)
 	return true;
 }
 
+/* Images of older CRIU that Python CRIT 4.2 has no handler for (decode
+ * refuses them, as CRIT does), read all the same: unix sockets were kept
+ * in unixsk.img before files.img held every file. */
+static const struct handler older[] = {
+	{ "UNIXSK", &crit_msg_unix_sk_entry, FR_PLAIN, EX_NONE, { 0 } },
+};
+
+static const struct handler *handler(const char *magic)
+{
+	const struct handler *h = image_handler(magic);
+
+	for (size_t i = 0; !h && i < sizeof(older) / sizeof(older[0]); i++)
+		if (strcmp(older[i].magic, magic) == 0)
+			h = &older[i];
+	return h;
+}
+
 static bool cut(struct ckpt_image *im)
 {
 	const uint8_t *p = im->data, *end = im->data + im->size;
@@ -155,7 +172,7 @@ static bool cut(struct ckpt_image *im)
 		m = (uint32_t)wire_le(p, 4);
 	}
 	const struct crit_magic *mg = m ? schema_magic_by_value(m) : NULL;
-	im->h = mg ? image_handler(mg->name) : NULL;
+	im->h = mg ? handler(mg->name) : NULL;
 	if (!im->h || im->h->frame == FR_GHOST)
 		return fail(im, (uint64_t)(p - im->data), CRIT_E_MAGIC, "unknown magic 0x%x", m);
 	p += 4;

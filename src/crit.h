@@ -80,11 +80,222 @@ struct crit_info {
 /* The magic name and entry count (crit info). */
 bool crit_info(const struct crit_source *in, struct crit_info *info, struct crit_err *err);
 
-/* crit x DIR WHAT: the checkpoint in DIR as Python CRIT's explorers show
- * it, for WHAT "ps", "fds", "mems" or "rss" (zombies, which have no files
- * or memory of their own, are listed with their state); or "stats", the
- * dump and restore statistics. */
-bool crit_explore(const char *dir, const char *what, const struct crit_sink *out, struct crit_err *err);
+/* ------------------------------------------------------------------ */
+/* crit x: a checkpoint directory explored                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Each explorer reads the checkpoint in a directory into plain structs:
+ * one item per task, in pstree order (ps: in tree order). A result owns
+ * all the memory it points to; its _free function releases it in one
+ * call (and takes a zeroed result too). On failure the result is empty
+ * and err names the image and the byte offset.
+ */
+
+/* Bytes from an image. A name may hold any byte, NUL too: n counts them
+ * all, and s[n] is a NUL besides, for convenience. Empty: s is "". */
+struct crit_str {
+	const char *s;
+	size_t n;
+};
+
+/* compel's task states, as a core image holds them. CRIU dumps a zombie
+ * as DEAD, with no files, fs or memory images of its own. */
+enum crit_task_state {
+	CRIT_TASK_UNKNOWN = 0, /* no core image says */
+	CRIT_TASK_ALIVE = 1,
+	CRIT_TASK_DEAD = 2,
+	CRIT_TASK_STOPPED = 3,
+	CRIT_TASK_ZOMBIE = 6,
+};
+
+/* "alive", "zombie" (DEAD or ZOMBIE), "stopped" or "unknown". */
+const char *crit_task_state_name(int32_t state);
+
+struct crit_mem; /* the memory of a result */
+
+/* ps: the process tree, depth first; a task's children in pstree order. */
+struct crit_ps_task {
+	uint64_t pid, ppid, pgid, sid;
+	int32_t state;        /* enum crit_task_state */
+	size_t depth;         /* 0 for a root */
+	struct crit_str comm;
+};
+
+struct crit_ps {
+	struct crit_ps_task *tasks;
+	size_t n;
+	struct crit_mem *mem;
+};
+
+bool crit_explore_ps(const char *dir, struct crit_ps *ps, struct crit_err *err);
+void crit_ps_free(struct crit_ps *ps);
+
+/* fds: each task's open files, cwd and root. */
+struct crit_fd {
+	uint64_t fd;
+	int32_t type;         /* fdinfo.proto's fd_types: 1 REG, 2 PIPE, 5 UNIXSK... */
+	uint64_t id;          /* the file's id in files.img */
+	struct crit_str name; /* as Python CRIT names it: a path, "pipe[ID]",
+			       * "unix[INO (PEER) NAME]", or "TYPE.ID" */
+};
+
+struct crit_fds_task {
+	uint64_t pid;
+	int32_t state;
+	bool zombie;               /* DEAD or ZOMBIE: no files, cwd or root */
+	struct crit_fd *fds;
+	size_t n;
+	struct crit_str cwd, root; /* paths; empty when there is no fs entry */
+};
+
+struct crit_fds {
+	struct crit_fds_task *tasks;
+	size_t n;
+	struct crit_mem *mem;
+};
+
+bool crit_explore_fds(const char *dir, struct crit_fds *fds, struct crit_err *err);
+void crit_fds_free(struct crit_fds *fds);
+
+/* mems: each task's memory mappings. */
+struct crit_vma {
+	uint64_t start, end, pgoff;
+	uint64_t flags;       /* mmap's MAP_* */
+	uint32_t prot;        /* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
+	uint32_t status;      /* CRIU's VMA_* bits (VMA_AREA_REGULAR 1, ...) */
+	struct crit_str file; /* the file mapped, if one is */
+	struct crit_str name; /* what Python CRIT shows after the protection:
+			       * the file with " + PGOFF" and " (s)", "[stack]",
+			       * "shmem[N]"...; may be empty */
+};
+
+struct crit_mems_task {
+	uint64_t pid;
+	int32_t state;
+	bool zombie;          /* no memory */
+	struct crit_str exe;  /* empty when there is no mm entry */
+	struct crit_vma *vmas;
+	size_t n;
+};
+
+struct crit_mems {
+	struct crit_mems_task *tasks;
+	size_t n;
+	struct crit_mem *mem;
+};
+
+bool crit_explore_mems(const char *dir, struct crit_mems *mems, struct crit_err *err);
+void crit_mems_free(struct crit_mems *mems);
+
+/* rss: each task's dumped pages (pagemap entries) against its mappings. */
+struct crit_rss_vma {
+	uint64_t start, end;
+	struct crit_str file; /* the file mapped, if one is */
+};
+
+struct crit_rss_pages {
+	uint64_t vaddr, pages;
+	size_t vma, nvmas;    /* the VMAs they fall in: vmas[vma, vma + nvmas) */
+};
+
+struct crit_rss_task {
+	uint64_t pid;
+	int32_t state;
+	bool zombie;          /* no memory */
+	uint64_t page_size;
+	struct crit_rss_vma *vmas;
+	size_t nvmas;
+	struct crit_rss_pages *pages;
+	size_t npages;
+};
+
+struct crit_rss {
+	struct crit_rss_task *tasks;
+	size_t n;
+	struct crit_mem *mem;
+};
+
+bool crit_explore_rss(const char *dir, struct crit_rss *rss, struct crit_err *err);
+void crit_rss_free(struct crit_rss *rss);
+
+/* sk: each task's sockets (the files behind its fds that are sockets).
+ * Numbers are the kernel's: AF_*, SOCK_*, TCP_* states (unix and netlink
+ * sockets use them too); 0 where the image has none. */
+struct crit_socket {
+	uint64_t fd;
+	uint64_t id;             /* the file's id in files.img */
+	uint64_t ino;            /* the socket's inode; 0: not in the image (packet) */
+	uint32_t family;         /* AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET */
+	uint32_t type;           /* SOCK_STREAM, ...; 0 for netlink */
+	uint32_t proto;          /* IPPROTO_* (inet), NETLINK_* (netlink), the
+				  * ethertype (packet); 0 for unix */
+	uint32_t state;          /* TCP_ESTABLISHED 1 ... TCP_LISTEN 10; 0 for packet */
+	struct crit_str src;     /* inet: the address ("127.0.0.1", "::1"); unix:
+				  * the name, a path (up to its NUL) or an
+				  * abstract name (all of it, the NUL first) */
+	struct crit_str dst;     /* inet: the peer's address */
+	uint32_t src_port;       /* inet: the port; netlink: the port id */
+	uint32_t dst_port;       /* inet: the peer's port; netlink: the peer's */
+	uint64_t peer;           /* unix: the peer's inode, 0 for none */
+	uint32_t ifindex;        /* packet: the interface bound to, 0 for any */
+	uint32_t rcvbuf, sndbuf; /* SO_RCVBUF, SO_SNDBUF */
+	int64_t recv_q, send_q;  /* bytes queued (sk-queues.img, tcp-stream):
+				  * received and not read, sent and not
+				  * acknowledged; -1 when no image holds them */
+};
+
+struct crit_sk_task {
+	uint64_t pid;
+	int32_t state;
+	bool zombie;             /* no files */
+	struct crit_socket *sks;
+	size_t n;
+};
+
+struct crit_sk {
+	struct crit_sk_task *tasks;
+	size_t n;
+	struct crit_mem *mem;
+};
+
+bool crit_explore_sk(const char *dir, struct crit_sk *sk, struct crit_err *err);
+void crit_sk_free(struct crit_sk *sk);
+
+/* stats: stats-dump and stats-restore, each present or not. */
+#define CRIT_STATS_MAX 16
+
+struct crit_stat {
+	const char *field;       /* in stats.proto: "freezing_time" */
+	const char *label;       /* for people: "freezing time" */
+	bool usec;               /* a time, in microseconds */
+	uint64_t value;
+};
+
+struct crit_stats_part {
+	const char *image;       /* "stats-dump" */
+	const char *member;      /* "dump" */
+	bool found;              /* the image is there */
+	bool has;                /* and holds the member */
+	struct crit_stat v[CRIT_STATS_MAX]; /* the fields it holds, in table order */
+	size_t n;
+};
+
+struct crit_stats {
+	struct crit_stats_part dump, restore;
+};
+
+bool crit_explore_stats(const char *dir, struct crit_stats *stats, struct crit_err *err);
+
+struct crit_explore_opts {
+	bool json; /* JSON (the schema is in the README), not text */
+};
+
+/* crit x DIR WHAT: what the explorer WHAT (ps, fds, mems, rss, sk or
+ * stats) finds, as text (ps, fds, mems and rss as Python CRIT prints
+ * them) or as JSON; opts may be NULL. */
+bool crit_explore(const char *dir, const char *what, const struct crit_explore_opts *opts,
+		  const struct crit_sink *out, struct crit_err *err);
 
 /* The schema the tables were generated from. */
 const char *crit_tables_origin(void);

@@ -168,6 +168,14 @@ static inline void out_put(struct out *o, const void *s, size_t n)
 	}
 }
 
+/* Short text (numbers, names from tables): at most 255 bytes of it. */
+void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static inline void out_str(struct out *o, const char *s)
+{
+	out_put(o, s, strlen(s));
+}
+
 static inline void out_byte(struct out *o, uint8_t c)
 {
 	if (o->n == o->cap)
@@ -207,6 +215,7 @@ void jw_key_i64(struct jw *w, const char *key, size_t n, int64_t v);
 void jw_u64(struct jw *w, uint64_t v);
 void jw_i64(struct jw *w, int64_t v);
 void jw_bool(struct jw *w, bool v);
+void jw_null(struct jw *w);
 void jw_double(struct jw *w, double v);
 /* A string of arbitrary bytes: UTF-8 shown as \uXXXX escapes, every byte
  * that is not valid UTF-8 as the lone surrogate \udcXX (Python's

@@ -1,5 +1,6 @@
 /* io.c - bounded, forward-only input and buffered output. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -160,4 +161,16 @@ void out_put_slow(struct out *o, const void *s, size_t n)
 		if (o->n == o->cap)
 			out_flush(o);
 	}
+}
+
+void out_printf(struct out *o, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		out_put(o, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }

@@ -318,6 +318,12 @@ void jw_bool(struct jw *w, bool v)
 	out_put(w->o, v ? "true" : "false", v ? 4 : 5);
 }
 
+void jw_null(struct jw *w)
+{
+	before_value(w);
+	out_put(w->o, "null", 4);
+}
+
 /* Add one to the last digit of "%.*e" output ("-d.ddde+XX"), carrying. */
 static void bump_last_digit(char *s, size_t size)
 {

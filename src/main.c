@@ -19,7 +19,7 @@ static const char usage_top[] =
 	"  encode   convert a criu image from JSON back to binary\n"
 	"  show     convert a criu image from binary to human-readable JSON\n"
 	"  info     show the magic and the number of entries of an image\n"
-	"  x        explore a checkpoint directory: ps, fds, mems, rss, stats\n"
+	"  x        explore a checkpoint directory: ps, fds, mems, rss, sk, stats\n"
 	"\n"
 	"Use crit COMMAND --help for command-specific help.\n";
 
@@ -60,15 +60,19 @@ static const char usage_info[] =
 	"Show the magic and the number of entries of an image.\n";
 
 static const char usage_x[] =
-	"usage: crit x [-h] DIR {ps,fds,mems,rss,stats}\n"
+	"usage: crit x [-h] [--json] DIR {ps,fds,mems,rss,sk,stats}\n"
 	"\n"
 	"Explore a checkpoint directory:\n"
 	"  ps     the process tree\n"
 	"  fds    each task's open files, cwd and root\n"
 	"  mems   each task's memory mappings\n"
 	"  rss    each task's dumped pages against its mappings\n"
+	"  sk     each task's sockets: addresses, peers, buffers, queued bytes\n"
 	"  stats  dump and restore statistics: times in ms, page counts\n"
-	"Zombie and dead tasks are listed with their state.\n";
+	"Zombie and dead tasks are listed with their state.\n"
+	"\n"
+	"options:\n"
+	"  --json            machine-readable JSON (its schema is in the README)\n";
 
 /* ------------------------------------------------------------------ */
 /* Files                                                                */
@@ -344,12 +348,17 @@ static int cmd_info(int argc, char **argv)
 static int cmd_x(int argc, char **argv)
 {
 	const char *pos[2] = { NULL, NULL };
+	struct crit_explore_opts opts = { .json = false };
 	int n = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (is_opt(argv[i], "-h", "--help", NULL)) {
 			fputs(usage_x, stdout);
 			return 0;
+		}
+		if (is_opt(argv[i], NULL, "--json", NULL)) {
+			opts.json = true;
+			continue;
 		}
 		if (n == 2 || (argv[i][0] == '-' && argv[i][1]))
 			bad_arg(usage_x, argv[i]);
@@ -363,7 +372,7 @@ static int cmd_x(int argc, char **argv)
 	int fd = 1;
 	struct crit_sink sink = { fd_write, &fd };
 	struct crit_err err;
-	if (!crit_explore(pos[0], pos[1], &sink, &err))
+	if (!crit_explore(pos[0], pos[1], &opts, &sink, &err))
 		die_err(pos[0], &err);
 	return 0;
 }

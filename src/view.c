@@ -140,6 +140,27 @@ uint64_t view_uint_or(const struct view *v, const char *name, uint64_t dflt)
 	return view_uint(v, name, &u) ? u : dflt;
 }
 
+uint32_t view_read(const struct view *v, struct view_fields *fs, uint64_t *out)
+{
+	const uint8_t *p = v->p;
+	struct wfield w;
+	uint32_t found = 0;
+	size_t n = fs->n < VIEW_MAX_UINTS ? fs->n : VIEW_MAX_UINTS;
+
+	if (fs->m != v->m) {
+		for (size_t i = 0; i < n; i++)
+			fs->f[i] = field(v, fs->names[i]);
+		fs->m = v->m;
+	}
+	while (next_field(v, &p, &w))
+		for (size_t i = 0; i < n; i++)
+			if (fs->f[i] && w.num == fs->f[i]->number && w.wt == wire_type_of(fs->f[i]->type)) {
+				out[i] = number(fs->f[i], w.u);
+				found |= 1u << i;
+			}
+	return crit_failed(v->src->err) ? 0 : found;
+}
+
 bool view_bytes(const struct view *v, const char *name, const uint8_t **p, size_t *n)
 {
 	const struct crit_field *f = field(v, name);

@@ -31,6 +31,22 @@ bool view_int(const struct view *v, const char *field, int64_t *out);
 /* A number field, or dflt when absent. */
 uint64_t view_uint_or(const struct view *v, const char *field, uint64_t dflt);
 
+/* Up to VIEW_MAX_UINTS number fields read in one walk of a message
+ * (view_read); their names are looked up in its table once, and again
+ * only for a message of another type. */
+#define VIEW_MAX_UINTS 16
+
+struct view_fields {
+	const char *const *names;
+	size_t n;
+	const struct crit_msg *m; /* what f was looked up in */
+	const struct crit_field *f[VIEW_MAX_UINTS];
+};
+
+/* Each field's last value into out[i] (left as it is when absent).
+ * Returns which were there, bit i for names[i]. */
+uint32_t view_read(const struct view *v, struct view_fields *fs, uint64_t *out);
+
 /* A string or bytes field's last value, in place. */
 bool view_bytes(const struct view *v, const char *field, const uint8_t **p, size_t *n);
 

@@ -135,6 +135,207 @@ check "x: the error names the image and offset" grep -q "^crit: $tmp/ck/mm-21663
 "$crit" x "$tmp/none" ps >/dev/null 2>&1
 check "x: no such directory" test $? -eq 1
 
+# x sk: every socket behind an fd, as the images have it: fds, ids,
+# inodes, peers, names, addresses, ports and buffers as decode reads them
+# from fdinfo and files.img; the bytes queued the sums of the socket's
+# sk-queues.img entries, or its tcp-stream image's queue lengths.
+for i in files fdinfo-2 sk-queues; do "$crit" decode --pretty -i $fx/sockets/$i.img >"$tmp/$i.json"; done
+for f in $fx/sockets/tcp-stream-*.img; do "$crit" decode -i "$f" >"$tmp/$(basename "$f" .img).json"; done
+"$crit" x $fx/sockets sk --json >"$tmp/sk.json"
+check "x sk --json matches the images" python3 - "$tmp" <<'PY'
+import json, os, quopri, sys
+tmp = sys.argv[1]
+load = lambda n: json.load(open(os.path.join(tmp, n)))
+files = {e["id"]: e for e in load("files.json")["entries"]}
+kinds = {"UNIXSK": "usk", "INETSK": "isk", "NETLINKSK": "nlsk", "PACKETSK": "psk"}
+fds = [f for f in load("fdinfo-2.json")["entries"] if f["type"] in kinds]
+queued = {}
+for q in load("sk-queues.json")["entries"]:
+    queued[q["id_for"]] = queued.get(q["id_for"], 0) + q["length"]
+(task,) = load("sk.json")
+socks = task["sockets"]
+assert task["state"] == "alive"
+assert [(s["fd"], s["id"]) for s in socks] == [(f["fd"], f["id"]) for f in fds], "fds"
+for s, f in zip(socks, fds):
+    e = files[f["id"]][kinds[f["type"]]]
+    assert (s["rcvbuf"], s["sndbuf"]) == (e["opts"]["so_rcvbuf"], e["opts"]["so_sndbuf"]), s
+    if f["type"] == "UNIXSK":
+        name = quopri.decodestring(e["name"].encode())
+        if name[:1] != b"\0":
+            name = name.split(b"\0")[0]  # a path ends at its NUL
+        assert (s["family"], s["type"], s["state"]) == ("unix", e["type"].lower(), e["state"]), s
+        assert (s["ino"], s["peer"], s["proto"]) == (e["ino"], e["peer"], None), s
+        assert (s["src"] or "").encode("utf-8", "surrogateescape") == name, s
+        assert (s["recv_q"], s["send_q"]) == (queued.get(f["id"], 0), None), s
+    elif f["type"] == "INETSK":
+        assert (s["family"], s["type"], s["proto"], s["state"]) == \
+            (e["family"].lower(), e["type"].lower(), e["proto"].lower(), e["state"]), s
+        assert (s["ino"], s["src"], s["src_port"], s["dst"], s["dst_port"]) == \
+            (e["ino"], e["src_addr"][0], e["src_port"], e["dst_addr"][0], e["dst_port"]), s
+        ts = os.path.join(tmp, "tcp-stream-%x.json" % e["ino"])
+        if os.path.exists(ts):
+            t = json.load(open(ts))["entries"][0]
+            assert (s["recv_q"], s["send_q"]) == (t["inq_len"], t["outq_len"]), s
+        else:
+            assert (s["recv_q"], s["send_q"]) == (queued.get(f["id"]), None), s
+    elif f["type"] == "NETLINKSK":
+        assert (s["family"], s["ino"], s["src_port"], s["dst_port"]) == \
+            ("netlink", e["ino"], e["portid"], e["dst_portid"]), s
+    else:  # the protocol as socket(2) takes it: htons(ETH_P_ALL)
+        assert (s["family"], s["ifindex"], s["proto"], e["protocol"]) == ("packet", e["ifindex"], "all", 0x300), s
+# as the fixture was made: unread data on both ends of the TCP connection
+assert len([s for s in socks if s["proto"] == "tcp" and s["recv_q"]]) == 2
+assert len([s for s in socks if s["family"] == "unix" and s["recv_q"]]) == 7
+PY
+"$crit" x $fx/sockets sk >"$tmp/sk.txt"
+# The text: one row per socket, its columns those of the JSON.
+check "x sk: the text rows are the JSON's" python3 - "$tmp" <<'PY'
+import json, os, sys
+tmp = sys.argv[1]
+(task,) = json.load(open(os.path.join(tmp, "sk.json")))
+rows = {int(r[0]): r for r in (l.split() for l in open(os.path.join(tmp, "sk.txt")) if l[:1] == "\t") if r[0] != "FD"}
+assert len(rows) == len(task["sockets"])
+dash = lambda v: "-" if v is None else str(v)
+for s in task["sockets"]:
+    r = rows[s["fd"]]
+    assert r[1:5] == [s["family"], dash(s["type"]), dash(s["proto"]), dash(s["state"])], r
+    assert r[5:10] == [dash(s["recv_q"]), dash(s["send_q"]), str(s["rcvbuf"]), str(s["sndbuf"]), str(s["ino"] or "-")], r
+    if s["family"] in ("inet", "inet6"):
+        fmt = "[%s]:%s" if s["family"] == "inet6" else "%s:%s"
+        assert r[10:] == [fmt % (s["src"], s["src_port"] or "*"), fmt % (s["dst"], s["dst_port"] or "*")], r
+    if s["family"] == "unix":
+        assert r[10:] == [(s["src"] or "*").replace("\0", "@"), str(s["peer"] or "*")], r
+PY
+check "x sk: an abstract name as ss shows it" grep -q "@crit-demo-abstract@ " "$tmp/sk.txt"
+check "x sk: one header, first" test "$(grep -c '^	FD  FAMILY  *TYPE  *PROTO  *STATE  *RECV-Q  SEND-Q' "$tmp/sk.txt")" -eq 1 \
+	-a "$(head -c 4 "$tmp/sk.txt")" = "	FD "
+
+# Older CRIU kept sockets in images of their own (unixsk.img, inetsk.img,
+# netlinksk.img, packetsk.img), not in files.img: the same listing. The
+# sockets' messages are moved out of files.img's entries (file_entry's
+# isk 4, psk 6, nlsk 7, usk 16) as they are.
+mkdir "$tmp/old" && cp $fx/sockets/*.img "$tmp/old/"
+python3 - $fx/sockets "$tmp/old" proto-tables/registry.c <<'PY'
+import re, struct, sys
+src, dst, registry = sys.argv[1:4]
+magic = {k: int(v, 16) for k, v in re.findall(r'\{ "(\w+)",\s+(0x[0-9a-f]+)', open(registry).read())}
+def varint(b, i):
+    v = s = 0
+    while True:
+        v |= (b[i] & 0x7f) << s
+        s += 7
+        i += 1
+        if not b[i - 1] & 0x80:
+            return v, i
+members = {4: "INETSK", 6: "PACKETSK", 7: "NETLINK_SK", 16: "UNIXSK"}
+out = {m: [] for m in members.values()}
+files = []
+body = open(src + "/files.img", "rb").read()[8:]
+i = 0
+while i < len(body):
+    (n,) = struct.unpack_from("<I", body, i)
+    msg, i, j, sk = body[i + 4:i + 4 + n], i + 4 + n, 0, None
+    while j < len(msg):
+        tag, j = varint(msg, j)
+        if tag & 7 == 0:
+            _, j = varint(msg, j)
+        else:
+            assert tag & 7 == 2
+            n, j = varint(msg, j)
+            if tag >> 3 in members:
+                sk = (members[tag >> 3], msg[j:j + n])
+            j += n
+    (out[sk[0]] if sk else files).append(sk[1] if sk else msg)
+def write(name, kind, msgs):
+    with open(dst + "/" + name, "wb") as f:
+        f.write(struct.pack("<II", magic["IMG_COMMON"], magic[kind]))
+        f.write(b"".join(struct.pack("<I", len(m)) + m for m in msgs))
+write("files.img", "FILES", files)
+for kind, name in (("UNIXSK", "unixsk"), ("INETSK", "inetsk"), ("NETLINK_SK", "netlinksk"), ("PACKETSK", "packetsk")):
+    assert out[kind]
+    write(name + ".img", kind, out[kind])
+PY
+check "x sk: sockets in the images of older CRIU" cmp -s <("$crit" x "$tmp/old" sk) "$tmp/sk.txt"
+check "x sk: none of them in files.img there" \
+	test "$("$crit" decode -i "$tmp/old/files.img" | grep -c '"type": "[A-Z]*SK"')" -eq 0
+check "x fds: unix sockets in unixsk.img" cmp -s <("$crit" x "$tmp/old" fds) $fx/sockets/ref/x-fds.txt
+
+# A damaged socket image is named, with the offset, exit 1, and nothing
+# is printed before the error.
+mkdir "$tmp/cutsk" && cp $fx/sockets/*.img "$tmp/cutsk/" && head -c -5 $fx/sockets/sk-queues.img >"$tmp/cutsk/sk-queues.img"
+expect_error "x sk: a cut sk-queues.img" "$tmp/cutsk/sk-queues.img" "payload runs past" "$crit" x "$tmp/cutsk" sk
+check "x sk: nothing printed before the error" test ! -s "$tmp/out"
+cp $fx/sockets/sk-queues.img "$tmp/cutsk/" && head -c -1 $fx/sockets/tcp-stream-2aa70.img >"$tmp/cutsk/tcp-stream-2aa70.img"
+expect_error "x sk --json: a cut tcp-stream image" "$tmp/cutsk/tcp-stream-2aa70.img" "payload runs past" "$crit" x "$tmp/cutsk" sk --json
+
+# x --json: every explorer on every fixture folder prints JSON, or, in a
+# folder with no pstree.img, fails naming it.
+njson=0 bad_json=0 want_json=0
+for d in $fx/*/; do
+	d=${d%/}
+	want_json=$((want_json + ($([ -e "$d/pstree.img" ] && echo 6 || echo 1))))
+	for w in ps fds mems rss sk stats; do
+		if "$crit" x "$d" "$w" --json >"$tmp/x.json" 2>"$tmp/err"; then
+			njson=$((njson + 1))
+			python3 -m json.tool "$tmp/x.json" >/dev/null || { bad_json=$((bad_json + 1)); echo "not JSON: x $d $w"; }
+		elif [ -e "$d/pstree.img" ] || ! grep -q "^crit: $d/pstree.img: offset 0: cannot open" "$tmp/err"; then
+			bad_json=$((bad_json + 1))
+			echo "failed: x $d $w: $(cat "$tmp/err")"
+		fi
+	done
+done
+check "x --json: all $njson outputs parse (python3 -m json.tool)" test "$njson" -eq "$want_json" -a "$bad_json" -eq 0
+
+# --json after WHAT, before it, or before DIR: the same.
+"$crit" x $fx/tree ps --json >"$tmp/ps.json"
+check "x --json DIR WHAT" cmp -s <("$crit" x --json $fx/tree ps) "$tmp/ps.json"
+check "x DIR --json WHAT" cmp -s <("$crit" x $fx/tree --json ps) "$tmp/ps.json"
+
+# The JSON of ps, fds, mems, rss and stats against the images.
+for i in pstree mm-21663 pagemap-21663 fdinfo-2 ids-21663; do "$crit" decode -i $fx/loop/$i.img >"$tmp/loop-$i.json"; done
+"$crit" decode -i $fx/tree/pstree.img >"$tmp/tree-pstree.json"
+"$crit" decode -i $fx/loop/stats-dump >"$tmp/loop-stats.json"
+for w in fds mems rss stats; do "$crit" x $fx/loop $w --json >"$tmp/loop-$w.x.json"; done
+"$crit" x $fx/tree fds --json >"$tmp/tree-fds.json"
+check "x --json: ps, fds, mems, rss, stats match the images" python3 - "$tmp" <<'PY'
+import json, os, sys
+tmp = sys.argv[1]
+load = lambda n: json.load(open(os.path.join(tmp, n)))
+# ps: pstree's tasks with their ids, each one deeper than its parent; the
+# zombie and the stopped task marked
+ps, pstree = load("ps.json"), load("tree-pstree.json")["entries"]
+ids = lambda t: (t["pid"], t["ppid"], t["pgid"], t["sid"])
+assert sorted(map(ids, ps)) == sorted(map(ids, pstree))
+state = {t["pid"]: t["state"] for t in ps}
+assert (state[22252], state[22253], state[22247]) == ("zombie", "stopped", "alive")
+for t in ps:
+    parent = [p for p in ps if p["pid"] == t["ppid"]]
+    assert t["depth"] == (parent[0]["depth"] + 1 if parent else 0)
+# fds: the fds of the fdinfo image the ids image names; a zombie has none
+loop = [t for t in load("loop-fds.x.json") if t["pid"] == 21663][0]
+assert load("loop-ids-21663.json")["entries"][0]["files_id"] == 2
+assert [(f["fd"], f["id"], f["type"]) for f in loop["fds"]] == \
+    [(f["fd"], f["id"], f["type"]) for f in load("loop-fdinfo-2.json")["entries"]]
+zombie = [t for t in load("tree-fds.json") if t["pid"] == 22252][0]
+assert (zombie["state"], zombie["fds"], zombie["cwd"], zombie["root"]) == ("zombie", [], None, None)
+# mems: mm's VMAs
+mems = [t for t in load("loop-mems.x.json") if t["pid"] == 21663][0]
+vmas = load("loop-mm-21663.json")["entries"][0]["vmas"]
+key = ("start", "end", "pgoff", "flags", "status")
+assert [tuple(v[k] for k in key) for v in mems["vmas"]] == [tuple(v[k] for k in key) for v in vmas]
+# rss: the pagemap's entries, each with the VMAs it falls in
+rss = [t for t in load("loop-rss.x.json") if t["pid"] == 21663][0]
+pm = load("loop-pagemap-21663.json")["entries"][1:]
+assert [(p["vaddr"], p["pages"]) for p in rss["pagemap"]] == [(p["vaddr"], p["nr_pages"]) for p in pm]
+for p in rss["pagemap"]:
+    end = p["vaddr"] + p["pages"] * rss["page_size"]
+    assert p["vmas"] and all(v["start"] < end and v["end"] > p["vaddr"] for v in p["vmas"])
+# stats: stats-dump's fields as they are; no stats-restore
+stats, dump = load("loop-stats.x.json"), load("loop-stats.json")["entries"][0]["dump"]
+assert stats["restore"] is None and len(stats["dump"]) >= 9
+assert all(dump[k] == v for k, v in stats["dump"].items())
+PY
+
 # Help and version.
 check "--version names the schema" sh -c "'$crit' --version | grep -q 'CRIU 4.2'"
 for cmd in decode encode show info x; do

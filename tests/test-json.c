@@ -48,7 +48,7 @@ static void expect(const char *want)
 /* ------------------------------------------------------------------ */
 
 /* {"name": "x\ny", "n": -5, "u": 18446744073709551615, "f": 0.5, "ok": True,
- *  "no": False, "list": [1, [2, 3], {"k": []}, {}],
+ *  "no": False, "none": None, "list": [1, [2, 3], {"k": []}, {}],
  *  "obj": {"inner": {"deep": [[]]}}, "tail": "end"} */
 static void write_nested(void)
 {
@@ -65,6 +65,8 @@ static void write_nested(void)
 	jw_bool(w, true);
 	jw_key(w, "no");
 	jw_bool(w, false);
+	jw_key(w, "none");
+	jw_null(w);
 	jw_key(w, "list");
 	jw_arr_open(w);
 	jw_u64(w, 1);
@@ -102,7 +104,7 @@ START_TEST(nested_compact)
 	write_nested();
 	/* json.dumps(obj) */
 	expect("{\"name\": \"x\\ny\", \"n\": -5, \"u\": 18446744073709551615, \"f\": 0.5, "
-	       "\"ok\": true, \"no\": false, \"list\": [1, [2, 3], {\"k\": []}, {}], "
+	       "\"ok\": true, \"no\": false, \"none\": null, \"list\": [1, [2, 3], {\"k\": []}, {}], "
 	       "\"obj\": {\"inner\": {\"deep\": [[]]}}, \"tail\": \"end\"}");
 }
 END_TEST
@@ -119,6 +121,7 @@ START_TEST(nested_pretty)
 	       "    \"f\": 0.5,\n"
 	       "    \"ok\": true,\n"
 	       "    \"no\": false,\n"
+	       "    \"none\": null,\n"
 	       "    \"list\": [\n"
 	       "        1,\n"
 	       "        [\n"
