@@ -217,9 +217,9 @@ static bool check_extra(struct imgenc *im, uint64_t a, uint64_t b, struct jr_pos
 					   "\"extra\" must list the %llu semaphore values", (unsigned long long)a);
 		return put_zeros(im, &im->payload[0], round_up(2 * a, 8) - 2 * a);
 	case EX_MSG:
-		if (!im->has_extra || im->count > a)
+		if (!im->has_extra || im->count != a)
 			return jr_fail_pos(&im->jr, im->has_extra ? im->extra_at : entry, CRIT_E_TYPE,
-					   "\"extra\" must list up to %llu pairs of message and data",
+					   "\"extra\" must list %llu pairs of message and data",
 					   (unsigned long long)a);
 		return true;
 	default:

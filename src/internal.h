@@ -124,39 +124,12 @@ struct out {
 	struct crit_err *err;
 	uint8_t *buf;
 	size_t n, cap;
-	size_t mark;  /* buf[0, mark) is safe from out_rewind() */
-	bool held;    /* out_hold() is in force */
-	bool dropped; /* output after the mark was lost while held */
 };
 
 void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err, uint8_t *buf, size_t cap);
-/* Write out the buffer. While held, nothing is written: what follows the
- * mark is dropped instead (and dropped set), to make room. */
+/* Write out the buffer. */
 bool out_flush(struct out *o);
 void out_put_slow(struct out *o, const void *s, size_t n);
-
-/* Hold the output from here (o->n < o->cap), so that it can be taken back:
- * the decoder's optimistic pass (decode.c). */
-static inline void out_hold(struct out *o)
-{
-	o->mark = o->n;
-	o->held = true;
-	o->dropped = false;
-}
-
-/* End the hold: true when all the output since the mark is still there. */
-static inline bool out_release(struct out *o)
-{
-	o->held = false;
-	return !o->dropped;
-}
-
-/* Take back the output since the mark (after out_release). */
-static inline void out_rewind(struct out *o)
-{
-	o->n = o->mark;
-	o->dropped = false;
-}
 
 static inline void out_put(struct out *o, const void *s, size_t n)
 {
@@ -370,6 +343,9 @@ struct handler {
 
 /* CRIT's handler for a magic's name (not an alias), or NULL. */
 const struct handler *image_handler(const char *magic);
+/* The magic CRIU writes before an image's own (IMG_COMMON or IMG_SERVICE),
+ * or NULL for none (the inventory). */
+const char *image_kind(const char *magic);
 
 /* ------------------------------------------------------------------ */
 /* decode.c: a message to JSON                                          */
@@ -404,7 +380,6 @@ struct dec {
 	int depth;
 	struct capture caps[DEC_MAX_CAPTURES];
 	int ncaps;
-	int opt; /* decode.c's optimistic pass: may start, running, or barred */
 	struct field_memo memo[DEC_MEMO];
 };
 

@@ -122,21 +122,11 @@ void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err,
 	o->buf = buf;
 	o->cap = cap;
 	o->n = 0;
-	o->mark = 0;
-	o->held = false;
-	o->dropped = false;
 }
 
 bool out_flush(struct out *o)
 {
 	size_t n = o->n;
-
-	if (o->held) {
-		/* The mark is below cap, so this always makes room. */
-		o->n = o->mark;
-		o->dropped = true;
-		return !crit_failed(o->err);
-	}
 
 	o->n = 0;
 	if (!o->sink || !n || crit_failed(o->err))
