@@ -26,7 +26,7 @@
 
 static bool nomem(struct enc *e)
 {
-	return jr_fail(e->jr, CRIT_E_NOMEM, "out of memory encoding an entry");
+	return jr_fail(e->jr, buf_code(), "%s encoding an entry", buf_why());
 }
 
 static bool put(struct enc *e, const void *s, size_t n)

@@ -13,6 +13,7 @@
 #ifndef CRIT_INTERNAL_H
 #define CRIT_INTERNAL_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -99,8 +100,24 @@ struct buf {
 	size_t n, cap;
 };
 
-/* Room for more bytes after n; false when out of memory. */
+/* No buffer grows past this: the most crit holds of its input at once
+ * (encode: one entry's message, or its payload; docs/security.md). */
+#define CRIT_MAX_BUF ((size_t)1 << 31)
+
+/* Room for more bytes after n; false, with errno EFBIG past CRIT_MAX_BUF
+ * or ENOMEM when out of memory. */
 bool buf_reserve_slow(struct buf *b, size_t more);
+
+/* The error of a failed buf_reserve or buf_put: its code and message. */
+static inline enum crit_code buf_code(void)
+{
+	return errno == EFBIG ? CRIT_E_LIMIT : CRIT_E_NOMEM;
+}
+
+static inline const char *buf_why(void)
+{
+	return errno == EFBIG ? "past the 2 GiB crit holds at once" : "out of memory";
+}
 
 static inline bool buf_reserve(struct buf *b, size_t more)
 {

@@ -98,14 +98,19 @@ bool rd_skip(struct rd *r, uint64_t n, const char *what)
 
 bool buf_reserve_slow(struct buf *b, size_t more)
 {
-	if (more > SIZE_MAX / 2 - b->n)
+	_Static_assert(CRIT_MAX_BUF <= SIZE_MAX / 2 + 1, "caps double up to CRIT_MAX_BUF");
+	if (more > CRIT_MAX_BUF - b->n) {
+		errno = EFBIG;
 		return false;
-	size_t cap = b->cap ? b->cap : 256;
+	}
+	size_t cap = b->cap ? b->cap : 256; /* powers of two: never past CRIT_MAX_BUF */
 	while (cap - b->n < more)
 		cap *= 2;
 	uint8_t *p = realloc(b->p, cap);
-	if (!p)
+	if (!p) {
+		errno = ENOMEM;
 		return false;
+	}
 	b->p = p;
 	b->cap = cap;
 	return true;

@@ -195,6 +195,34 @@ START_TEST(huge_message_out_of_order_is_refused)
 }
 END_TEST
 
+/* A converted field (here a unix socket's quoted-printable name) is
+ * converted in memory, so past the window it is refused, not streamed. */
+START_TEST(huge_converted_field_is_refused)
+{
+	size_t n = CRIT_WINDOW + 1;
+	char *name = malloc(n);
+	memset(name, 'a', n);
+	struct pb usk = { 0 }, file = { 0 };
+	pb_len(&usk, 11, name, n);
+	pb_uint(&file, 1, 5); /* UNIXSK */
+	pb_uint(&file, 2, 1);
+	pb_len(&file, 16, usk.p, usk.n);
+	struct pb img = image(0x56303138u, 1, &file); /* FILES */
+	struct membuf out = { 0 };
+	struct crit_err err;
+
+	ck_assert(!decode_mem(img.p, img.n, false, false, &out, &err));
+	ck_assert_int_eq(err.code, CRIT_E_LIMIT);
+	ck_assert_uint_eq(err.pos, 12 + 2 + 2 + 5 + 4); /* the name, after its tag and length */
+	ck_assert_str_eq(err.msg, "field name (conv unix_name) is 1048577 bytes, more than the 1048576 that crit converts");
+	membuf_free(&out);
+	free(name);
+	free(usk.p);
+	free(file.p);
+	free(img.p);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* The one form protobuf-c writes, and the forms it never does          */
 /* ------------------------------------------------------------------ */
@@ -373,6 +401,7 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, repeated_numbers_are_one_list);
 	tcase_add_test(tc, huge_message_is_streamed);
 	tcase_add_test(tc, huge_message_out_of_order_is_refused);
+	tcase_add_test(tc, huge_converted_field_is_refused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("protobuf-c's form");

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ckpt.h"
 #include "tests.h"
 
 static const char *const whats[] = { "ps", "fds", "mems", "rss", "stats" };
@@ -281,6 +282,28 @@ START_TEST(damaged_images)
 }
 END_TEST
 
+/* An image past CKPT_MAX_IMAGE is refused before it is read (a sparse
+ * file: nothing is written). */
+START_TEST(huge_image_is_refused)
+{
+	char dir[] = "/tmp/crit-explore-XXXXXX", path[100];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/pstree.img", dir);
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ftruncate(fileno(f), (off_t)CKPT_MAX_IMAGE + 1), 0);
+	fclose(f);
+	struct membuf out;
+	struct crit_err err;
+	ck_assert(!explore(dir, "ps", &out, &err));
+	ck_assert_int_eq(err.code, CRIT_E_LIMIT);
+	ck_assert_str_eq(err.file, path);
+	ck_assert_str_eq(err.msg, "an image of 268435457 bytes, more than the 256 MiB crit x reads");
+	membuf_free(&out);
+	remove_dir(dir);
+}
+END_TEST
+
 Suite *explore_suite(void)
 {
 	Suite *s = suite_create("explore");
@@ -291,6 +314,7 @@ Suite *explore_suite(void)
 	tcase_add_test(tc, tree_with_a_zombie);
 	tcase_add_test(tc, stats_match_the_images);
 	tcase_add_test(tc, damaged_images);
+	tcase_add_test(tc, huge_image_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
