@@ -15,6 +15,7 @@
  * A message that fits the input window (CRIT_WINDOW) is walked in memory;
  * a larger one is streamed, by the same rules.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,9 +57,17 @@ static const struct {
 	[WIRE_PAST_64] = { CRIT_E_NONCANON, "varint of more than 64 bits", NOT_PBC },
 };
 
-/* The varint at pos, part of what, was refused with status st. */
-static bool varint_fail(struct dec *d, enum wire_status st, uint64_t pos, const char *what)
+/* The varint at pos was refused with status st; the rest says where it is
+ * ("field %u"), formatted only now, off the decoder's path. */
+__attribute__((format(printf, 4, 5))) static bool varint_fail(struct dec *d, enum wire_status st, uint64_t pos,
+							       const char *fmt, ...)
 {
+	char what[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
 	return crit_fail(d->err, varint_errors[st].code, pos, "%s in %s%s", varint_errors[st].msg, what,
 			 varint_errors[st].note);
 }
@@ -118,7 +127,6 @@ static bool parse_occ(struct dec *d, const struct span *s, const uint8_t *p, str
 {
 	uint64_t tag;
 	enum wire_status st;
-	char what[64];
 
 	o->start = p;
 	if ((st = wire_varint(&p, s->e, &tag)) != WIRE_OK)
@@ -131,10 +139,8 @@ static bool parse_occ(struct dec *d, const struct span *s, const uint8_t *p, str
 	o->val = p;
 	switch (o->wt) {
 	case WT_VARINT:
-		if ((st = wire_varint(&p, s->e, &o->v)) != WIRE_OK) {
-			snprintf(what, sizeof(what), "field %u", o->num);
-			return varint_fail(d, st, span_pos(s, o->val), what);
-		}
+		if ((st = wire_varint(&p, s->e, &o->v)) != WIRE_OK)
+			return varint_fail(d, st, span_pos(s, o->val), "field %u", o->num);
 		break;
 	case WT_I64:
 	case WT_I32: {
@@ -147,10 +153,8 @@ static bool parse_occ(struct dec *d, const struct span *s, const uint8_t *p, str
 		break;
 	}
 	case WT_LEN:
-		if ((st = wire_varint(&p, s->e, &o->v)) != WIRE_OK) {
-			snprintf(what, sizeof(what), "the length of field %u", o->num);
-			return varint_fail(d, st, span_pos(s, o->val), what);
-		}
+		if ((st = wire_varint(&p, s->e, &o->v)) != WIRE_OK)
+			return varint_fail(d, st, span_pos(s, o->val), "the length of field %u", o->num);
 		if (o->v > (uint64_t)(s->e - p))
 			return crit_fail(d->err, CRIT_E_LENGTH, span_pos(s, o->val),
 					 "length %llu of field %u runs past its message (%lld bytes left)",
@@ -508,11 +512,8 @@ static bool group_packed(struct dec *d, struct group *g, struct span s)
 		uint64_t v;
 		if (wt == WT_VARINT) {
 			enum wire_status st = wire_varint(&p, s.e, &v);
-			if (st != WIRE_OK) {
-				char what[64];
-				snprintf(what, sizeof(what), "packed field %s", g->f->name);
-				return varint_fail(d, st, span_pos(&s, at), what);
-			}
+			if (st != WIRE_OK)
+				return varint_fail(d, st, span_pos(&s, at), "packed field %s", g->f->name);
 		} else {
 			int n = wt == WT_I64 ? 8 : 4;
 			if (s.e - p < n)
@@ -654,8 +655,7 @@ static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, 
 
 /* A varint from the reader, not past end; its bytes are appended to
  * raw[*nraw] when raw is given. */
-static bool stream_varint(struct dec *d, uint64_t end, uint64_t *v, const char *what, uint8_t *raw,
-			  size_t *nraw)
+static enum wire_status stream_varint(struct dec *d, uint64_t end, uint64_t *v, uint8_t *raw, size_t *nraw)
 {
 	uint64_t pos = rd_pos(d->rd);
 	size_t want = end - pos < 10 ? (size_t)(end - pos) : 10;
@@ -664,14 +664,14 @@ static bool stream_varint(struct dec *d, uint64_t end, uint64_t *v, const char *
 	enum wire_status st = wire_varint(&p, p + got, v);
 
 	if (st != WIRE_OK)
-		return varint_fail(d, st, pos, what);
+		return st;
 	size_t used = (size_t)(p - rd_ptr(d->rd));
 	if (raw) {
 		memcpy(raw + *nraw, rd_ptr(d->rd), used);
 		*nraw += used;
 	}
 	rd_advance(d->rd, used);
-	return true;
+	return WIRE_OK;
 }
 
 /* The raw bytes of a streamed occurrence, as hex: what is already consumed
@@ -736,14 +736,13 @@ static bool stream_len(struct dec *d, struct group *g, uint64_t len)
 	}
 	/* Packed numbers, one at a time. */
 	int wt = wire_type_of(f->type);
-	char what[64];
-	snprintf(what, sizeof(what), "packed field %s", f->name);
 	g->ipadd = false; /* far too many words for an address */
 	while (rd_pos(d->rd) < end) {
 		uint64_t at = rd_pos(d->rd), v;
 		if (wt == WT_VARINT) {
-			if (!stream_varint(d, end, &v, what, NULL, NULL))
-				return false;
+			enum wire_status st = stream_varint(d, end, &v, NULL, NULL);
+			if (st != WIRE_OK)
+				return varint_fail(d, st, at, "packed field %s", f->name);
 		} else {
 			size_t n = wt == WT_I64 ? 8 : 4;
 			if (end - at < n)
@@ -764,18 +763,17 @@ static bool stream_len(struct dec *d, struct group *g, uint64_t len)
 static bool stream_occ(struct dec *d, struct group *g, int wt, uint64_t end, uint8_t *head, size_t nhead)
 {
 	uint64_t pos = rd_pos(d->rd), v, vlen;
-	char what[64];
+	enum wire_status st;
 
 	if (wt != WT_VARINT && wt != WT_I64 && wt != WT_LEN && wt != WT_I32)
 		return crit_fail(d->err, CRIT_E_WIRE, pos - nhead,
 				 "field %u has wire type %d, which CRIU images never use", g->num, wt);
 	if (g->f && wt != wire_type_for(g->f))
 		return wire_type_fail(d, g->f, wt, pos - nhead);
-	snprintf(what, sizeof(what), "field %u", g->num);
 	switch (wt) {
 	case WT_VARINT:
-		if (!stream_varint(d, end, &v, what, head, &nhead))
-			return false;
+		if ((st = stream_varint(d, end, &v, head, &nhead)) != WIRE_OK)
+			return varint_fail(d, st, pos, "field %u", g->num);
 		if (g->f)
 			return group_scalar(d, g, v, pos);
 		group_open(d, g);
@@ -797,9 +795,8 @@ static bool stream_occ(struct dec *d, struct group *g, int wt, uint64_t end, uin
 		return !g->f || group_scalar(d, g, v, pos);
 	}
 	default: /* WT_LEN */
-		snprintf(what, sizeof(what), "the length of field %u", g->num);
-		if (!stream_varint(d, end, &vlen, what, head, &nhead))
-			return false;
+		if ((st = stream_varint(d, end, &vlen, head, &nhead)) != WIRE_OK)
+			return varint_fail(d, st, pos, "the length of field %u", g->num);
 		if (vlen > end - rd_pos(d->rd))
 			return crit_fail(d->err, CRIT_E_LENGTH, pos, "length %llu of field %u runs past its message",
 					 (unsigned long long)vlen, g->num);
@@ -834,8 +831,9 @@ static bool stream_message(struct dec *d, const struct crit_msg *m, uint64_t len
 		uint8_t head[32];
 		size_t nhead = 0;
 
-		if (!stream_varint(d, end, &tag, "a field tag", head, &nhead))
-			return false;
+		enum wire_status st = stream_varint(d, end, &tag, head, &nhead);
+		if (st != WIRE_OK)
+			return varint_fail(d, st, pos, "a field tag");
 		uint32_t num = (uint32_t)(tag >> 3);
 		int wt = (int)(tag & 7);
 		if (tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)

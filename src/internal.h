@@ -369,6 +369,8 @@ const char *image_kind(const char *magic);
 /* ------------------------------------------------------------------ */
 
 #define DEC_MAX_DEPTH 64
+/* Decode's JSON goes 2 levels a message deep, 2 more at the top. */
+_Static_assert(JW_MAX_DEPTH > 2 * DEC_MAX_DEPTH + 2, "the writer nests as deep as decode needs");
 #define DEC_MAX_CAPTURES 4
 
 /* What decode.c works out once per field and keeps, in a small cache
