@@ -34,14 +34,6 @@ struct span {
 	uint64_t pos;
 };
 
-/* One field occurrence. */
-struct occ {
-	uint32_t num;
-	int wt;
-	const uint8_t *start, *val, *end;
-	uint64_t v; /* the varint or fixed value, or the LEN length */
-};
-
 static uint64_t span_pos(const struct span *s, const uint8_t *at)
 {
 	return s->pos + (uint64_t)(at - s->p);
@@ -123,7 +115,8 @@ static bool value_fail(struct dec *d, const struct crit_field *f, uint64_t v, ui
 	return noncanon(d, pos, "value 0x%llx of field %s %s", (unsigned long long)v, f->name, why);
 }
 
-static bool parse_occ(struct dec *d, const struct span *s, const uint8_t *p, struct occ *o)
+/* wire_occ with the reports: why the occurrence at p is malformed. */
+static bool parse_occ(struct dec *d, const struct span *s, const uint8_t *p, struct wire_occ *o)
 {
 	uint64_t tag;
 	enum wire_status st;
@@ -165,48 +158,6 @@ static bool parse_occ(struct dec *d, const struct span *s, const uint8_t *p, str
 	default:
 		return crit_fail(d->err, CRIT_E_WIRE, span_pos(s, o->start),
 				 "field %u has wire type %d, which CRIU images never use", o->num, o->wt);
-	}
-	o->end = p;
-	return true;
-}
-
-/* parse_occ without the reports, inline for the walk: false for anything
- * malformed, which parse_occ then tells. */
-static inline bool occ_quick(const uint8_t *p, const uint8_t *e, struct occ *o)
-{
-	uint64_t tag;
-
-	o->start = p;
-	if (wire_varint(&p, e, &tag) != WIRE_OK || tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)
-		return false;
-	o->num = (uint32_t)(tag >> 3);
-	o->wt = (int)(tag & 7);
-	o->val = p;
-	switch (o->wt) {
-	case WT_VARINT:
-		if (wire_varint(&p, e, &o->v) != WIRE_OK)
-			return false;
-		break;
-	case WT_I64:
-		if (e - p < 8)
-			return false;
-		o->v = wire_le(p, 8);
-		p += 8;
-		break;
-	case WT_I32:
-		if (e - p < 4)
-			return false;
-		o->v = wire_le(p, 4);
-		p += 4;
-		break;
-	case WT_LEN:
-		if (wire_varint(&p, e, &o->v) != WIRE_OK || o->v > (uint64_t)(e - p))
-			return false;
-		o->val = p;
-		p += o->v;
-		break;
-	default:
-		return false;
 	}
 	o->end = p;
 	return true;
@@ -529,7 +480,7 @@ static bool group_packed(struct dec *d, struct group *g, struct span s)
 }
 
 /* One occurrence held in memory. */
-static bool group_occ(struct dec *d, struct group *g, const struct span *s, const struct occ *o)
+static bool group_occ(struct dec *d, struct group *g, const struct span *s, const struct wire_occ *o)
 {
 	if (!g->f) {
 		group_open(d, g);
@@ -596,10 +547,10 @@ static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, 
 	struct required req = { 0 };
 	bool in_run = false;
 	struct group g;
-	struct occ o;
+	struct wire_occ o;
 
 	while (p < e) {
-		if (!occ_quick(p, e, &o) && !parse_occ(d, s, p, &o))
+		if (!wire_occ(p, e, &o) && !parse_occ(d, s, p, &o))
 			return false;
 		if (in_run && o.num == g.num) {
 			if (!group_occ(d, &g, s, &o))
@@ -808,7 +759,7 @@ static bool stream_occ(struct dec *d, struct group *g, int wt, uint64_t end, uin
 			return stream_len(d, g, vlen);
 		if (!rd_need(d->rd, (size_t)vlen, g->f->name))
 			return false;
-		struct occ o = { .num = g->num, .wt = WT_LEN, .val = rd_ptr(d->rd), .v = vlen };
+		struct wire_occ o = { .num = g->num, .wt = WT_LEN, .val = rd_ptr(d->rd), .v = vlen };
 		o.start = o.val;
 		o.end = o.val + vlen;
 		struct span s = { o.val, o.end, rd_pos(d->rd) };

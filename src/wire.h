@@ -146,4 +146,54 @@ static inline int wire_type_for(const struct crit_field *f)
 	return f->label == CRIT_L_REPEATED && (f->flags & CRIT_F_PACKED) && wt != WT_LEN ? WT_LEN : wt;
 }
 
+/* One field occurrence. */
+struct wire_occ {
+	uint32_t num;
+	int wt;
+	const uint8_t *start, *val, *end; /* the tag, the value (a LEN's bytes), the end */
+	uint64_t v; /* the varint or fixed value, or the LEN length */
+};
+
+/* The field occurrence at [p, e), in protobuf-c's form with a wire type
+ * CRIU uses: true, or false for anything else (decode.c tells why). */
+static inline bool wire_occ(const uint8_t *p, const uint8_t *e, struct wire_occ *o)
+{
+	uint64_t tag;
+
+	o->start = p;
+	if (wire_varint(&p, e, &tag) != WIRE_OK || tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)
+		return false;
+	o->num = (uint32_t)(tag >> 3);
+	o->wt = (int)(tag & 7);
+	o->val = p;
+	switch (o->wt) {
+	case WT_VARINT:
+		if (wire_varint(&p, e, &o->v) != WIRE_OK)
+			return false;
+		break;
+	case WT_I64:
+		if (e - p < 8)
+			return false;
+		o->v = wire_le(p, 8);
+		p += 8;
+		break;
+	case WT_I32:
+		if (e - p < 4)
+			return false;
+		o->v = wire_le(p, 4);
+		p += 4;
+		break;
+	case WT_LEN:
+		if (wire_varint(&p, e, &o->v) != WIRE_OK || o->v > (uint64_t)(e - p))
+			return false;
+		o->val = p;
+		p += o->v;
+		break;
+	default:
+		return false;
+	}
+	o->end = p;
+	return true;
+}
+
 #endif

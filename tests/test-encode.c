@@ -165,9 +165,9 @@ START_TEST(member_order_does_not_matter)
 		   "\"threads\": [1, 2]}]}",
 		   "{\"magic\": \"PSTREE\", \"entries\": [{\"threads\": [3], \"sid\": 1, \"pgid\": 1, \"threads\": [1, 2], "
 		   "\"ppid\": 0, \"pid\": 1}]}");
-	/* a raw field after the known field of the same number */
-	same_image("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"#1\": \"0807\", \"root_id\": 7}]}",
-		   "{\"magic\": \"FS\", \"entries\": [{\"root_id\": 7, \"#1\": \"0807\", \"cwd_id\": 6}]}");
+	/* a raw field among the known ones */
+	same_image("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root_id\": 7, \"#9\": \"4807\"}]}",
+		   "{\"magic\": \"FS\", \"entries\": [{\"#9\": \"4807\", \"root_id\": 7, \"cwd_id\": 6}]}");
 }
 END_TEST
 
@@ -221,6 +221,15 @@ START_TEST(malformed_json)
 	/* an IP address string is a list's only element */
 	expect_error("{\"magic\": \"INETSK\", \"entries\": [{\"src_addr\": [\"1.2.3.4\", 5]}]}", CRIT_E_TYPE, 1, 58,
 		     "entries[0].src_addr[1]: src_addr: an IP address string must be alone in its list");
+	/* "#<number>": an unknown field's own occurrences, no other */
+	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root_id\": 7, \"#3\": \"1812\"}]}",
+		     CRIT_E_KEY, 1, 57, "entries[0].#3: '#3' is field umask of fs_entry: it goes by its name");
+	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root_id\": 7, \"#9\": \"5001\"}]}",
+		     CRIT_E_TYPE, 1, 63, "'#9' must hold occurrences of field 9, as protobuf-c writes them");
+	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root_id\": 7, \"#9\": \"48\"}]}",
+		     CRIT_E_TYPE, 1, 63, "'#9' must hold"); /* cut short */
+	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root_id\": 7, \"#9\": \"488100\"}]}",
+		     CRIT_E_TYPE, 1, 63, "'#9' must hold"); /* an over-long varint */
 	/* a payload that disagrees with its size */
 	expect_error("{\"magic\": \"PIPES_DATA\", \"entries\": [{\"pipe_id\": 1, \"bytes\": 4, \"extra\": \"YWJj\\n\"}]}",
 		     CRIT_E_TYPE, 1, 73, "3 bytes, the entry says 4");
