@@ -4,6 +4,8 @@
 #   make check        the whole test suite (needs libcheck)
 #   make check SAN=1  the same under ASan+UBSan, built apart in build/san
 #   make static       ./crit-static, the smallest (musl-gcc -Os when installed)
+#   make fuzz         libFuzzer targets in build/fuzz/ (needs clang; docs/security.md)
+#   make memcheck     valgrind over decode, encode and crit x on every fixture
 #   make tables       regenerate proto-tables/ from CRIU's .proto files
 
 CC        ?= cc
@@ -29,6 +31,7 @@ LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard proto-tables
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 HEADERS  := $(wildcard src/*.h) $(wildcard proto-tables/*.h)
 TEST_SRC := $(wildcard tests/*.c)
+FUZZ     := decode encode roundtrip explore
 MUSL_GCC := $(shell command -v musl-gcc 2>/dev/null)
 
 all: crit libcrit.a
@@ -53,12 +56,47 @@ $(BUILD)/run-tests: $(TEST_SRC) tests/tests.h $(BUILD)/libcrit.a
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -Itests $(LDFLAGS) -o $@ $(TEST_SRC) $(BUILD)/libcrit.a \
 		$$(pkg-config --cflags --libs check)
 
-check: $(BUILD)/crit $(BUILD)/run-tests
+# A fuzz target with a plain main(): replays files through it (tests/fuzz/replay.c).
+$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(BUILD)/libcrit.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ tests/fuzz/replay.c $< $(BUILD)/libcrit.a
+
+$(BUILD)/gen-dict: tests/fuzz/gen-dict.c $(BUILD)/libcrit.a
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libcrit.a
+
+check: $(BUILD)/crit $(BUILD)/run-tests $(FUZZ:%=$(BUILD)/replay/%) $(BUILD)/gen-dict
 	bash tests/gen-tables-errors.sh
 	bash tests/tables-fresh.sh
+	GEN_DICT=$(BUILD)/gen-dict bash tests/fuzz/dicts-fresh.sh
 	bash tests/static.sh
 	CRIT=$(BUILD)/crit bash tests/cli.sh
 	$(BUILD)/run-tests
+	for t in $(FUZZ); do $(BUILD)/replay/$$t tests/fuzz/corpus/$$t tests/fuzz/regress/$$t || exit 1; done
+
+# valgrind over decode, encode and crit x on every fixture (tests/memcheck.sh).
+memcheck: $(BUILD)/crit
+	CRIT=$(BUILD)/crit bash tests/memcheck.sh
+
+# libFuzzer targets: the library built with coverage, ASan and UBSan.
+FUZZ_CC     ?= clang
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ    := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+
+build/fuzz/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) -c -o $@ $<
+
+build/fuzz/libcrit.a: $(FUZZ_OBJ)
+	$(AR) rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h build/fuzz/libcrit.a
+	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS) -o $@ $< build/fuzz/libcrit.a
+
+fuzz: $(FUZZ:%=build/fuzz/%)
+
+# The fuzzers' dictionaries, from the tables (tests/fuzz/gen-dict.c).
+fuzz-dicts: $(BUILD)/gen-dict
+	for k in image json explore; do $(BUILD)/gen-dict $$k >tests/fuzz/$$k.dict || exit 1; done
 
 # One binary that runs anywhere, even in an empty chroot: musl if installed.
 static: $(LIB_SRC) src/main.c $(HEADERS)
@@ -72,4 +110,4 @@ tables:
 clean:
 	rm -rf build crit crit-static libcrit.a
 
-.PHONY: all check static tables clean
+.PHONY: all check fuzz fuzz-dicts memcheck static tables clean

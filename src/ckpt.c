@@ -3,8 +3,9 @@
  * entries as CRIU frames them: [magic] [size, message, payload]...
  *
  * An image is read into memory as large as the file (never larger: no
- * length inside it sizes an allocation); each entry's size and payload
- * length is checked against what is left before it is used.
+ * length inside it sizes an allocation), up to CKPT_MAX_IMAGE; each
+ * entry's size and payload length is checked against what is left before
+ * it is used.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -69,9 +70,14 @@ static bool read_whole(struct ckpt *c, struct ckpt_image *im, const char *name, 
 	}
 	if (fd < 0)
 		return fail(im, 0, CRIT_E_IO, "cannot open: %s", strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > SIZE_MAX / 2) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return fail(im, 0, CRIT_E_IO, "not a regular file");
+	}
+	if ((uint64_t)st.st_size > CKPT_MAX_IMAGE) {
+		close(fd);
+		return fail(im, 0, CRIT_E_LIMIT, "an image of %llu bytes, more than the %zu MiB crit x reads",
+			    (unsigned long long)st.st_size, CKPT_MAX_IMAGE >> 20);
 	}
 	im->size = (size_t)st.st_size;
 	im->data = malloc(im->size ? im->size : 1);

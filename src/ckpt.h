@@ -7,6 +7,10 @@
 
 #include "view.h"
 
+/* The largest image crit x reads (whole, and cut into entries of up to
+ * 8 times its size): images of real dumps are a few MB. */
+#define CKPT_MAX_IMAGE ((size_t)256 << 20)
+
 struct ckpt {
 	int dirfd;
 	const char *dir;

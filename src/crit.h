@@ -32,6 +32,7 @@ enum crit_code {
 	CRIT_E_TYPE,      /* a JSON value of the wrong type or out of range */
 	CRIT_E_KEY,       /* a key the schema does not have */
 	CRIT_E_NOTJSON,   /* binary input where JSON was expected */
+	CRIT_E_NONCANON,  /* valid protobuf, but not as protobuf-c writes it */
 };
 
 /* One error: what, where and a message. Where is a byte offset in an

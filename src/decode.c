@@ -1,20 +1,21 @@
 /*
  * decode.c - one protobuf message to JSON, guided by the generated tables.
  *
- * Python CRIT prints a message's fields in field-number order, whatever
- * their order on the wire. protobuf-c writes them in that order, so the
- * walker emits fields as it meets them, grouped by number:
- *   - a message that fits the input window (CRIT_WINDOW) is walked at once
- *     if its output surely fits the output buffer, with the output held;
- *     should the walk meet fields out of order or repeated (or an error),
- *     the output is taken back and the careful path runs: the message is
- *     checked first and, when its fields are out of order or repeated, a
- *     sorted copy is made with protobuf's semantics (the last scalar wins,
- *     messages merge) and walked;
- *   - a larger message is streamed, and must already be in order.
- * Fields the tables do not know, and fields whose wire type contradicts
- * the tables, are kept as raw wire bytes under the key "#<number>".
+ * Python CRIT prints a message's fields in field-number order, which is
+ * the order protobuf-c writes them in; so the walker emits each field as
+ * it meets it, the occurrences of a repeated field as one list. It accepts
+ * wire data only in the one form protobuf-c writes (docs/security.md):
+ * fields in ascending number order, a non-repeated field once, a repeated
+ * one as one run (packed only where the schema says so), each in the wire
+ * type of its type, varints in their shortest form, 32-bit and bool values
+ * within their range. Anything else is refused with its offset, so that
+ * whatever decodes encodes back to the same bytes. Fields the tables do not
+ * know are kept as raw wire bytes under the key "#<number>".
+ *
+ * A message that fits the input window (CRIT_WINDOW) is walked in memory;
+ * a larger one is streamed, by the same rules.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,41 +23,107 @@
 #include "internal.h"
 #include "wire.h"
 
-/* Bytes of a message in memory; pos is the input offset of p, for errors.
- * In a reordered copy offsets are not the input's: pos stays at the
- * message's start (exact == false). */
+/* Appended to the message of every refusal of wire data that is valid
+ * protobuf, but not protobuf-c's. */
+#define NOT_PBC " (not as protobuf-c writes it)"
+#define noncanon(d, pos, fmt, ...) crit_fail((d)->err, CRIT_E_NONCANON, pos, fmt NOT_PBC, __VA_ARGS__)
+
+/* Bytes of a message in memory; pos is the input offset of p, for errors. */
 struct span {
 	const uint8_t *p, *e;
 	uint64_t pos;
-	bool exact;
-};
-
-/* One field occurrence. */
-struct occ {
-	uint32_t num;
-	int wt;
-	const uint8_t *start, *val, *end;
-	uint64_t v; /* the varint or fixed value, or the LEN length */
 };
 
 static uint64_t span_pos(const struct span *s, const uint8_t *at)
 {
-	return s->exact ? s->pos + (uint64_t)(at - s->p) : s->pos;
+	return s->pos + (uint64_t)(at - s->p);
 }
 
-static bool parse_occ(struct dec *d, const struct span *s, const uint8_t *p, struct occ *o)
+static const struct {
+	enum crit_code code;
+	const char *msg, *note;
+} varint_errors[] = {
+	[WIRE_SHORT] = { CRIT_E_TRUNCATED, "truncated varint", "" },
+	[WIRE_LONG] = { CRIT_E_VARINT, "varint longer than 10 bytes", "" },
+	[WIRE_PADDED] = { CRIT_E_NONCANON, "over-long varint", NOT_PBC },
+	[WIRE_PAST_64] = { CRIT_E_NONCANON, "varint of more than 64 bits", NOT_PBC },
+};
+
+/* The varint at pos was refused with status st; the rest says where it is
+ * ("field %u"), formatted only now, off the decoder's path. */
+__attribute__((format(printf, 4, 5))) static bool varint_fail(struct dec *d, enum wire_status st, uint64_t pos,
+							       const char *fmt, ...)
+{
+	char what[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return crit_fail(d->err, varint_errors[st].code, pos, "%s in %s%s", varint_errors[st].msg, what,
+			 varint_errors[st].note);
+}
+
+static const char *const wire_type_names[] = {
+	[WT_VARINT] = "varint", [WT_I64] = "64-bit", [WT_LEN] = "length-delimited", [WT_I32] = "32-bit",
+};
+
+static bool wire_type_fail(struct dec *d, const struct crit_field *f, int wt, uint64_t pos)
+{
+	return noncanon(d, pos, "field %s is %s on the wire, not %s", f->name, wire_type_names[wt],
+			wire_type_names[wire_type_for(f)]);
+}
+
+/* A field met after a field of its number or a higher one. */
+static bool order_fail(struct dec *d, const struct crit_msg *m, uint32_t num, uint32_t prev, uint64_t pos)
+{
+	const struct crit_field *f = schema_field(m, num);
+
+	if (num < prev)
+		return noncanon(d, pos, "field %u after field %u of %s: not in field-number order", num, prev,
+				m->name);
+	if (f && f->label == CRIT_L_REPEATED)
+		return noncanon(d, pos, "packed field %s of %s in more than one run", f->name, m->name);
+	return noncanon(d, pos, "field %s of %s occurs twice", f ? f->name : "?", m->name);
+}
+
+/* Is v, the varint of a value of field f, as protobuf-c writes it? A
+ * 32-bit or bool value with stray upper bits is not: the JSON would show
+ * the value without them. */
+static inline bool value_canon(const struct crit_field *f, uint64_t v)
+{
+	switch (f->type) {
+	case CRIT_T_INT32:
+	case CRIT_T_ENUM:
+		return v == (uint64_t)(int64_t)(int32_t)v; /* sign-extended */
+	case CRIT_T_UINT32:
+	case CRIT_T_SINT32:
+		return v <= UINT32_MAX;
+	case CRIT_T_BOOL:
+		return v <= 1;
+	default:
+		return true;
+	}
+}
+
+static bool value_fail(struct dec *d, const struct crit_field *f, uint64_t v, uint64_t pos)
+{
+	const char *why = f->type == CRIT_T_BOOL ? "is neither 0 nor 1"
+			  : f->type == CRIT_T_UINT32 || f->type == CRIT_T_SINT32
+				  ? "has more than 32 bits"
+				  : "is not a 32-bit number sign-extended to 64 bits";
+	return noncanon(d, pos, "value 0x%llx of field %s %s", (unsigned long long)v, f->name, why);
+}
+
+/* wire_occ with the reports: why the occurrence at p is malformed. */
+static bool parse_occ(struct dec *d, const struct span *s, const uint8_t *p, struct wire_occ *o)
 {
 	uint64_t tag;
+	enum wire_status st;
 
 	o->start = p;
-	switch (wire_varint(&p, s->e, &tag)) {
-	case WIRE_SHORT:
-		return crit_fail(d->err, CRIT_E_TRUNCATED, span_pos(s, o->start), "truncated field tag");
-	case WIRE_LONG:
-		return crit_fail(d->err, CRIT_E_VARINT, span_pos(s, o->start), "varint longer than 10 bytes");
-	case WIRE_OK:
-		break;
-	}
+	if ((st = wire_varint(&p, s->e, &tag)) != WIRE_OK)
+		return varint_fail(d, st, span_pos(s, o->start), "a field tag");
 	o->num = (uint32_t)(tag >> 3);
 	o->wt = (int)(tag & 7);
 	if (tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)
@@ -65,16 +132,8 @@ static bool parse_occ(struct dec *d, const struct span *s, const uint8_t *p, str
 	o->val = p;
 	switch (o->wt) {
 	case WT_VARINT:
-		switch (wire_varint(&p, s->e, &o->v)) {
-		case WIRE_SHORT:
-			return crit_fail(d->err, CRIT_E_TRUNCATED, span_pos(s, o->val),
-					 "truncated varint of field %u", o->num);
-		case WIRE_LONG:
-			return crit_fail(d->err, CRIT_E_VARINT, span_pos(s, o->val),
-					 "varint longer than 10 bytes in field %u", o->num);
-		case WIRE_OK:
-			break;
-		}
+		if ((st = wire_varint(&p, s->e, &o->v)) != WIRE_OK)
+			return varint_fail(d, st, span_pos(s, o->val), "field %u", o->num);
 		break;
 	case WT_I64:
 	case WT_I32: {
@@ -87,16 +146,8 @@ static bool parse_occ(struct dec *d, const struct span *s, const uint8_t *p, str
 		break;
 	}
 	case WT_LEN:
-		switch (wire_varint(&p, s->e, &o->v)) {
-		case WIRE_SHORT:
-			return crit_fail(d->err, CRIT_E_TRUNCATED, span_pos(s, o->val),
-					 "truncated length of field %u", o->num);
-		case WIRE_LONG:
-			return crit_fail(d->err, CRIT_E_VARINT, span_pos(s, o->val),
-					 "varint longer than 10 bytes in the length of field %u", o->num);
-		case WIRE_OK:
-			break;
-		}
+		if ((st = wire_varint(&p, s->e, &o->v)) != WIRE_OK)
+			return varint_fail(d, st, span_pos(s, o->val), "the length of field %u", o->num);
 		if (o->v > (uint64_t)(s->e - p))
 			return crit_fail(d->err, CRIT_E_LENGTH, span_pos(s, o->val),
 					 "length %llu of field %u runs past its message (%lld bytes left)",
@@ -110,58 +161,6 @@ static bool parse_occ(struct dec *d, const struct span *s, const uint8_t *p, str
 	}
 	o->end = p;
 	return true;
-}
-
-/* parse_occ without the reports, inline for the walk: false for anything
- * malformed, which parse_occ then tells. */
-static inline bool occ_quick(const uint8_t *p, const uint8_t *e, struct occ *o)
-{
-	uint64_t tag;
-
-	o->start = p;
-	if (wire_varint(&p, e, &tag) != WIRE_OK || tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)
-		return false;
-	o->num = (uint32_t)(tag >> 3);
-	o->wt = (int)(tag & 7);
-	o->val = p;
-	switch (o->wt) {
-	case WT_VARINT:
-		if (wire_varint(&p, e, &o->v) != WIRE_OK)
-			return false;
-		break;
-	case WT_I64:
-		if (e - p < 8)
-			return false;
-		o->v = wire_le(p, 8);
-		p += 8;
-		break;
-	case WT_I32:
-		if (e - p < 4)
-			return false;
-		o->v = wire_le(p, 4);
-		p += 4;
-		break;
-	case WT_LEN:
-		if (wire_varint(&p, e, &o->v) != WIRE_OK || o->v > (uint64_t)(e - p))
-			return false;
-		o->val = p;
-		p += o->v;
-		break;
-	default:
-		return false;
-	}
-	o->end = p;
-	return true;
-}
-
-/* The field number of the tag at p, or 0 when there is none to read. */
-static inline uint64_t peek_num(const uint8_t *p, const uint8_t *e)
-{
-	uint64_t tag;
-
-	if (p < e && *p < 0x80)
-		return *p >> 3;
-	return wire_varint(&p, e, &tag) == WIRE_OK ? tag >> 3 : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -317,7 +316,7 @@ static void emit_value(struct dec *d, const struct crit_field *f, bool hex, uint
 	emit_scalar(d, memo(d, f), false, hex, raw);
 }
 
-static bool decode_span(struct dec *d, const struct crit_msg *m, struct span s, bool hex);
+static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, bool hex);
 static bool stream_message(struct dec *d, const struct crit_msg *m, uint64_t len, bool hex);
 
 static bool enter(struct dec *d, uint64_t pos)
@@ -352,7 +351,7 @@ static bool emit_len(struct dec *d, const struct crit_field *f, bool hex, struct
 		if (!enter(d, s.pos))
 			return false;
 		jw_obj_open(d->w);
-		bool ok = decode_span(d, f->msg, s, hex || (f->flags & CRIT_F_HEX));
+		bool ok = walk(d, f->msg, &s, hex || (f->flags & CRIT_F_HEX));
 		jw_obj_close(d->w);
 		d->depth--;
 		return ok;
@@ -360,7 +359,7 @@ static bool emit_len(struct dec *d, const struct crit_field *f, bool hex, struct
 }
 
 /* ------------------------------------------------------------------ */
-/* Groups: the consecutive occurrences of one field number              */
+/* Groups: the run of occurrences of a repeated or unknown field        */
 /* ------------------------------------------------------------------ */
 
 struct group {
@@ -382,9 +381,16 @@ static void group_begin(struct dec *d, struct group *g, const struct crit_field 
 	g->ipadd = f && d->pretty && f->label == CRIT_L_REPEATED && (f->flags & CRIT_F_IPADD);
 }
 
-/* The key (and list) are written with the first value, so a repeated
- * field with no values at all (an empty packed run) is not shown, as in
- * Python, where such a field is not set. */
+/* A run that goes on with every occurrence of its number, until another
+ * number comes: that of an unknown field or an unpacked repeated one. A
+ * packed run is one occurrence, a single field's too. */
+static bool group_runs(const struct group *g)
+{
+	return !g->f || (g->f->label == CRIT_L_REPEATED && wire_type_for(g->f) == wire_type_of(g->f->type));
+}
+
+/* The key (and list) are written with the first value: a pretty ipadd
+ * list gathers its words first. */
 static void group_open(struct dec *d, struct group *g)
 {
 	char key[16];
@@ -403,12 +409,15 @@ static void group_open(struct dec *d, struct group *g)
 		jw_arr_open(d->w);
 }
 
-static void group_scalar(struct dec *d, struct group *g, uint64_t v)
+/* A number of the group, read at pos. */
+static bool group_scalar(struct dec *d, struct group *g, uint64_t v, uint64_t pos)
 {
+	if (!value_canon(g->f, v))
+		return value_fail(d, g->f, v, pos);
 	if (g->ipadd) {
 		if (g->nip < 4) {
 			g->ip[g->nip++] = (uint32_t)v;
-			return;
+			return true;
 		}
 		/* A fifth word: no address after all, show plain numbers. */
 		g->ipadd = false;
@@ -418,6 +427,7 @@ static void group_scalar(struct dec *d, struct group *g, uint64_t v)
 	}
 	group_open(d, g);
 	emit_value(d, g->f, g->hex, v);
+	return true;
 }
 
 static void group_end(struct dec *d, struct group *g)
@@ -439,22 +449,22 @@ static void group_end(struct dec *d, struct group *g)
 		jw_arr_close(d->w);
 }
 
-/* Packed numbers held in memory. */
+/* Packed numbers held in memory. protobuf-c writes no empty run: an empty
+ * list is no field at all. */
 static bool group_packed(struct dec *d, struct group *g, struct span s)
 {
 	int wt = wire_type_of(g->f->type);
 	const uint8_t *p = s.p;
 
+	if (p == s.e)
+		return noncanon(d, s.pos, "empty packed field %s", g->f->name);
 	while (p < s.e) {
+		const uint8_t *at = p;
 		uint64_t v;
 		if (wt == WT_VARINT) {
-			const uint8_t *at = p;
 			enum wire_status st = wire_varint(&p, s.e, &v);
 			if (st != WIRE_OK)
-				return crit_fail(d->err, st == WIRE_LONG ? CRIT_E_VARINT : CRIT_E_TRUNCATED,
-						 span_pos(&s, at), "%s in packed field %s",
-						 st == WIRE_LONG ? "varint longer than 10 bytes" : "truncated varint",
-						 g->f->name);
+				return varint_fail(d, st, span_pos(&s, at), "packed field %s", g->f->name);
 		} else {
 			int n = wt == WT_I64 ? 8 : 4;
 			if (s.e - p < n)
@@ -463,29 +473,29 @@ static bool group_packed(struct dec *d, struct group *g, struct span s)
 			v = wire_le(p, n);
 			p += n;
 		}
-		group_scalar(d, g, v);
+		if (!group_scalar(d, g, v, span_pos(&s, at)))
+			return false;
 	}
 	return true;
 }
 
 /* One occurrence held in memory. */
-static bool group_occ(struct dec *d, struct group *g, const struct span *s, const struct occ *o)
+static bool group_occ(struct dec *d, struct group *g, const struct span *s, const struct wire_occ *o)
 {
 	if (!g->f) {
 		group_open(d, g);
 		put_hexbytes(d->w, o->start, (size_t)(o->end - o->start));
 		return true;
 	}
-	struct span v = { o->val, o->end, span_pos(s, o->val), s->exact };
+	if (o->wt != wire_type_for(g->f))
+		return wire_type_fail(d, g->f, o->wt, span_pos(s, o->start));
+	struct span v = { o->val, o->end, span_pos(s, o->val) };
 	if (o->wt != WT_LEN)
-		group_scalar(d, g, o->v);
-	else if (wire_type_of(g->f->type) != WT_LEN)
+		return group_scalar(d, g, o->v, v.pos);
+	if (wire_type_of(g->f->type) != WT_LEN)
 		return group_packed(d, g, v);
-	else {
-		group_open(d, g);
-		return emit_len(d, g->f, g->hex, v);
-	}
-	return true;
+	group_open(d, g);
+	return emit_len(d, g->f, g->hex, v);
 }
 
 /* The first required field among fields[from, to), which were not seen. */
@@ -497,12 +507,30 @@ static const struct crit_field *missing_required(const struct crit_msg *m, uint3
 	return NULL;
 }
 
-static bool check_required(struct dec *d, const struct crit_msg *m, uint32_t from, uint32_t to, uint64_t pos)
+/* The required fields of a message, as its fields go by. A missing one is
+ * told at the message's end: a field out of order is the better news. */
+struct required {
+	uint32_t next; /* fields[next...] not reached yet */
+	const struct crit_field *missing;
+	uint64_t pos;  /* where missing was missed */
+};
+
+static inline void reach(const struct crit_msg *m, struct required *r, const struct crit_field *f, uint64_t pos)
 {
-	const struct crit_field *f = missing_required(m, from, to);
+	uint32_t idx = (uint32_t)(f - m->fields);
+
+	if (idx > r->next && !r->missing && (r->missing = missing_required(m, r->next, idx)))
+		r->pos = pos;
+	r->next = idx + 1;
+}
+
+static bool required_done(struct dec *d, const struct crit_msg *m, const struct required *r, uint64_t end)
+{
+	const struct crit_field *f = r->missing ? r->missing : missing_required(m, r->next, m->n_fields);
 
 	if (f)
-		return crit_fail(d->err, CRIT_E_REQUIRED, pos, "%s lacks required field %s", m->name, f->name);
+		return crit_fail(d->err, CRIT_E_REQUIRED, r->missing ? r->pos : end, "%s lacks required field %s",
+				 m->name, f->name);
 	return true;
 }
 
@@ -510,379 +538,91 @@ static bool check_required(struct dec *d, const struct crit_msg *m, uint32_t fro
 /* Messages in memory                                                   */
 /* ------------------------------------------------------------------ */
 
-/* Validate every occurrence and tell whether the fields are in protobuf-c's
- * order: ascending numbers, one occurrence of each non-repeated field. */
-static bool scan(struct dec *d, const struct crit_msg *m, const struct span *s, bool *sorted, uint32_t *count)
-{
-	uint32_t prev = 0;
-	const uint8_t *p = s->p;
-	struct occ o;
-
-	*sorted = true;
-	*count = 0;
-	while (p < s->e) {
-		if (!parse_occ(d, s, p, &o))
-			return false;
-		if (o.num < prev)
-			*sorted = false;
-		else if (o.num == prev) {
-			const struct crit_field *f = schema_field(m, o.num);
-			if (f && f->label != CRIT_L_REPEATED)
-				*sorted = false;
-		}
-		prev = o.num;
-		(*count)++;
-		p = o.end;
-	}
-	return true;
-}
-
-/* The fast path of scan(): true when every occurrence is well formed and
- * in order. It decodes nothing; anything else goes to scan() to be told. */
-static bool quick_sorted(const struct crit_msg *m, const uint8_t *p, const uint8_t *e)
-{
-	uint64_t prev = 0, tag, v;
-
-	while (p < e) {
-		if (wire_varint(&p, e, &tag) != WIRE_OK || tag >> 3 < prev || tag >> 3 > WIRE_MAX_FIELD)
-			return false;
-		if (tag >> 3 == prev) {
-			const struct crit_field *f = schema_field(m, (uint32_t)prev);
-			if (f && f->label != CRIT_L_REPEATED)
-				return false;
-		}
-		prev = tag >> 3;
-		switch (tag & 7) {
-		case WT_VARINT:
-			if (wire_varint(&p, e, &v) != WIRE_OK)
-				return false;
-			break;
-		case WT_I64:
-			if (e - p < 8)
-				return false;
-			p += 8;
-			break;
-		case WT_I32:
-			if (e - p < 4)
-				return false;
-			p += 4;
-			break;
-		case WT_LEN:
-			if (wire_varint(&p, e, &v) != WIRE_OK || v > (uint64_t)(e - p))
-				return false;
-			p += v;
-			break;
-		default:
-			return false;
-		}
-	}
-	return true;
-}
-
-struct occ_ref {
-	uint32_t num;
-	uint32_t off;
-};
-
-static int cmp_occ_ref(const void *a, const void *b)
-{
-	const struct occ_ref *x = a, *y = b;
-	if (x->num != y->num)
-		return x->num < y->num ? -1 : 1;
-	return x->off < y->off ? -1 : x->off > y->off;
-}
-
-/* The fields of s sorted by number into out (which has room for the whole
- * span), with protobuf's merge rules: of a non-repeated field only the last
- * value counts, and a non-repeated message merges all its occurrences.
- * Occurrences whose wire type does not fit are all kept (they end up raw). */
-static size_t reorder(struct dec *d, const struct crit_msg *m, const struct span *s,
-		      struct occ_ref *refs, uint32_t count, uint8_t *out)
-{
-	const uint8_t *p = s->p;
-	struct occ o;
-	size_t n = 0;
-
-	for (uint32_t i = 0; i < count; i++, p = o.end) {
-		parse_occ(d, s, p, &o);
-		refs[i].num = o.num;
-		refs[i].off = (uint32_t)(p - s->p);
-	}
-	qsort(refs, count, sizeof(*refs), cmp_occ_ref);
-	for (uint32_t i = 0; i < count;) {
-		uint32_t j = i;
-		while (j < count && refs[j].num == refs[i].num)
-			j++;
-		const struct crit_field *f = schema_field(m, refs[i].num);
-		bool single = f && f->label != CRIT_L_REPEATED;
-		uint32_t last = j; /* the last fitting occurrence of a single field */
-		uint64_t merged = 0;
-		for (uint32_t k = i; k < j && single; k++) {
-			parse_occ(d, s, s->p + refs[k].off, &o);
-			if (wire_fits(f, o.wt)) {
-				last = k;
-				merged += o.v;
-			}
-		}
-		bool merge = single && f->type == CRIT_T_MESSAGE && last != j;
-		if (merge) {
-			n += wire_put_varint(out + n, (uint64_t)f->number << 3 | WT_LEN);
-			n += wire_put_varint(out + n, merged);
-		}
-		for (uint32_t k = i; k < j; k++) {
-			parse_occ(d, s, s->p + refs[k].off, &o);
-			bool fits = f && wire_fits(f, o.wt);
-			if (merge && fits) {
-				memcpy(out + n, o.val, o.v);
-				n += o.v;
-			} else if (!single || !fits || k == last) {
-				memcpy(out + n, o.start, (size_t)(o.end - o.start));
-				n += (size_t)(o.end - o.start);
-			}
-		}
-		i = j;
-	}
-	return n;
-}
-
-/* The optimistic pass. Most messages are in order, and checking that
- * first (quick_sorted) costs nearly as much as decoding them. So a message
- * whose output surely fits the free part of the output buffer is walked
- * straight away, with the output held (out_hold): the walk checks the order
- * as it goes and, at anything out of order or repeated, or at any error, the
- * output is taken back and the message decoded again on the careful path
- * (check, reorder), which also makes the error reports what they always
- * were. The pass covers the message's sub-messages too, walked as part of
- * it; the careful path after a failed pass starts no new pass, so nothing
- * is decoded more than twice. */
-enum {
-	OPT_FREE,    /* a message may start a pass */
-	OPT_ON,      /* inside a pass: walk checks the order */
-	OPT_BARRED,  /* inside a careful redo: no new pass */
-};
-
-/* The output assumed for a byte of message when deciding whether a
- * message's output fits the free part of the buffer: well above what real
- * images need (about 4 bytes per byte compact, 13 pretty, on the vmas of a
- * big process), and for a nested message the indentation and braces.
- * Should a message need more, the buffer fills during the pass, the hold
- * drops the output (never written, see out_flush) and the message is just
- * decoded again on the careful path: wrong output cannot come of it. */
-#define OPT_OUT_PER_BYTE 32
-#define OPT_OUT_BASE 1024
-
-/* Something is out of order: the end of an optimistic pass (no error, the
- * careful path takes over), and a bug anywhere else, since the careful path
- * walks only sorted spans. */
-static bool unsorted(struct dec *d, const struct span *s, const uint8_t *at)
-{
-	if (d->opt == OPT_ON)
-		return false;
-	return crit_fail(d->err, CRIT_E_LIMIT, span_pos(s, at), "internal error: unsorted fields in walk");
-}
-
-/* Emit the fields of a span, a group of occurrences at a time. The span is
- * sorted (ascending numbers, one occurrence of each non-repeated field),
- * or in an optimistic pass unchecked. */
+/* Emit the fields of a message held in memory, checking each against the
+ * one form protobuf-c writes as it goes. */
 static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, bool hex)
 {
 	const uint8_t *p = s->p, *e = s->e;
-	uint32_t next = 0; /* fields[next...] not reached yet */
-	uint32_t prev = 0; /* the number of the last group */
-	struct occ o, n;
+	uint32_t prev = 0; /* the number of the last field */
+	struct required req = { 0 };
+	bool in_run = false;
+	struct group g;
+	struct wire_occ o;
 
 	while (p < e) {
-		if (!occ_quick(p, e, &o) && !parse_occ(d, s, p, &o))
+		if (!wire_occ(p, e, &o) && !parse_occ(d, s, p, &o))
 			return false;
-		if (o.num <= prev)
-			return unsorted(d, s, p);
-		prev = o.num;
-		const struct crit_field *f = schema_field(m, o.num);
-		bool more = peek_num(o.end, e) == o.num; /* a group of several */
-		if (f && f->label != CRIT_L_REPEATED) {
-			/* A single field met twice: protobuf merges the values,
-			 * or those of another wire type are shown raw, which
-			 * only the careful path's reorder gets right. */
-			if (more && d->opt == OPT_ON)
-				return unsorted(d, s, p);
-			if (!more && wire_fits(f, o.wt)) {
-				/* The common case: one value of a known field. */
-				uint32_t idx = (uint32_t)(f - m->fields);
-				if (idx > next && !check_required(d, m, next, idx, span_pos(s, p)))
-					return false;
-				next = idx + 1;
-				const struct field_memo *fm = memo(d, f);
-				p = o.end;
-				if (o.wt != WT_LEN) {
-					emit_scalar(d, fm, true, hex, o.v);
-					continue;
-				}
-				jw_key_n(d->w, f->name, fm->keylen);
-				struct span v = { o.val, o.end, span_pos(s, o.val), s->exact };
-				if (!emit_len(d, f, hex, v))
-					return false;
-				continue;
-			}
-		}
-		/* Find the group's end; one occurrence of the wrong wire type
-		 * makes the whole group raw. */
-		const uint8_t *gend = o.end;
-		bool fits = !f || wire_fits(f, o.wt);
-		while (more && gend < e) {
-			if (!parse_occ(d, s, gend, &n))
-				return false;
-			if (n.num != o.num)
-				break;
-			fits = fits && (!f || wire_fits(f, n.wt));
-			gend = n.end;
-		}
-		if (!fits)
-			f = NULL;
-		if (f) {
-			uint32_t idx = (uint32_t)(f - m->fields);
-			if (!check_required(d, m, next, idx, span_pos(s, p)))
-				return false;
-			next = idx + 1;
-		}
-		struct group g;
-		group_begin(d, &g, f, o.num, hex);
-		if (!more) {
+		if (in_run && o.num == g.num) {
 			if (!group_occ(d, &g, s, &o))
 				return false;
-		} else {
-			struct occ r;
-			for (const uint8_t *q = p; q < gend; q = r.end)
-				if (!parse_occ(d, s, q, &r) || !group_occ(d, &g, s, &r))
-					return false;
+			p = o.end;
+			continue;
 		}
+		if (in_run) {
+			group_end(d, &g);
+			in_run = false;
+		}
+		if (o.num <= prev)
+			return order_fail(d, m, o.num, prev, span_pos(s, p));
+		prev = o.num;
+		const struct crit_field *f = schema_field(m, o.num);
+		if (f)
+			reach(m, &req, f, span_pos(s, p));
+		if (f && f->label != CRIT_L_REPEATED) {
+			/* The common case: one value of a known field. */
+			if (o.wt != wire_type_for(f))
+				return wire_type_fail(d, f, o.wt, span_pos(s, p));
+			const struct field_memo *fm = memo(d, f);
+			if (o.wt != WT_LEN) {
+				if (!value_canon(f, o.v))
+					return value_fail(d, f, o.v, span_pos(s, o.val));
+				emit_scalar(d, fm, true, hex, o.v);
+				p = o.end;
+				continue;
+			}
+			jw_key_n(d->w, f->name, fm->keylen);
+			struct span v = { o.val, o.end, span_pos(s, o.val) };
+			if (!emit_len(d, f, hex, v))
+				return false;
+			p = o.end;
+			continue;
+		}
+		group_begin(d, &g, f, o.num, hex);
+		if (!group_occ(d, &g, s, &o))
+			return false;
+		in_run = group_runs(&g);
+		if (!in_run)
+			group_end(d, &g);
+		p = o.end;
+	}
+	if (in_run)
 		group_end(d, &g);
-		p = gend;
-	}
-	return check_required(d, m, next, m->n_fields, span_pos(s, e));
-}
-
-/* Whether the optimistic pass decoded the message. */
-enum opt_result {
-	OPT_DONE,    /* it did */
-	OPT_SKIPPED, /* it did not try: the careful path may start passes below */
-	OPT_FAILED,  /* it tried and took everything back */
-};
-
-static enum opt_result optimistic(struct dec *d, const struct crit_msg *m, const struct span *s, bool hex)
-{
-	struct jw *w = d->w;
-	struct out *o = w->o;
-	size_t need = (size_t)(s->e - s->p) * OPT_OUT_PER_BYTE + OPT_OUT_BASE;
-
-	if (need > o->cap || crit_failed(d->err))
-		return OPT_SKIPPED;
-	if (need > o->cap - o->n && (!out_flush(o) || need > o->cap - o->n))
-		return OPT_SKIPPED;
-
-	/* What the pass may change besides the output. */
-	int depth = w->depth;
-	bool after_key = w->after_key;
-	uint8_t items = w->items[depth];
-
-	out_hold(o);
-	d->opt = OPT_ON;
-	bool ok = walk(d, m, s, hex);
-	d->opt = OPT_FREE;
-	if (out_release(o) && ok)
-		return OPT_DONE;
-
-	out_rewind(o);
-	w->depth = depth;
-	w->after_key = after_key;
-	w->items[depth] = items;
-	if (!d->depth)
-		for (int i = 0; i < d->ncaps; i++)
-			d->caps[i].seen = false;
-	/* The error, if any, is the careful path's to report. */
-	d->err->code = CRIT_OK;
-	d->err->pos = 0;
-	d->err->line = d->err->col = 0;
-	d->err->msg[0] = 0;
-	return OPT_FAILED;
-}
-
-/* The careful path: check the order, reorder when needed, walk. */
-static bool careful(struct dec *d, const struct crit_msg *m, struct span s, bool hex)
-{
-	bool sorted;
-	uint32_t count;
-
-	if (quick_sorted(m, s.p, s.e))
-		return walk(d, m, &s, hex);
-	if (!scan(d, m, &s, &sorted, &count))
-		return false;
-	if (sorted)
-		return walk(d, m, &s, hex);
-
-	size_t len = (size_t)(s.e - s.p);
-	struct occ_ref *refs = malloc(count * sizeof(*refs));
-	uint8_t *copy = malloc(len ? len : 1);
-	bool ok = refs && copy;
-	if (!ok)
-		crit_fail(d->err, CRIT_E_NOMEM, s.pos, "out of memory reordering a %zu-byte message", len);
-	if (ok) {
-		size_t n = reorder(d, m, &s, refs, count, copy);
-		struct span c = { copy, copy + n, s.pos, false };
-		ok = walk(d, m, &c, hex);
-	}
-	free(refs);
-	free(copy);
-	return ok;
-}
-
-static bool decode_span(struct dec *d, const struct crit_msg *m, struct span s, bool hex)
-{
-	if (d->opt == OPT_ON)
-		return walk(d, m, &s, hex); /* part of the running pass */
-	if (d->opt == OPT_BARRED)
-		return careful(d, m, s, hex);
-	switch (optimistic(d, m, &s, hex)) {
-	case OPT_DONE:
-		return true;
-	case OPT_SKIPPED:
-		return careful(d, m, s, hex);
-	default:
-		d->opt = OPT_BARRED;
-		bool ok = careful(d, m, s, hex);
-		d->opt = OPT_FREE;
-		return ok;
-	}
+	return required_done(d, m, &req, span_pos(s, e));
 }
 
 /* ------------------------------------------------------------------ */
-/* Messages larger than the window: streamed, in order                  */
+/* Messages larger than the window: streamed, by the same rules         */
 /* ------------------------------------------------------------------ */
 
 /* A varint from the reader, not past end; its bytes are appended to
  * raw[*nraw] when raw is given. */
-static bool stream_varint(struct dec *d, uint64_t end, uint64_t *v, const char *what, uint8_t *raw,
-			  size_t *nraw)
+static enum wire_status stream_varint(struct dec *d, uint64_t end, uint64_t *v, uint8_t *raw, size_t *nraw)
 {
 	uint64_t pos = rd_pos(d->rd);
 	size_t want = end - pos < 10 ? (size_t)(end - pos) : 10;
 	size_t got = rd_fill(d->rd, want);
 	const uint8_t *p = rd_ptr(d->rd);
+	enum wire_status st = wire_varint(&p, p + got, v);
 
-	switch (wire_varint(&p, p + got, v)) {
-	case WIRE_SHORT:
-		return crit_fail(d->err, CRIT_E_TRUNCATED, pos, "truncated %s", what);
-	case WIRE_LONG:
-		return crit_fail(d->err, CRIT_E_VARINT, pos, "varint longer than 10 bytes in %s", what);
-	case WIRE_OK:
-		break;
-	}
+	if (st != WIRE_OK)
+		return st;
 	size_t used = (size_t)(p - rd_ptr(d->rd));
 	if (raw) {
 		memcpy(raw + *nraw, rd_ptr(d->rd), used);
 		*nraw += used;
 	}
 	rd_advance(d->rd, used);
-	return true;
+	return WIRE_OK;
 }
 
 /* The raw bytes of a streamed occurrence, as hex: what is already consumed
@@ -949,138 +689,127 @@ static bool stream_len(struct dec *d, struct group *g, uint64_t len)
 	int wt = wire_type_of(f->type);
 	g->ipadd = false; /* far too many words for an address */
 	while (rd_pos(d->rd) < end) {
-		uint64_t v;
+		uint64_t at = rd_pos(d->rd), v;
 		if (wt == WT_VARINT) {
-			if (!stream_varint(d, end, &v, f->name, NULL, NULL))
-				return false;
+			enum wire_status st = stream_varint(d, end, &v, NULL, NULL);
+			if (st != WIRE_OK)
+				return varint_fail(d, st, at, "packed field %s", f->name);
 		} else {
 			size_t n = wt == WT_I64 ? 8 : 4;
-			if (end - rd_pos(d->rd) < n)
-				return crit_fail(d->err, CRIT_E_TRUNCATED, rd_pos(d->rd),
+			if (end - at < n)
+				return crit_fail(d->err, CRIT_E_TRUNCATED, at,
 						 "packed field %s ends inside a %zu-byte value", f->name, n);
 			if (!rd_need(d->rd, n, f->name))
 				return false;
 			v = wire_le(rd_ptr(d->rd), (int)n);
 			rd_advance(d->rd, n);
 		}
-		group_scalar(d, g, v);
+		if (!group_scalar(d, g, v, at))
+			return false;
 	}
 	return true;
 }
 
+/* One occurrence, its tag (head[0, nhead)) read, of the group's field. */
+static bool stream_occ(struct dec *d, struct group *g, int wt, uint64_t end, uint8_t *head, size_t nhead)
+{
+	uint64_t pos = rd_pos(d->rd), v, vlen;
+	enum wire_status st;
+
+	if (wt != WT_VARINT && wt != WT_I64 && wt != WT_LEN && wt != WT_I32)
+		return crit_fail(d->err, CRIT_E_WIRE, pos - nhead,
+				 "field %u has wire type %d, which CRIU images never use", g->num, wt);
+	if (g->f && wt != wire_type_for(g->f))
+		return wire_type_fail(d, g->f, wt, pos - nhead);
+	switch (wt) {
+	case WT_VARINT:
+		if ((st = stream_varint(d, end, &v, head, &nhead)) != WIRE_OK)
+			return varint_fail(d, st, pos, "field %u", g->num);
+		if (g->f)
+			return group_scalar(d, g, v, pos);
+		group_open(d, g);
+		put_hexbytes(d->w, head, nhead);
+		return true;
+	case WT_I64:
+	case WT_I32: {
+		size_t n = wt == WT_I64 ? 8 : 4;
+		if (end - pos < n || !rd_need(d->rd, n, "fixed-size value"))
+			return crit_fail(d->err, CRIT_E_TRUNCATED, pos, "truncated %zu-byte value of field %u", n,
+					 g->num);
+		v = wire_le(rd_ptr(d->rd), (int)n);
+		if (!g->f) {
+			memcpy(head + nhead, rd_ptr(d->rd), n);
+			group_open(d, g);
+			put_hexbytes(d->w, head, nhead + n);
+		}
+		rd_advance(d->rd, n);
+		return !g->f || group_scalar(d, g, v, pos);
+	}
+	default: /* WT_LEN */
+		if ((st = stream_varint(d, end, &vlen, head, &nhead)) != WIRE_OK)
+			return varint_fail(d, st, pos, "the length of field %u", g->num);
+		if (vlen > end - rd_pos(d->rd))
+			return crit_fail(d->err, CRIT_E_LENGTH, pos, "length %llu of field %u runs past its message",
+					 (unsigned long long)vlen, g->num);
+		if (!g->f) {
+			group_open(d, g);
+			return stream_raw(d, head, nhead, vlen);
+		}
+		if (vlen > CRIT_WINDOW)
+			return stream_len(d, g, vlen);
+		if (!rd_need(d->rd, (size_t)vlen, g->f->name))
+			return false;
+		struct wire_occ o = { .num = g->num, .wt = WT_LEN, .val = rd_ptr(d->rd), .v = vlen };
+		o.start = o.val;
+		o.end = o.val + vlen;
+		struct span s = { o.val, o.end, rd_pos(d->rd) };
+		bool ok = group_occ(d, g, &s, &o);
+		rd_advance(d->rd, (size_t)vlen);
+		return ok;
+	}
+}
+
 static bool stream_message(struct dec *d, const struct crit_msg *m, uint64_t len, bool hex)
 {
-	uint64_t start = rd_pos(d->rd), end = start + len;
-	uint32_t next = 0;
-	const struct crit_field *missing = NULL;
+	uint64_t end = rd_pos(d->rd) + len;
+	uint32_t prev = 0;
+	struct required req = { 0 };
+	bool in_run = false;
 	struct group g;
-	bool in_group = false;
 
 	while (rd_pos(d->rd) < end) {
-		uint64_t pos = rd_pos(d->rd), tag, v = 0, vlen = 0;
+		uint64_t pos = rd_pos(d->rd), tag;
 		uint8_t head[32];
 		size_t nhead = 0;
 
-		if (!stream_varint(d, end, &tag, "field tag", head, &nhead))
-			return false;
+		enum wire_status st = stream_varint(d, end, &tag, head, &nhead);
+		if (st != WIRE_OK)
+			return varint_fail(d, st, pos, "a field tag");
 		uint32_t num = (uint32_t)(tag >> 3);
 		int wt = (int)(tag & 7);
 		if (tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)
 			return crit_fail(d->err, CRIT_E_WIRE, pos, "invalid field number %llu",
 					 (unsigned long long)(tag >> 3));
-		const struct crit_field *f = schema_field(m, num);
-		bool fits = f && wire_fits(f, wt);
-
-		if (in_group && num == g.num) {
-			if (g.f && (!fits || g.f->label != CRIT_L_REPEATED))
-				return crit_fail(d->err, CRIT_E_LIMIT, pos,
-						 "field %s repeats or changes wire type in a %llu-byte message; "
-						 "crit needs messages over %u bytes in canonical form",
-						 g.f->name, (unsigned long long)len, CRIT_WINDOW);
-		} else {
-			if (in_group && num < g.num)
-				return crit_fail(d->err, CRIT_E_LIMIT, pos,
-						 "field %u after field %u in a %llu-byte message; crit needs "
-						 "messages over %u bytes in field order",
-						 num, g.num, (unsigned long long)len, CRIT_WINDOW);
-			if (in_group)
+		if (!in_run || num != g.num) {
+			if (in_run)
 				group_end(d, &g);
-			if (fits) {
-				/* Reported at the end: an out-of-order field is the better news. */
-				uint32_t idx = (uint32_t)(f - m->fields);
-				if (!missing)
-					missing = missing_required(m, next, idx);
-				next = idx + 1;
-			}
-			group_begin(d, &g, fits ? f : NULL, num, hex);
-			in_group = true;
+			if (num <= prev)
+				return order_fail(d, m, num, prev, pos);
+			prev = num;
+			const struct crit_field *f = schema_field(m, num);
+			if (f)
+				reach(m, &req, f, pos);
+			group_begin(d, &g, f, num, hex);
 		}
-
-		switch (wt) {
-		case WT_VARINT:
-			if (!stream_varint(d, end, &v, "varint", head, &nhead))
-				return false;
-			if (!g.f) {
-				group_open(d, &g);
-				put_hexbytes(d->w, head, nhead);
-			} else {
-				group_scalar(d, &g, v);
-			}
-			break;
-		case WT_I64:
-		case WT_I32: {
-			size_t n = wt == WT_I64 ? 8 : 4;
-			if (end - rd_pos(d->rd) < n || !rd_need(d->rd, n, "fixed-size value"))
-				return crit_fail(d->err, CRIT_E_TRUNCATED, rd_pos(d->rd),
-						 "truncated %zu-byte value of field %u", n, num);
-			if (!g.f) {
-				memcpy(head + nhead, rd_ptr(d->rd), n);
-				nhead += n;
-				group_open(d, &g);
-				put_hexbytes(d->w, head, nhead);
-			} else {
-				group_scalar(d, &g, wire_le(rd_ptr(d->rd), (int)n));
-			}
-			rd_advance(d->rd, n);
-			break;
-		}
-		case WT_LEN: {
-			if (!stream_varint(d, end, &vlen, "length", head, &nhead))
-				return false;
-			if (vlen > end - rd_pos(d->rd))
-				return crit_fail(d->err, CRIT_E_LENGTH, pos,
-						 "length %llu of field %u runs past its message",
-						 (unsigned long long)vlen, num);
-			if (!g.f) {
-				group_open(d, &g);
-				if (!stream_raw(d, head, nhead, vlen))
-					return false;
-			} else if (vlen <= CRIT_WINDOW) {
-				if (!rd_need(d->rd, (size_t)vlen, g.f->name))
-					return false;
-				struct occ o = { .num = num, .wt = WT_LEN, .val = rd_ptr(d->rd), .v = vlen };
-				o.start = o.val;
-				o.end = o.val + vlen;
-				struct span s = { o.val, o.end, rd_pos(d->rd), true };
-				if (!group_occ(d, &g, &s, &o))
-					return false;
-				rd_advance(d->rd, (size_t)vlen);
-			} else if (!stream_len(d, &g, vlen)) {
-				return false;
-			}
-			break;
-		}
-		default:
-			return crit_fail(d->err, CRIT_E_WIRE, pos,
-					 "field %u has wire type %d, which CRIU images never use", num, wt);
-		}
+		if (!stream_occ(d, &g, wt, end, head, nhead))
+			return false;
+		in_run = group_runs(&g);
+		if (!in_run)
+			group_end(d, &g);
 	}
-	if (in_group)
+	if (in_run)
 		group_end(d, &g);
-	if (missing)
-		return crit_fail(d->err, CRIT_E_REQUIRED, start, "%s lacks required field %s", m->name,
-				 missing->name);
-	return check_required(d, m, next, m->n_fields, end);
+	return required_done(d, m, &req, end);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1109,8 +838,8 @@ bool dec_fields(struct dec *d, const struct crit_msg *m, uint64_t len)
 		return stream_message(d, m, len, false);
 	if (!rd_need(d->rd, (size_t)len, "entry"))
 		return false;
-	struct span s = { rd_ptr(d->rd), rd_ptr(d->rd) + len, rd_pos(d->rd), true };
-	bool ok = decode_span(d, m, s, false);
+	struct span s = { rd_ptr(d->rd), rd_ptr(d->rd) + len, rd_pos(d->rd) };
+	bool ok = walk(d, m, &s, false);
 	rd_advance(d->rd, (size_t)len);
 	return ok;
 }

@@ -26,7 +26,7 @@
 
 static bool nomem(struct enc *e)
 {
-	return jr_fail(e->jr, CRIT_E_NOMEM, "out of memory encoding an entry");
+	return jr_fail(e->jr, buf_code(), "%s encoding an entry", buf_why());
 }
 
 static bool put(struct enc *e, const void *s, size_t n)
@@ -554,8 +554,9 @@ static bool quick_varint(struct enc *e, const struct crit_field *f, uint64_t *bi
 	return true;
 }
 
-/* "#<number>": raw wire bytes in hex, written back as they were. */
-static bool put_raw(struct enc *e)
+/* "#<number>": raw wire bytes in hex, written back as they were: the
+ * occurrences of that field, as decode keeps them. */
+static bool put_raw(struct enc *e, uint32_t num)
 {
 	int t = jr_next(e->jr);
 	const char *s = e->jr->str;
@@ -573,6 +574,12 @@ static bool put_raw(struct enc *e)
 			return jr_fail(e->jr, CRIT_E_TYPE, "an unknown field's value must be its wire bytes in hex");
 		*p++ = (uint8_t)(hi << 4 | lo);
 	}
+	/* Anything else would make a corrupt image, or another field. */
+	struct wire_occ o;
+	for (const uint8_t *q = e->out->p + e->out->n; q < p; q = o.end)
+		if (!wire_occ(q, p, &o) || o.num != num)
+			return jr_fail(e->jr, CRIT_E_TYPE, "'#%u' must hold occurrences of field %u, as protobuf-c "
+				       "writes them", num, num);
 	e->out->n += e->jr->len / 2;
 	return true;
 }
@@ -743,6 +750,9 @@ bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 				uint32_t num;
 				if (!raw_number(name, len, &num))
 					return jr_fail(r, CRIT_E_KEY, "'%s' is no field number", name);
+				if ((f = schema_field(m, num)))
+					return jr_fail(r, CRIT_E_KEY, "'%s' is field %s of %s: it goes by its name",
+						       name, f->name, m->name);
 				key = num << 1 | 1;
 			} else {
 				f = field_named(m, guess, name, len);
@@ -762,7 +772,7 @@ bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 		sorted = sorted && key > last;
 		last = key > last ? key : last;
 		uint64_t bits = 0;
-		bool ok = !f ? put_raw(e)
+		bool ok = !f ? put_raw(e, key >> 1)
 			  : f->label == CRIT_L_REPEATED ? put_repeated(e, f)
 			  : t == JV_NUMBER && quick_varint(e, f, &bits) ? true
 			  : (t >= 0 || (t = jr_next(r)) >= 0) && put_value(e, f, t, &bits);

@@ -99,6 +99,13 @@ const struct handler *image_handler(const char *magic)
 	return NULL;
 }
 
+const char *image_kind(const char *magic)
+{
+	if (strcmp(magic, "INVENTORY") == 0)
+		return NULL;
+	return strcmp(magic, "STATS") == 0 || strcmp(magic, "IRMAP_CACHE") == 0 ? "IMG_SERVICE" : "IMG_COMMON";
+}
+
 /* ------------------------------------------------------------------ */
 /* The walk over an image                                               */
 /* ------------------------------------------------------------------ */
@@ -132,7 +139,9 @@ static bool read_magic(struct image *im)
 	uint64_t pos = 0;
 	const struct crit_magic *common = schema_magic_by_name("IMG_COMMON");
 	const struct crit_magic *service = schema_magic_by_name("IMG_SERVICE");
+	const char *kind = NULL;
 	if ((common && m == common->value) || (service && m == service->value)) {
+		kind = m == common->value ? common->name : service->name;
 		rd_advance(r, 4);
 		pos = 4;
 		if (!rd_need(r, 4, "magic"))
@@ -156,6 +165,10 @@ static bool read_magic(struct image *im)
 	if (!im->h)
 		return crit_fail(im->err, CRIT_E_MAGIC, pos, "no handler for images with magic %s",
 				 mg->name);
+	const char *want = image_kind(mg->name);
+	if (want != kind && (!want || !kind || strcmp(want, kind) != 0))
+		return crit_fail(im->err, CRIT_E_NONCANON, 0, "%s before the %s magic, where CRIU writes %s",
+				 kind ? kind : "nothing", mg->name, want ? want : "nothing");
 	return true;
 }
 
@@ -294,8 +307,12 @@ static bool msg_extra(struct image *im, uint64_t qnum)
 	if (!im->nopl)
 		jw_arr_open(&im->w);
 	for (uint64_t i = 0; i < qnum; i++) {
+		/* CRIT stops quietly when the queue is cut short: a truncated
+		 * payload, refused as any other (docs/compat.md). */
 		if (!next_entry(im, &size))
-			break; /* CRIT stops quietly when the queue is cut short */
+			return crit_fail(im->err, CRIT_E_TRUNCATED, rd_pos(&im->rd),
+					 "truncated message queue: %llu of its %llu messages", (unsigned long long)i,
+					 (unsigned long long)qnum);
 		if (!want(im, &crit_msg_ipc_msg, msize, 1))
 			return false;
 		struct jw *w = im->nopl ? &im->mute : &im->w;

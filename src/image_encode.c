@@ -45,7 +45,7 @@ static void put_u32(struct out *o, uint32_t v)
 static bool put_zeros(struct imgenc *im, struct buf *b, size_t n)
 {
 	static const uint8_t zeros[8];
-	return buf_put(b, zeros, n) || jr_fail(&im->jr, CRIT_E_NOMEM, "out of memory");
+	return buf_put(b, zeros, n) || jr_fail(&im->jr, buf_code(), "%s", buf_why());
 }
 
 /* ------------------------------------------------------------------ */
@@ -106,7 +106,7 @@ static bool read_sems(struct imgenc *im)
 			return jr_fail(&im->jr, CRIT_E_TYPE, "a semaphore value is 0 to 65535");
 		uint8_t t[2] = { (uint8_t)x, (uint8_t)(x >> 8) };
 		if (!buf_put(&im->payload[0], t, 2))
-			return jr_fail(&im->jr, CRIT_E_NOMEM, "out of memory");
+			return jr_fail(&im->jr, buf_code(), "%s", buf_why());
 		im->count++;
 	}
 	return !crit_failed(im->err);
@@ -134,7 +134,7 @@ static bool read_msgs(struct imgenc *im)
 		uint8_t size[4] = { (uint8_t)im->sub.n, (uint8_t)(im->sub.n >> 8), (uint8_t)(im->sub.n >> 16),
 				    (uint8_t)(im->sub.n >> 24) };
 		if (!buf_put(b, size, 4) || !buf_put(b, im->sub.p, im->sub.n))
-			return jr_fail(&im->jr, CRIT_E_NOMEM, "out of memory");
+			return jr_fail(&im->jr, buf_code(), "%s", buf_why());
 		if (!jr_element(&im->jr))
 			return crit_failed(im->err) ? false
 						    : jr_fail_pos(&im->jr, im->extra_at, CRIT_E_TYPE,
@@ -217,9 +217,9 @@ static bool check_extra(struct imgenc *im, uint64_t a, uint64_t b, struct jr_pos
 					   "\"extra\" must list the %llu semaphore values", (unsigned long long)a);
 		return put_zeros(im, &im->payload[0], round_up(2 * a, 8) - 2 * a);
 	case EX_MSG:
-		if (!im->has_extra || im->count > a)
+		if (!im->has_extra || im->count != a)
 			return jr_fail_pos(&im->jr, im->has_extra ? im->extra_at : entry, CRIT_E_TYPE,
-					   "\"extra\" must list up to %llu pairs of message and data",
+					   "\"extra\" must list %llu pairs of message and data",
 					   (unsigned long long)a);
 		return true;
 	default:

@@ -13,6 +13,7 @@
 #ifndef CRIT_INTERNAL_H
 #define CRIT_INTERNAL_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -99,8 +100,24 @@ struct buf {
 	size_t n, cap;
 };
 
-/* Room for more bytes after n; false when out of memory. */
+/* No buffer grows past this: the most crit holds of its input at once
+ * (encode: one entry's message, or its payload; docs/security.md). */
+#define CRIT_MAX_BUF ((size_t)1 << 31)
+
+/* Room for more bytes after n; false, with errno EFBIG past CRIT_MAX_BUF
+ * or ENOMEM when out of memory. */
 bool buf_reserve_slow(struct buf *b, size_t more);
+
+/* The error of a failed buf_reserve or buf_put: its code and message. */
+static inline enum crit_code buf_code(void)
+{
+	return errno == EFBIG ? CRIT_E_LIMIT : CRIT_E_NOMEM;
+}
+
+static inline const char *buf_why(void)
+{
+	return errno == EFBIG ? "past the 2 GiB crit holds at once" : "out of memory";
+}
 
 static inline bool buf_reserve(struct buf *b, size_t more)
 {
@@ -124,39 +141,12 @@ struct out {
 	struct crit_err *err;
 	uint8_t *buf;
 	size_t n, cap;
-	size_t mark;  /* buf[0, mark) is safe from out_rewind() */
-	bool held;    /* out_hold() is in force */
-	bool dropped; /* output after the mark was lost while held */
 };
 
 void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err, uint8_t *buf, size_t cap);
-/* Write out the buffer. While held, nothing is written: what follows the
- * mark is dropped instead (and dropped set), to make room. */
+/* Write out the buffer. */
 bool out_flush(struct out *o);
 void out_put_slow(struct out *o, const void *s, size_t n);
-
-/* Hold the output from here (o->n < o->cap), so that it can be taken back:
- * the decoder's optimistic pass (decode.c). */
-static inline void out_hold(struct out *o)
-{
-	o->mark = o->n;
-	o->held = true;
-	o->dropped = false;
-}
-
-/* End the hold: true when all the output since the mark is still there. */
-static inline bool out_release(struct out *o)
-{
-	o->held = false;
-	return !o->dropped;
-}
-
-/* Take back the output since the mark (after out_release). */
-static inline void out_rewind(struct out *o)
-{
-	o->n = o->mark;
-	o->dropped = false;
-}
 
 static inline void out_put(struct out *o, const void *s, size_t n)
 {
@@ -385,12 +375,17 @@ struct handler {
 
 /* CRIT's handler for a magic's name (not an alias), or NULL. */
 const struct handler *image_handler(const char *magic);
+/* The magic CRIU writes before an image's own (IMG_COMMON or IMG_SERVICE),
+ * or NULL for none (the inventory). */
+const char *image_kind(const char *magic);
 
 /* ------------------------------------------------------------------ */
 /* decode.c: a message to JSON                                          */
 /* ------------------------------------------------------------------ */
 
 #define DEC_MAX_DEPTH 64
+/* Decode's JSON goes 2 levels a message deep, 2 more at the top. */
+_Static_assert(JW_MAX_DEPTH > 2 * DEC_MAX_DEPTH + 2, "the writer nests as deep as decode needs");
 #define DEC_MAX_CAPTURES 4
 
 /* What decode.c works out once per field and keeps, in a small cache
@@ -419,7 +414,6 @@ struct dec {
 	int depth;
 	struct capture caps[DEC_MAX_CAPTURES];
 	int ncaps;
-	int opt; /* decode.c's optimistic pass: may start, running, or barred */
 	struct field_memo memo[DEC_MEMO];
 };
 

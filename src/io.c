@@ -99,14 +99,19 @@ bool rd_skip(struct rd *r, uint64_t n, const char *what)
 
 bool buf_reserve_slow(struct buf *b, size_t more)
 {
-	if (more > SIZE_MAX / 2 - b->n)
+	_Static_assert(CRIT_MAX_BUF <= SIZE_MAX / 2 + 1, "caps double up to CRIT_MAX_BUF");
+	if (more > CRIT_MAX_BUF - b->n) {
+		errno = EFBIG;
 		return false;
-	size_t cap = b->cap ? b->cap : 256;
+	}
+	size_t cap = b->cap ? b->cap : 256; /* powers of two: never past CRIT_MAX_BUF */
 	while (cap - b->n < more)
 		cap *= 2;
 	uint8_t *p = realloc(b->p, cap);
-	if (!p)
+	if (!p) {
+		errno = ENOMEM;
 		return false;
+	}
 	b->p = p;
 	b->cap = cap;
 	return true;
@@ -123,21 +128,11 @@ void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err,
 	o->buf = buf;
 	o->cap = cap;
 	o->n = 0;
-	o->mark = 0;
-	o->held = false;
-	o->dropped = false;
 }
 
 bool out_flush(struct out *o)
 {
 	size_t n = o->n;
-
-	if (o->held) {
-		/* The mark is below cap, so this always makes room. */
-		o->n = o->mark;
-		o->dropped = true;
-		return !crit_failed(o->err);
-	}
 
 	o->n = 0;
 	if (!o->sink || !n || crit_failed(o->err))

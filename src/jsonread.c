@@ -224,7 +224,7 @@ static inline void eat(struct jr *r, size_t n)
 static void tee(struct jr *r, size_t n)
 {
 	if (!buf_put(r->tee, rd_ptr(r->rd), n))
-		fail(r, CRIT_E_NOMEM, "out of memory");
+		fail(r, buf_code(), "%s", buf_why());
 }
 
 /* Is the byte off bytes ahead a NUL or the start of invalid UTF-8? */

@@ -17,7 +17,10 @@
 #include "internal.h"
 
 /* Limits on untrusted JSON (docs/security.md). */
-#define JR_MAX_DEPTH 128            /* nested arrays and objects */
+/* Nested arrays and objects: as deep as decode's JSON of messages nested
+ * DEC_MAX_DEPTH deep goes (a list and an object each, below the image's
+ * object and its entries; in the deepest, a list of numbers). */
+#define JR_MAX_DEPTH (2 * DEC_MAX_DEPTH + 2)
 #define JR_MAX_STRING (1ull << 30)  /* bytes of one string or number */
 #define JR_MAX_NAME 255             /* bytes of one member name */
 #define JR_MAX_PATH 512             /* characters of a path in a message */

@@ -21,11 +21,15 @@ enum wire_type {
 
 enum wire_status {
 	WIRE_OK = 0,
-	WIRE_SHORT, /* the cursor's bound comes first */
-	WIRE_LONG,  /* more than 10 bytes */
+	WIRE_SHORT,   /* the cursor's bound comes first */
+	WIRE_LONG,    /* more than 10 bytes */
+	/* Well-formed, but not as protobuf-c writes it (docs/security.md): */
+	WIRE_PADDED,  /* a shorter form exists: the last byte is 0 */
+	WIRE_PAST_64, /* bits past 64 in the tenth byte */
 };
 
-/* A varint from [*p, e); at most 10 bytes, bits past 64 dropped as protobuf does. */
+/* A varint from [*p, e), at most 10 bytes, in the one form protobuf-c
+ * writes. On anything else *p and *v are left alone. */
 static inline enum wire_status wire_varint(const uint8_t **p, const uint8_t *e, uint64_t *v)
 {
 	const uint8_t *s = *p;
@@ -49,6 +53,9 @@ static inline enum wire_status wire_varint(const uint8_t **p, const uint8_t *e, 
 #endif
 		uint64_t stop = ~x & 0x8080808080808080u;
 		if (stop) {
+			int last = __builtin_ctzll(stop) - 7; /* the bit the last byte starts at */
+			if (last && !(uint8_t)(x >> last))
+				return WIRE_PADDED;
 			x &= (stop ^ (stop - 1)) & 0x7f7f7f7f7f7f7f7fu;
 			x = (x & 0x007f007f007f007fu) | (x & 0x7f007f007f007f00u) >> 1;
 			x = (x & 0x00003fff00003fffu) | (x & 0x3fff00003fff0000u) >> 2;
@@ -63,6 +70,10 @@ static inline enum wire_status wire_varint(const uint8_t **p, const uint8_t *e, 
 			return WIRE_SHORT;
 		r |= (uint64_t)(s[i] & 0x7f) << (7 * i);
 		if (!(s[i] & 0x80)) {
+			if (i && !s[i])
+				return WIRE_PADDED;
+			if (i == 9 && s[i] > 1)
+				return WIRE_PAST_64;
 			*v = r;
 			*p = s + i + 1;
 			return WIRE_OK;
@@ -119,12 +130,70 @@ static inline int wire_type_of(uint8_t type)
 	return type < sizeof(wt) ? wt[type] : WT_VARINT;
 }
 
-/* Does a value of wire type wt belong to field f? Repeated numbers may
- * come packed or not, whatever the schema says (as every parser accepts). */
+/* Does a value of wire type wt belong to field f, as parsers read it?
+ * Repeated numbers may come packed or not, whatever the schema says. */
 static inline bool wire_fits(const struct crit_field *f, int wt)
 {
 	int want = wire_type_of(f->type);
 	return wt == want || (wt == WT_LEN && want != WT_LEN && f->label == CRIT_L_REPEATED);
+}
+
+/* The one wire type protobuf-c writes f's values with: a repeated number
+ * [packed = true] as one length-delimited run, anything else as its type. */
+static inline int wire_type_for(const struct crit_field *f)
+{
+	int wt = wire_type_of(f->type);
+	return f->label == CRIT_L_REPEATED && (f->flags & CRIT_F_PACKED) && wt != WT_LEN ? WT_LEN : wt;
+}
+
+/* One field occurrence. */
+struct wire_occ {
+	uint32_t num;
+	int wt;
+	const uint8_t *start, *val, *end; /* the tag, the value (a LEN's bytes), the end */
+	uint64_t v; /* the varint or fixed value, or the LEN length */
+};
+
+/* The field occurrence at [p, e), in protobuf-c's form with a wire type
+ * CRIU uses: true, or false for anything else (decode.c tells why). */
+static inline bool wire_occ(const uint8_t *p, const uint8_t *e, struct wire_occ *o)
+{
+	uint64_t tag;
+
+	o->start = p;
+	if (wire_varint(&p, e, &tag) != WIRE_OK || tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)
+		return false;
+	o->num = (uint32_t)(tag >> 3);
+	o->wt = (int)(tag & 7);
+	o->val = p;
+	switch (o->wt) {
+	case WT_VARINT:
+		if (wire_varint(&p, e, &o->v) != WIRE_OK)
+			return false;
+		break;
+	case WT_I64:
+		if (e - p < 8)
+			return false;
+		o->v = wire_le(p, 8);
+		p += 8;
+		break;
+	case WT_I32:
+		if (e - p < 4)
+			return false;
+		o->v = wire_le(p, 4);
+		p += 4;
+		break;
+	case WT_LEN:
+		if (wire_varint(&p, e, &o->v) != WIRE_OK || o->v > (uint64_t)(e - p))
+			return false;
+		o->val = p;
+		p += o->v;
+		break;
+	default:
+		return false;
+	}
+	o->end = p;
+	return true;
 }
 
 #endif

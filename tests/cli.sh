@@ -58,6 +58,10 @@ printf '\x19\x43\x56\x54\x55\x55\x55\x55' >"$tmp/unknown.img"
 expect_error "unknown magic" "$tmp/unknown.img" "unknown magic 0x55555555" "$crit" decode -i "$tmp/unknown.img"
 printf '\x19\x43\x56\x54\x47\x38\x05\x55\x0c\x00\x00\x00\x08\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01' >"$tmp/varint.img"
 expect_error "over-long varint" "$tmp/varint.img" "varint longer than 10 bytes" "$crit" decode -i "$tmp/varint.img"
+# Wire data protobuf-c never writes: refused, so that decode -> encode is exact.
+printf '\x19\x43\x56\x54\x38\x31\x30\x56\x03\x00\x00\x00\x08\x85\x00' >"$tmp/padded.img"
+expect_error "not protobuf-c's form" "$tmp/padded.img" "over-long varint in field 1 \(not as protobuf-c writes it\)" \
+	"$crit" decode -i "$tmp/padded.img"
 printf '\x19\x43\x56\x54\x47\x38\x05\x55\x03\x00\x00\x00\x12\x09\x00' >"$tmp/len.img"
 expect_error "length past the end" "$tmp/len.img" "runs past its message" "$crit" decode -i "$tmp/len.img"
 expect_error "stdin is named" "<stdin>" "truncated entry" sh -c "'$crit' decode <'$tmp/cut.img'"

@@ -76,7 +76,8 @@ void pb_bytes(struct pb *b, const void *s, size_t n)
 		b->cap = (b->n + n) * 2 + 64;
 		b->p = realloc(b->p, b->cap);
 	}
-	memcpy(b->p + b->n, s, n);
+	if (n) /* s may be an empty pb's NULL */
+		memcpy(b->p + b->n, s, n);
 	b->n += n;
 }
 

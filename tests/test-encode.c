@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonread.h"
 #include "tests.h"
 
 static bool encode_mem(const void *json, size_t len, struct membuf *out, struct crit_err *err)
@@ -164,9 +165,9 @@ START_TEST(member_order_does_not_matter)
 		   "\"threads\": [1, 2]}]}",
 		   "{\"magic\": \"PSTREE\", \"entries\": [{\"threads\": [3], \"sid\": 1, \"pgid\": 1, \"threads\": [1, 2], "
 		   "\"ppid\": 0, \"pid\": 1}]}");
-	/* a raw field after the known field of the same number */
-	same_image("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"#1\": \"0807\", \"root_id\": 7}]}",
-		   "{\"magic\": \"FS\", \"entries\": [{\"root_id\": 7, \"#1\": \"0807\", \"cwd_id\": 6}]}");
+	/* a raw field among the known ones */
+	same_image("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root_id\": 7, \"#9\": \"4807\"}]}",
+		   "{\"magic\": \"FS\", \"entries\": [{\"#9\": \"4807\", \"root_id\": 7, \"cwd_id\": 6}]}");
 }
 END_TEST
 
@@ -220,6 +221,15 @@ START_TEST(malformed_json)
 	/* an IP address string is a list's only element */
 	expect_error("{\"magic\": \"INETSK\", \"entries\": [{\"src_addr\": [\"1.2.3.4\", 5]}]}", CRIT_E_TYPE, 1, 58,
 		     "entries[0].src_addr[1]: src_addr: an IP address string must be alone in its list");
+	/* "#<number>": an unknown field's own occurrences, no other */
+	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root_id\": 7, \"#3\": \"1812\"}]}",
+		     CRIT_E_KEY, 1, 57, "entries[0].#3: '#3' is field umask of fs_entry: it goes by its name");
+	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root_id\": 7, \"#9\": \"5001\"}]}",
+		     CRIT_E_TYPE, 1, 63, "'#9' must hold occurrences of field 9, as protobuf-c writes them");
+	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root_id\": 7, \"#9\": \"48\"}]}",
+		     CRIT_E_TYPE, 1, 63, "'#9' must hold"); /* cut short */
+	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root_id\": 7, \"#9\": \"488100\"}]}",
+		     CRIT_E_TYPE, 1, 63, "'#9' must hold"); /* an over-long varint */
 	/* a payload that disagrees with its size */
 	expect_error("{\"magic\": \"PIPES_DATA\", \"entries\": [{\"pipe_id\": 1, \"bytes\": 4, \"extra\": \"YWJj\\n\"}]}",
 		     CRIT_E_TYPE, 1, 73, "3 bytes, the entry says 4");
@@ -253,9 +263,79 @@ START_TEST(deep_nesting_is_refused)
 {
 	deep("{\"magic\": \"FS\", \"entries\": [", "]}", CRIT_E_TYPE, 29,
 	     "entries[0]: an entry must be an object, not a list");
-	/* the 129th container (the image's object and "entries" are two) */
-	deep("{\"entries\": [", "], \"magic\": \"FS\"}", CRIT_E_LIMIT, 14 + 126,
-	     "]: nesting deeper than 128");
+	/* one container past the limit (the image's object and "entries" are two) */
+	char msg[64];
+	snprintf(msg, sizeof(msg), "]: nesting deeper than %d", JR_MAX_DEPTH);
+	deep("{\"entries\": [", "], \"magic\": \"FS\"}", CRIT_E_LIMIT, 14 + JR_MAX_DEPTH - 2, msg);
+}
+END_TEST
+
+/* A CGROUP entry with cgroup directories nested so that there are n
+ * messages: the entry, a controller, n - 2 directories. */
+static struct pb cgroup_image(int n)
+{
+	struct pb m = { 0 };
+
+	for (int i = 0; i < n - 2; i++) {
+		struct pb dir = { 0 };
+		pb_len(&dir, 1, "d", 1);
+		if (i)
+			pb_len(&dir, 2, m.p, m.n);
+		free(m.p);
+		m = dir;
+	}
+	struct pb ctl = { 0 }, entry = { 0 };
+	pb_len(&ctl, 2, m.p, m.n);
+	pb_len(&entry, 2, ctl.p, ctl.n);
+	struct pb img = image(0x59383330u, 1, &entry);
+	free(m.p);
+	free(ctl.p);
+	free(entry.p);
+	return img;
+}
+
+/* The deepest messages decode takes (DEC_MAX_DEPTH) make JSON that the
+ * reader takes (JR_MAX_DEPTH), in either form; one more is refused. */
+START_TEST(deepest_messages_round_trip)
+{
+	struct pb img = cgroup_image(DEC_MAX_DEPTH);
+
+	for (int pretty = 0; pretty < 2; pretty++) {
+		struct membuf json = { 0 };
+		struct crit_err err;
+		char why[300] = "";
+		ck_assert_msg(decode_mem(img.p, img.n, pretty, false, &json, &err), "%s", err.msg);
+		ck_assert_msg(round_trip(json.data, json.len, (const char *)img.p, img.n, why, sizeof(why)), "%s",
+			      why);
+		membuf_free(&json);
+	}
+	free(img.p);
+
+	img = cgroup_image(DEC_MAX_DEPTH + 1);
+	struct membuf json = { 0 };
+	struct crit_err err;
+	ck_assert(!decode_mem(img.p, img.n, false, false, &json, &err));
+	ck_assert_int_eq(err.code, CRIT_E_LIMIT);
+	ck_assert_str_eq(err.msg, "messages nested more than 64 deep");
+	membuf_free(&json);
+	free(img.p);
+}
+END_TEST
+
+/* No buffer grows past CRIT_MAX_BUF: the growth is refused as a limit
+ * before any memory is asked for. */
+START_TEST(buffers_stop_at_the_limit)
+{
+	struct buf b = { NULL, CRIT_MAX_BUF - 10, CRIT_MAX_BUF - 10 };
+
+	errno = 0;
+	ck_assert(!buf_reserve(&b, 11));
+	ck_assert_int_eq(errno, EFBIG);
+	ck_assert_int_eq(buf_code(), CRIT_E_LIMIT);
+	ck_assert_str_eq(buf_why(), "past the 2 GiB crit holds at once");
+	ck_assert(!buf_put(&b, "0123456789a", 11));
+	ck_assert_ptr_null(b.p);
+	ck_assert_uint_eq(b.n, CRIT_MAX_BUF - 10);
 }
 END_TEST
 
@@ -284,6 +364,8 @@ Suite *encode_suite(void)
 	tcase_add_test(tc, member_order_does_not_matter);
 	tcase_add_test(tc, malformed_json);
 	tcase_add_test(tc, deep_nesting_is_refused);
+	tcase_add_test(tc, deepest_messages_round_trip);
+	tcase_add_test(tc, buffers_stop_at_the_limit);
 	tcase_add_test(tc, binary_input_gets_crits_hint);
 	suite_add_tcase(s, tc);
 	return s;

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ckpt.h"
 #include "tables.h"
 #include "tests.h"
 #include "view.h"
@@ -721,6 +722,28 @@ START_TEST(view_reads_fields_in_one_walk)
 }
 END_TEST
 
+/* An image past CKPT_MAX_IMAGE is refused before it is read (a sparse
+ * file: nothing is written). */
+START_TEST(huge_image_is_refused)
+{
+	char dir[] = "/tmp/crit-explore-XXXXXX", path[100];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/pstree.img", dir);
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ftruncate(fileno(f), (off_t)CKPT_MAX_IMAGE + 1), 0);
+	fclose(f);
+	struct membuf out;
+	struct crit_err err;
+	ck_assert(!explore(dir, "ps", &out, &err));
+	ck_assert_int_eq(err.code, CRIT_E_LIMIT);
+	ck_assert_str_eq(err.file, path);
+	ck_assert_str_eq(err.msg, "an image of 268435457 bytes, more than the 256 MiB crit x reads");
+	membuf_free(&out);
+	remove_dir(dir);
+}
+END_TEST
+
 Suite *explore_suite(void)
 {
 	Suite *s = suite_create("explore");
@@ -732,6 +755,7 @@ Suite *explore_suite(void)
 	tcase_add_test(tc, stats_match_the_images);
 	tcase_add_test(tc, damaged_images);
 	tcase_add_test(tc, damaged_socket_images);
+	tcase_add_test(tc, huge_image_is_refused);
 	suite_add_tcase(s, tc);
 	TCase *api = tcase_create("api");
 	tcase_add_test(api, api_ps);

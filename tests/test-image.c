@@ -128,6 +128,67 @@ START_TEST(payload_cut_short)
 }
 END_TEST
 
+/* A message queue ends with its qnum-th message: one cut short by the
+ * end of the image is a truncated payload, as CRIT would not say. */
+START_TEST(message_queue_cut_short)
+{
+	struct pb desc = { 0 }, m = { 0 }, msg = { 0 };
+	for (uint32_t f = 1; f <= 7; f++)
+		pb_uint(&desc, f, 0);
+	pb_len(&m, 1, desc.p, desc.n);
+	pb_uint(&m, 2, 16384);
+	pb_uint(&m, 3, 2); /* two messages */
+	pb_uint(&msg, 1, 1);
+	pb_uint(&msg, 2, 3);
+	struct pb img = image(0x55453737u, 1, &m);
+	pb_u32le(&img, (uint32_t)msg.n);
+	pb_bytes(&img, msg.p, msg.n);
+	pb_bytes(&img, "abc\0\0\0\0\0", 8);
+	expect_fail(img.p, img.n, CRIT_E_TRUNCATED, img.n, "truncated message queue: 1 of its 2 messages");
+	free(desc.p);
+	free(m.p);
+	free(msg.p);
+	free(img.p);
+}
+END_TEST
+
+/* The magic before an image's own is the one CRIU writes there: a
+ * different one would not come back from encode (docs/compat.md). */
+START_TEST(image_kind_as_criu_writes_it)
+{
+#define IMG(lit) lit, sizeof(lit) - 1
+	static const struct {
+		const char *img;
+		size_t len;
+		const char *msg; /* NULL: decodes */
+	} kinds[] = {
+		{ IMG("\x16\x31\x31\x58"), NULL }, /* INVENTORY */
+		{ IMG("\x19\x43\x56\x54\x16\x31\x31\x58"),
+		  "IMG_COMMON before the INVENTORY magic, where CRIU writes nothing" },
+		{ IMG("\x40\x59\x10\x55\x06\x33\x09\x57"), NULL }, /* STATS */
+		{ IMG("\x19\x43\x56\x54\x06\x33\x09\x57"),
+		  "IMG_COMMON before the STATS magic, where CRIU writes IMG_SERVICE" },
+		{ IMG("\x19\x43\x56\x54\x38\x31\x30\x56"), NULL }, /* FILES */
+		{ IMG("\x40\x59\x10\x55\x38\x31\x30\x56"),
+		  "IMG_SERVICE before the FILES magic, where CRIU writes IMG_COMMON" },
+		{ IMG("\x38\x31\x30\x56"), "nothing before the FILES magic, where CRIU writes IMG_COMMON" },
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct membuf out = { 0 };
+		struct crit_err err;
+		bool ok = decode_mem(kinds[i].img, kinds[i].len, false, false, &out, &err);
+		ck_assert_msg(ok == !kinds[i].msg, "%zu: %s", i, err.msg);
+		if (!ok) {
+			ck_assert_int_eq(err.code, CRIT_E_NONCANON);
+			ck_assert_uint_eq(err.pos, 0);
+			ck_assert_str_eq(err.msg, kinds[i].msg);
+		}
+		membuf_free(&out);
+	}
+}
+END_TEST
+
 /* --nopl sizes, as CRIT's human_readable() prints them. */
 START_TEST(nopl_sizes)
 {
@@ -195,6 +256,8 @@ Suite *image_suite(void)
 	tcase_add_test(tc, pagemap_head_then_entries);
 	tcase_add_test(tc, images_crit_cannot_read);
 	tcase_add_test(tc, payload_cut_short);
+	tcase_add_test(tc, message_queue_cut_short);
+	tcase_add_test(tc, image_kind_as_criu_writes_it);
 	tcase_add_test(tc, nopl_sizes);
 	tcase_add_test(tc, reads_a_pipe);
 	suite_add_tcase(s, tc);

@@ -61,12 +61,6 @@ static const struct {
 	{ S("\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01"), UINT64_C(9223372036854775808), 10 },
 	{ S("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"), UINT64_C(18446744073709551615), 10 },
 	{ S("\xac\x02"), 300, 2 },
-	/* not the shortest form */
-	{ S("\x80\x00"), 0, 2 },
-	{ S("\x80\x80\x80\x00"), 0, 4 },
-	/* bits past 64 in the tenth byte are dropped */
-	{ S("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f"), UINT64_C(18446744073709551615), 10 },
-	{ S("\x80\x80\x80\x80\x80\x80\x80\x80\x80\x02"), 0, 10 },
 	/* the varint ends before the data does */
 	{ S("\x96\x01\x05"), 150, 2 },
 };
@@ -120,6 +114,38 @@ START_TEST(varint_too_long)
 	uint64_t v = 42;
 
 	ck_assert_int_eq(wire_varint(&p, buf + len, &v), WIRE_LONG);
+	ck_assert_ptr_eq(p, buf);
+	ck_assert_uint_eq(v, 42);
+	free_at_end(buf, len);
+}
+END_TEST
+
+/* Python decodes these (bits past 64 dropped), protobuf-c never writes
+ * them: the shortest form has fewer bytes, or the value more than 64 bits. */
+static const struct {
+	const uint8_t *in;
+	size_t len;
+	enum wire_status st;
+} not_canonical[] = {
+	{ S("\x80\x00"), WIRE_PADDED },                 /* 0 */
+	{ S("\x85\x00"), WIRE_PADDED },                 /* 5 */
+	{ S("\x80\x80\x80\x00"), WIRE_PADDED },
+	{ S("\x80\x80\x80\x80\x80\x80\x80\x00"), WIRE_PADDED },         /* 8 bytes: one word */
+	{ S("\x80\x80\x80\x80\x80\x80\x80\x00\x01"), WIRE_PADDED },     /* the same, 9 given */
+	{ S("\xff\xff\xff\xff\xff\xff\xff\xff\x00"), WIRE_PADDED },     /* 9 bytes: the loop */
+	{ S("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x00"), WIRE_PADDED },
+	{ S("\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f"), WIRE_PAST_64 },
+	{ S("\x80\x80\x80\x80\x80\x80\x80\x80\x80\x02"), WIRE_PAST_64 },
+};
+
+START_TEST(varint_not_canonical)
+{
+	size_t len = not_canonical[_i].len;
+	uint8_t *buf = at_end(not_canonical[_i].in, len);
+	const uint8_t *p = buf;
+	uint64_t v = 42;
+
+	ck_assert_int_eq(wire_varint(&p, buf + len, &v), not_canonical[_i].st);
 	ck_assert_ptr_eq(p, buf);
 	ck_assert_uint_eq(v, 42);
 	free_at_end(buf, len);
@@ -224,6 +250,26 @@ START_TEST(wire_type_fits)
 }
 END_TEST
 
+/* protobuf-c writes one wire type per field: its type's, or for a
+ * repeated number [packed = true] one length-delimited run. */
+START_TEST(wire_type_written)
+{
+	static const uint8_t labels[] = { CRIT_L_OPTIONAL, CRIT_L_REQUIRED, CRIT_L_REPEATED };
+	int own = __builtin_ctz(fits[_i].single);
+	bool packable = (fits[_i].repeated & ~fits[_i].single) != 0;
+
+	for (int l = 0; l < N(labels); l++) {
+		for (uint8_t packed = 0; packed <= CRIT_F_PACKED; packed += CRIT_F_PACKED) {
+			const struct crit_field f = { .name = "f", .number = 1, .type = fits[_i].type,
+						      .label = labels[l], .flags = packed };
+			int want = labels[l] == CRIT_L_REPEATED && packed && packable ? WT_LEN : own;
+			ck_assert_msg(wire_type_for(&f) == want, "type %d label %d packed %d", fits[_i].type,
+				      labels[l], packed);
+		}
+	}
+}
+END_TEST
+
 Suite *wire_suite(void)
 {
 	Suite *s = suite_create("wire");
@@ -232,9 +278,11 @@ Suite *wire_suite(void)
 	tcase_add_loop_test(tc, varint_decodes, 0, N(varints));
 	tcase_add_loop_test(tc, varint_cut_by_bound, 0, N(varints));
 	tcase_add_loop_test(tc, varint_too_long, 0, N(too_long));
+	tcase_add_loop_test(tc, varint_not_canonical, 0, N(not_canonical));
 	tcase_add_loop_test(tc, zigzag, 0, N(zigzags));
 	tcase_add_loop_test(tc, little_endian, 0, N(les));
 	tcase_add_loop_test(tc, wire_type_fits, 0, N(fits));
+	tcase_add_loop_test(tc, wire_type_written, 0, N(fits));
 	suite_add_tcase(s, tc);
 	return s;
 }
