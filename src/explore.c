@@ -70,6 +70,15 @@ struct task {
 
 /* What the explorers share: the directory, its tasks, the images files
  * are looked up in (loaded once), and a string builder. */
+/* A file's name as file_name made it: tasks and VMAs name the same files
+ * again and again. */
+struct named {
+	uint64_t id;
+	int32_t type;
+	bool used;
+	struct crit_str name;
+};
+
 struct x {
 	struct ckpt c;
 	struct crit_err *err;
@@ -80,6 +89,8 @@ struct x {
 	int64_t arch; /* core_entry's mtype: 0 when no core says */
 	struct lookup look[LK_N];
 	struct view_fields pstree_f, fdinfo_f, vma_f, pagemap_f;
+	struct named *named; /* file names made so far, open addressing */
+	size_t nnamed, capnamed;
 	struct out s;  /* writes into sb; str_take() takes what it holds */
 	struct buf sb;
 	struct crit_sink sink;
@@ -299,8 +310,43 @@ static bool find_file(struct x *x, const char *member, int old, uint64_t id, str
 	return true;
 }
 
-/* What a file descriptor refers to, as Python CRIT names it. */
+static struct crit_str make_file_name(struct x *x, int32_t type, uint64_t id);
+
+/* The slot of (type, id) in x->named: its name, or where it goes. */
+static struct named *named_slot(struct named *t, size_t cap, int32_t type, uint64_t id)
+{
+	size_t i = (size_t)((id ^ (uint64_t)(uint32_t)type << 40) * 0x9e3779b97f4a7c15ull >> 20) & (cap - 1);
+
+	while (t[i].used && (t[i].id != id || t[i].type != type))
+		i = (i + 1) & (cap - 1);
+	return &t[i];
+}
+
+/* What a file descriptor refers to, as Python CRIT names it; made once
+ * for each file. */
 static struct crit_str file_name(struct x *x, int32_t type, uint64_t id)
+{
+	if (x->nnamed >= x->capnamed / 2) { /* half full at most */
+		size_t cap = x->capnamed ? 2 * x->capnamed : 256;
+		struct named *t = cap <= SIZE_MAX / sizeof(*t) ? calloc(cap, sizeof(*t)) : NULL;
+		if (!t)
+			return crit_fail(x->err, CRIT_E_NOMEM, 0, "out of memory"), (struct crit_str){ "", 0 };
+		for (size_t i = 0; i < x->capnamed; i++)
+			if (x->named[i].used)
+				*named_slot(t, cap, x->named[i].type, x->named[i].id) = x->named[i];
+		free(x->named);
+		x->named = t;
+		x->capnamed = cap;
+	}
+	struct named *slot = named_slot(x->named, x->capnamed, type, id);
+	if (!slot->used) {
+		*slot = (struct named){ id, type, true, make_file_name(x, type, id) };
+		x->nnamed++;
+	}
+	return slot->name;
+}
+
+static struct crit_str make_file_name(struct x *x, int32_t type, uint64_t id)
 {
 	const struct crit_enum_value *tv = schema_enum_value(&crit_enum_fd_types, type);
 	const char *name = tv ? tv->name : NULL;
@@ -394,10 +440,10 @@ static bool run(const char *dir, bool tasks, struct crit_mem **mem, struct crit_
 	struct x x = {
 		.err = err,
 		.mem = mem,
-		.pstree_f = { pstree_fields, PS_N },
-		.fdinfo_f = { fdinfo_fields, FDI_N },
-		.vma_f = { vma_fields, VMA_N },
-		.pagemap_f = { pagemap_fields, PM_N },
+		.pstree_f = { .names = pstree_fields, .n = PS_N },
+		.fdinfo_f = { .names = fdinfo_fields, .n = FDI_N },
+		.vma_f = { .names = vma_fields, .n = VMA_N },
+		.pagemap_f = { .names = pagemap_fields, .n = PM_N },
 	};
 	bool ok = false;
 
@@ -414,6 +460,7 @@ static bool run(const char *dir, bool tasks, struct crit_mem **mem, struct crit_
 		free(x.look[k].ids);
 	}
 	free(x.sb.p);
+	free(x.named);
 	return ok && !crit_failed(err);
 }
 
