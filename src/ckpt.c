@@ -164,24 +164,15 @@ static const struct handler *handler(const char *magic)
 static bool cut(struct ckpt_image *im)
 {
 	const uint8_t *p = im->data, *end = im->data + im->size;
-	const struct crit_magic *common = schema_magic_by_name("IMG_COMMON");
-	const struct crit_magic *service = schema_magic_by_name("IMG_SERVICE");
+	struct image_head hd;
 	size_t cap = 0;
 
-	if (end - p < 4)
-		return fail(im, 0, CRIT_E_TRUNCATED, "no magic");
-	uint32_t m = (uint32_t)wire_le(p, 4);
-	if (m == common->value || m == service->value) {
-		p += 4;
-		if (end - p < 4)
-			return fail(im, 4, CRIT_E_TRUNCATED, "no magic after the image's kind");
-		m = (uint32_t)wire_le(p, 4);
-	}
-	const struct crit_magic *mg = m ? schema_magic_by_value(m) : NULL;
-	im->h = mg ? handler(mg->name) : NULL;
+	if (!image_head(p, im->size, im->file, &hd, im->src.err))
+		return false;
+	im->h = handler(hd.magic->name);
 	if (!im->h || im->h->frame == FR_GHOST)
-		return fail(im, (uint64_t)(p - im->data), CRIT_E_MAGIC, "unknown magic 0x%x", m);
-	p += 4;
+		return fail(im, hd.len - 4, CRIT_E_MAGIC, "no explorer reads images with magic %s", hd.magic->name);
+	p += hd.len;
 	while (p < end) {
 		uint64_t at = (uint64_t)(p - im->data), pay;
 		if (end - p < 4)

@@ -43,7 +43,7 @@ bool crit_vfail_in(struct crit_err *err, const char *file, enum crit_code code, 
 	if (!err || err->code != CRIT_OK)
 		return false;
 	record(err, code, pos, 0, 0, fmt, ap);
-	snprintf(err->file, sizeof(err->file), "%s", file);
+	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
 	return false;
 }
 

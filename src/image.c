@@ -127,48 +127,56 @@ struct image {
 	uint8_t outbuf[1u << 16]; /* last: not cleared on open */
 };
 
-static bool read_magic(struct image *im)
+bool image_head(const uint8_t *p, size_t n, const char *file, struct image_head *hd, struct crit_err *err)
 {
-	struct rd *r = &im->rd;
-	size_t got = rd_fill(r, 4);
-
-	if (got < 4)
-		return crit_fail(im->err, CRIT_E_TRUNCATED, 0,
-				 got ? "truncated magic: %zu bytes" : "empty image: no magic", got);
-	uint32_t m = (uint32_t)wire_le(rd_ptr(r), 4);
-	uint64_t pos = 0;
 	const struct crit_magic *common = schema_magic_by_name("IMG_COMMON");
 	const struct crit_magic *service = schema_magic_by_name("IMG_SERVICE");
 	const char *kind = NULL;
-	if ((common && m == common->value) || (service && m == service->value)) {
+	size_t pos = 0;
+
+	if (n < 4)
+		return crit_fail_in(err, file, CRIT_E_TRUNCATED, 0,
+				    n ? "truncated magic: %zu bytes" : "empty image: no magic", n);
+	uint32_t m = (uint32_t)wire_le(p, 4);
+	if (m == common->value || m == service->value) {
 		kind = m == common->value ? common->name : service->name;
-		rd_advance(r, 4);
 		pos = 4;
-		if (!rd_need(r, 4, "magic"))
-			return false;
-		m = (uint32_t)wire_le(rd_ptr(r), 4);
+		if (n < 8)
+			return crit_fail_in(err, file, CRIT_E_TRUNCATED, 4,
+					    "truncated magic: needs 4 bytes after %s, %zu left", kind, n - 4);
+		m = (uint32_t)wire_le(p + 4, 4);
 	}
-	const struct crit_magic *mg = schema_magic_by_value(m);
-	const uint8_t *p = rd_ptr(r);
-	if (!mg || m == 0) {
+	const struct crit_magic *mg = m ? schema_magic_by_value(m) : NULL;
+	if (!mg) {
 		if (pos == 0 && p[0] == 0x1f && p[1] == 0x8b)
-			return crit_fail(im->err, CRIT_E_RAW, pos,
-					 "gzip data (a tmpfs tarball?), not a protobuf image. Maybe you are "
-					 "feeding me an image with raw data(i.e. pages.img)?");
-		return crit_fail(im->err, pos ? CRIT_E_MAGIC : CRIT_E_RAW, pos,
-				 "unknown magic 0x%x. Maybe you are feeding me an image with raw "
-				 "data(i.e. pages.img)?", m);
+			return crit_fail_in(err, file, CRIT_E_RAW, pos,
+					    "gzip data (a tmpfs tarball?), not a protobuf image. Maybe you are "
+					    "feeding me an image with raw data(i.e. pages.img)?");
+		return crit_fail_in(err, file, pos ? CRIT_E_MAGIC : CRIT_E_RAW, pos,
+				    "unknown magic 0x%x. Maybe you are feeding me an image with raw "
+				    "data(i.e. pages.img)?", m);
 	}
-	rd_advance(r, 4);
-	im->magic = mg;
-	im->h = image_handler(mg->name);
-	if (!im->h)
-		return crit_fail(im->err, CRIT_E_MAGIC, pos, "no handler for images with magic %s",
-				 mg->name);
 	const char *want = image_kind(mg->name);
 	if (want != kind && (!want || !kind || strcmp(want, kind) != 0))
-		return crit_fail(im->err, CRIT_E_NONCANON, 0, "%s before the %s magic, where CRIU writes %s",
-				 kind ? kind : "nothing", mg->name, want ? want : "nothing");
+		return crit_fail_in(err, file, CRIT_E_NONCANON, 0, "%s before the %s magic, where CRIU writes %s",
+				    kind ? kind : "nothing", mg->name, want ? want : "nothing");
+	*hd = (struct image_head){ mg, pos + 4 };
+	return true;
+}
+
+static bool read_magic(struct image *im)
+{
+	struct image_head hd;
+	size_t got = rd_fill(&im->rd, 8);
+
+	if (!image_head(rd_ptr(&im->rd), got, NULL, &hd, im->err))
+		return false;
+	rd_advance(&im->rd, hd.len);
+	im->magic = hd.magic;
+	im->h = image_handler(hd.magic->name);
+	if (!im->h)
+		return crit_fail(im->err, CRIT_E_MAGIC, hd.len - 4, "no handler for images with magic %s",
+				 hd.magic->name);
 	return true;
 }
 

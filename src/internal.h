@@ -30,7 +30,7 @@ bool crit_fail(struct crit_err *err, enum crit_code code, uint64_t pos, const ch
 bool crit_fail_line(struct crit_err *err, enum crit_code code, uint32_t line, uint32_t col, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-/* crit_fail in one image of a directory: the error names its file. */
+/* crit_fail in one image of a directory: the error names its file (NULL: none). */
 bool crit_fail_in(struct crit_err *err, const char *file, enum crit_code code, uint64_t pos, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 bool crit_vfail_in(struct crit_err *err, const char *file, enum crit_code code, uint64_t pos, const char *fmt,
@@ -378,6 +378,17 @@ const struct handler *image_handler(const char *magic);
 /* The magic CRIU writes before an image's own (IMG_COMMON or IMG_SERVICE),
  * or NULL for none (the inventory). */
 const char *image_kind(const char *magic);
+
+/* An image's header: [IMG_COMMON | IMG_SERVICE] MAGIC. */
+struct image_head {
+	const struct crit_magic *magic;
+	size_t len; /* its bytes: 4 or 8 */
+};
+
+/* The header at the start p[0, n) of an image (n >= 8, or the whole image
+ * when it is shorter), as CRIU writes it; else an error at its offset,
+ * naming file (which may be NULL). */
+bool image_head(const uint8_t *p, size_t n, const char *file, struct image_head *hd, struct crit_err *err);
 
 /* ------------------------------------------------------------------ */
 /* decode.c: a message to JSON                                          */
