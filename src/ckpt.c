@@ -105,29 +105,16 @@ static bool payload_size(struct ckpt_image *im, const struct view *e, uint64_t l
 	uint64_t a = h->fields[0] ? view_uint_or(e, h->fields[0], 0) : 0;
 	uint64_t b = h->fields[1] ? view_uint_or(e, h->fields[1], 0) : 0;
 
+	uint64_t data, pad;
+
 	*n = 0;
 	if (a > left || b > left)
 		return fail(im, (uint64_t)(e->end - im->data), CRIT_E_TRUNCATED,
 			    "the entry's payload runs past the image");
-	switch (h->extra) {
-	case EX_NONE:
-		return true;
-	case EX_BLOB:
-		*n = a;
-		return true;
-	case EX_TCP:
-	case EX_BPF:
-		*n = a + b;
-		return true;
-	case EX_SHM:
-		*n = b ? 0 : round_up(a, 4);
-		return true;
-	case EX_SEM:
-		*n = round_up(2 * a, 8);
-		return true;
-	default:
+	if (!extra_layout(h, a, b, &data, &pad))
 		return fail(im, 0, CRIT_E_USAGE, "%s images cannot be explored", h->magic);
-	}
+	*n = data + pad;
+	return true;
 }
 
 static bool add_entry(struct ckpt_image *im, struct view v, size_t *cap)

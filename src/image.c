@@ -99,6 +99,32 @@ const struct handler *image_handler(const char *magic)
 	return NULL;
 }
 
+bool extra_layout(const struct handler *h, uint64_t a, uint64_t b, uint64_t *data, uint64_t *pad)
+{
+	*data = *pad = 0;
+	switch (h->extra) {
+	case EX_BLOB:
+		*data = a;
+		return true;
+	case EX_TCP: /* inq, then outq */
+	case EX_BPF: /* keys, then values */
+		*data = a + b;
+		return true;
+	case EX_SHM: /* none when in_pagemaps: the segment is in the pagemap */
+		*data = b ? 0 : a;
+		*pad = round_up(*data, 4) - *data;
+		return true;
+	case EX_SEM: /* 16-bit values */
+		*data = 2 * a;
+		*pad = round_up(*data, 8) - *data;
+		return true;
+	case EX_MSG:
+		return false;
+	default:
+		return true;
+	}
+}
+
 const char *image_kind(const char *magic)
 {
 	if (strcmp(magic, "INVENTORY") == 0)
@@ -284,13 +310,11 @@ static bool padding(struct image *im, uint64_t n, const char *what)
 	return true;
 }
 
-static bool sem_extra(struct image *im, uint64_t nsems)
+static bool sem_extra(struct image *im, uint64_t nsems, uint64_t size, uint64_t pad)
 {
-	uint64_t size = 2 * nsems;
-
 	if (im->nopl) {
 		put_size(&im->w, size);
-		return rd_skip(&im->rd, round_up(size, 8), "semaphores");
+		return rd_skip(&im->rd, size + pad, "semaphores");
 	}
 	jw_arr_open(&im->w);
 	for (uint64_t i = 0; i < nsems; i++) {
@@ -300,7 +324,7 @@ static bool sem_extra(struct image *im, uint64_t nsems)
 		rd_advance(&im->rd, 2);
 	}
 	jw_arr_close(&im->w);
-	return padding(im, round_up(size, 8) - size, "semaphore padding");
+	return padding(im, pad, "semaphore padding");
 }
 
 /* A queue's messages: an ipc_msg entry (shown without --pretty's
@@ -355,25 +379,25 @@ static bool msg_extra(struct image *im, uint64_t qnum)
 static bool put_extra(struct image *im)
 {
 	const struct handler *h = im->h;
-	uint64_t a = cap(im, 0), b = cap(im, 1);
+	uint64_t a = cap(im, 0), b = cap(im, 1), size, pad;
+
+	extra_layout(h, a, b, &size, &pad); /* EX_MSG's messages size themselves */
 
 	if (h->extra == EX_NONE || (h->extra == EX_SHM && b))
 		return true; /* in_pagemaps: the segment lives in the pagemap */
 	jw_key(&im->w, "extra");
 	switch (h->extra) {
 	case EX_BLOB:
-	case EX_BPF: {
-		uint64_t n = h->extra == EX_BPF ? a + b : a;
+	case EX_BPF:
 		if (im->nopl) {
-			put_size(&im->w, n);
-			return rd_skip(&im->rd, n, "payload");
+			put_size(&im->w, size);
+			return rd_skip(&im->rd, size, "payload");
 		}
-		return put_blob(im, n, "payload");
-	}
+		return put_blob(im, size, "payload");
 	case EX_TCP:
 		if (im->nopl) {
-			put_size(&im->w, a + b);
-			return rd_skip(&im->rd, a + b, "TCP queues");
+			put_size(&im->w, size);
+			return rd_skip(&im->rd, size, "TCP queues");
 		}
 		jw_obj_open(&im->w);
 		jw_key(&im->w, "inq");
@@ -386,13 +410,12 @@ static bool put_extra(struct image *im)
 		return true;
 	case EX_SHM:
 		if (im->nopl) {
-			put_size(&im->w, a);
-			return rd_skip(&im->rd, round_up(a, 4), "shared memory");
+			put_size(&im->w, size);
+			return rd_skip(&im->rd, size + pad, "shared memory");
 		}
-		return put_blob(im, a, "shared memory") &&
-		       padding(im, round_up(a, 4) - a, "shared memory padding");
+		return put_blob(im, size, "shared memory") && padding(im, pad, "shared memory padding");
 	case EX_SEM:
-		return sem_extra(im, a);
+		return sem_extra(im, a, size, pad);
 	case EX_MSG:
 		return msg_extra(im, a);
 	default:

@@ -199,23 +199,25 @@ static bool blob_is(struct imgenc *im, int i, uint64_t len, const char *what, st
 /* The payload agrees with the entry's fields a and b (the handler's). */
 static bool check_extra(struct imgenc *im, uint64_t a, uint64_t b, struct jr_pos entry)
 {
+	uint64_t size, pad;
+
+	extra_layout(im->h, a, b, &size, &pad);
 	switch (im->h->extra) {
 	case EX_BLOB:
-		return blob_is(im, 0, a, "\"extra\"", entry);
 	case EX_BPF:
-		return blob_is(im, 0, a + b, "\"extra\"", entry);
+		return blob_is(im, 0, size, "\"extra\"", entry);
 	case EX_TCP:
 		return blob_is(im, 0, a, "inq", entry) && blob_is(im, 1, b, "outq", entry);
 	case EX_SHM:
 		if (b) /* in_pagemaps: the segment lives in the pagemap */
 			return !im->has_extra || jr_fail_pos(&im->jr, im->extra_at, CRIT_E_KEY,
 							     "a segment in_pagemaps carries no \"extra\"");
-		return blob_is(im, 0, a, "\"extra\"", entry) && put_zeros(im, &im->payload[0], round_up(a, 4) - a);
+		return blob_is(im, 0, size, "\"extra\"", entry) && put_zeros(im, &im->payload[0], pad);
 	case EX_SEM:
 		if (!im->has_extra || im->count != a)
 			return jr_fail_pos(&im->jr, im->has_extra ? im->extra_at : entry, CRIT_E_TYPE,
 					   "\"extra\" must list the %llu semaphore values", (unsigned long long)a);
-		return put_zeros(im, &im->payload[0], round_up(2 * a, 8) - 2 * a);
+		return put_zeros(im, &im->payload[0], pad);
 	case EX_MSG:
 		if (!im->has_extra || im->count != a)
 			return jr_fail_pos(&im->jr, im->has_extra ? im->extra_at : entry, CRIT_E_TYPE,

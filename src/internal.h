@@ -373,6 +373,11 @@ struct handler {
 	const char *fields[2]; /* the entry's fields that size the extra */
 };
 
+/* The raw payload after an entry whose handler's fields hold a and b:
+ * *data bytes, then *pad bytes of zeros. False for EX_MSG, where each
+ * message carries its own size. */
+bool extra_layout(const struct handler *h, uint64_t a, uint64_t b, uint64_t *data, uint64_t *pad);
+
 /* CRIT's handler for a magic's name (not an alias), or NULL. */
 const struct handler *image_handler(const char *magic);
 /* The magic CRIU writes before an image's own (IMG_COMMON or IMG_SERVICE),
