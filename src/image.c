@@ -164,8 +164,9 @@ bool image_head(const uint8_t *p, size_t n, const char *file, struct image_head 
 		return crit_fail_in(err, file, CRIT_E_TRUNCATED, 0,
 				    n ? "truncated magic: %zu bytes" : "empty image: no magic", n);
 	uint32_t m = (uint32_t)wire_le(p, 4);
-	if (m == common->value || m == service->value) {
-		kind = m == common->value ? common->name : service->name;
+	/* (tables from an older magic.h may lack either) */
+	if ((common && m == common->value) || (service && m == service->value)) {
+		kind = common && m == common->value ? common->name : service->name;
 		pos = 4;
 		if (n < 8)
 			return crit_fail_in(err, file, CRIT_E_TRUNCATED, 4,
