@@ -141,7 +141,7 @@ static bool read_magic(struct image *im)
 	const struct crit_magic *service = schema_magic_by_name("IMG_SERVICE");
 	const char *kind = NULL;
 	if ((common && m == common->value) || (service && m == service->value)) {
-		kind = m == common->value ? common->name : service->name;
+		kind = common && m == common->value ? common->name : service->name;
 		rd_advance(r, 4);
 		pos = 4;
 		if (!rd_need(r, 4, "magic"))
