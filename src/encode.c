@@ -563,7 +563,7 @@ static bool put_raw(struct enc *e, uint32_t num)
 
 	if (t < 0)
 		return false;
-	if (t != JV_STRING || e->jr->len % 2)
+	if (t != JV_STRING || !e->jr->len || e->jr->len % 2) /* decode keeps at least one occurrence */
 		return jr_fail(e->jr, CRIT_E_TYPE, "an unknown field's value must be its wire bytes in hex");
 	if (!buf_reserve(e->out, e->jr->len / 2))
 		return nomem(e);

@@ -230,6 +230,8 @@ START_TEST(malformed_json)
 		     CRIT_E_TYPE, 1, 63, "'#9' must hold"); /* cut short */
 	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root_id\": 7, \"#9\": \"488100\"}]}",
 		     CRIT_E_TYPE, 1, 63, "'#9' must hold"); /* an over-long varint */
+	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root_id\": 7, \"#9\": \"\"}]}",
+		     CRIT_E_TYPE, 1, 63, "entries[0].#9: an unknown field's value must be its wire bytes in hex");
 	/* a payload that disagrees with its size */
 	expect_error("{\"magic\": \"PIPES_DATA\", \"entries\": [{\"pipe_id\": 1, \"bytes\": 4, \"extra\": \"YWJj\\n\"}]}",
 		     CRIT_E_TYPE, 1, 73, "3 bytes, the entry says 4");
