@@ -61,7 +61,8 @@ static bool fail(struct ckpt_image *im, uint64_t pos, enum crit_code code, const
 /* The whole file, as large as it is. */
 static bool read_whole(struct ckpt *c, struct ckpt_image *im, const char *name, bool *missing)
 {
-	int fd = openat(c->dirfd, name, O_RDONLY | O_CLOEXEC);
+	/* a FIFO or a device must not block the open: it is refused below */
+	int fd = openat(c->dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	struct stat st;
 
 	if (fd < 0 && errno == ENOENT && missing) {

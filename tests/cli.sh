@@ -138,6 +138,10 @@ check "x: a cut image is named, exit 1" test $? -eq 1 -a "$(wc -l <"$tmp/err")" 
 check "x: the error names the image and offset" grep -q "^crit: $tmp/ck/mm-21663.img: offset [0-9]*: " "$tmp/err"
 "$crit" x "$tmp/none" ps >/dev/null 2>&1
 check "x: no such directory" test $? -eq 1
+# A hostile checkpoint may hold a FIFO where an image should be: refused at
+# once, not waited on for a writer.
+mkdir "$tmp/fifo" && cp $fx/loop/*.img "$tmp/fifo/" && rm "$tmp/fifo/pstree.img" && mkfifo "$tmp/fifo/pstree.img"
+expect_error "x: a FIFO for an image" "$tmp/fifo/pstree.img" "not a regular file" timeout 10 "$crit" x "$tmp/fifo" ps
 
 # x sk: every socket behind an fd, as the images have it: fds, ids,
 # inodes, peers, names, addresses, ports and buffers as decode reads them
