@@ -73,9 +73,13 @@ check: $(BUILD)/crit $(BUILD)/run-tests $(FUZZ:%=$(BUILD)/replay/%) $(BUILD)/gen
 	$(BUILD)/run-tests
 	for t in $(FUZZ); do $(BUILD)/replay/$$t tests/fuzz/corpus/$$t tests/fuzz/regress/$$t || exit 1; done
 
-# valgrind over decode, encode and crit x on every fixture (tests/memcheck.sh).
-memcheck: $(BUILD)/crit
-	CRIT=$(BUILD)/crit bash tests/memcheck.sh
+# valgrind over decode, encode and crit x on every fixture (tests/memcheck.sh),
+# linked dynamically: valgrind checks malloc and free where it can replace them.
+$(BUILD)/crit-dyn: $(BUILD)/src/main.o $(BUILD)/libcrit.a
+	$(CC) $(LDFLAGS) -o $@ $^
+
+memcheck: $(BUILD)/crit-dyn
+	CRIT=$(BUILD)/crit-dyn bash tests/memcheck.sh
 
 # libFuzzer targets: the library built with coverage, ASan and UBSan.
 FUZZ_CC     ?= clang
