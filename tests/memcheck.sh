@@ -1,13 +1,13 @@
 #!/bin/bash
 # valgrind over the command line on every fixture: decode and decode
 # --pretty of every image, encode of both JSONs, and crit x ps, fds, mems,
-# rss and stats on every fixture directory. Any memory error or definite or
+# rss, sk and stats, text and --json, on every fixture directory. Any memory error or definite or
 # indirect leak fails (valgrind exits 99); crit's own exit status does not
 # matter (raw images are refused, as they should be). JOBS runs at once.
 set -u
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$self")/.."
-crit=${CRIT:-build/crit}
+crit=${CRIT:-build/crit-dyn} # linked dynamically, so valgrind sees malloc
 vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
 	--show-leak-kinds=definite,indirect)
 
@@ -48,8 +48,9 @@ for json in "$tmp"/*.json; do
 	echo "$crit encode -i $json -o $json.img"
 done >"$tmp/encode"
 for dir in fixtures/*/; do
-	for what in ps fds mems rss stats; do
+	for what in ps fds mems rss sk stats; do
 		echo "$crit x $dir $what"
+		echo "$crit x $dir $what --json"
 	done
 done >>"$tmp/encode"
 run_all "$tmp/encode" "encode and crit x"
