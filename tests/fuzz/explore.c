@@ -19,6 +19,7 @@
 #define SEP "@@@@"
 #define MAX_FILES 64
 
+/* Every explorer crit_explore has. */
 static const char *const explorers[] = { "ps", "fds", "mems", "rss", "sk", "stats" };
 
 static bool plain_name(const uint8_t *s, size_t n)
