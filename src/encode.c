@@ -169,17 +169,20 @@ static struct range range_of(uint8_t type)
 	}
 }
 
-/* The value of an integer field as the two's complement bits protobuf
- * writes (before zigzag), checked against the field's range. */
-static bool to_bits(struct enc *e, const struct crit_field *f, bool neg, uint64_t mag, uint64_t *bits)
+bool enc_int_bits(const struct crit_field *f, bool neg, uint64_t mag, uint64_t *bits)
 {
 	struct range r = range_of(f->type);
+	uint64_t b = neg ? 0 - mag : mag;
 
-	if (neg && mag && (!r.is_signed || mag > r.minmag))
-		return jr_fail(e->jr, CRIT_E_TYPE, "-%llu is out of range for %s", (unsigned long long)mag, f->name);
-	if (!neg && mag > r.max)
-		return jr_fail(e->jr, CRIT_E_TYPE, "%llu is out of range for %s", (unsigned long long)mag, f->name);
-	*bits = neg ? 0 - mag : mag;
+	if ((neg && mag && (!r.is_signed || mag > r.minmag)) || (!neg && mag > r.max))
+		return false;
+	if (f->type == CRIT_T_SINT32)
+		b = (uint32_t)((uint32_t)b << 1) ^ (uint32_t)((int32_t)b >> 31);
+	else if (f->type == CRIT_T_SINT64)
+		b = (b << 1) ^ (uint64_t)((int64_t)b >> 63);
+	else if (f->type == CRIT_T_INT32 || f->type == CRIT_T_ENUM)
+		b = (uint64_t)(int64_t)(int32_t)(uint32_t)b; /* negative: 10 bytes, as protobuf */
+	*bits = b;
 	return true;
 }
 
@@ -332,32 +335,18 @@ static bool scalar_bits(struct enc *e, const struct crit_field *f, int t, uint64
 	} else {
 		return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a number, not %s", f->name, jv_type_name(t));
 	}
-	if (!to_bits(e, f, neg, mag, bits))
-		return false;
-	if (f->type == CRIT_T_SINT32)
-		*bits = (uint32_t)((uint32_t)*bits << 1) ^ (uint32_t)((int32_t)*bits >> 31);
-	else if (f->type == CRIT_T_SINT64)
-		*bits = (*bits << 1) ^ (uint64_t)((int64_t)*bits >> 63);
-	else if (f->type == CRIT_T_INT32 || f->type == CRIT_T_ENUM)
-		*bits = (uint64_t)(int64_t)(int32_t)(uint32_t)*bits; /* negative: 10 bytes, as protobuf */
+	if (!enc_int_bits(f, neg, mag, bits))
+		return jr_fail(e->jr, CRIT_E_TYPE, "%s%llu is out of range for %s", neg ? "-" : "",
+			       (unsigned long long)mag, f->name);
 	return true;
 }
 
 static bool put_scalar(struct enc *e, const struct crit_field *f, uint64_t bits)
 {
-	uint8_t t[8];
-	switch (wire_type_of(f->type)) {
-	case WT_I64:
-		for (int i = 0; i < 8; i++)
-			t[i] = (uint8_t)(bits >> (8 * i));
-		return put(e, t, 8);
-	case WT_I32:
-		for (int i = 0; i < 4; i++)
-			t[i] = (uint8_t)(bits >> (8 * i));
-		return put(e, t, 4);
-	default:
-		return put_varint(e, bits);
-	}
+	if (!buf_reserve(e->out, 10))
+		return nomem(e);
+	e->out->n += wire_put_scalar(e->out->p + e->out->n, wire_type_of(f->type), bits);
+	return true;
 }
 
 /* base64's alphabet: a character's value + 1; 0 for the rest. */
@@ -543,7 +532,7 @@ static bool quick_varint(struct enc *e, const struct crit_field *f, uint64_t *bi
 	};
 	const struct jr *r = e->jr;
 
-	if (!r->whole || r->neg || f->type >= sizeof(max) / sizeof(max[0]) || r->mag > max[f->type] ||
+	if (!r->whole || r->neg || f->type >= sizeof(max) / sizeof(max[0]) || !max[f->type] || r->mag > max[f->type] ||
 	    !buf_reserve(e->out, 20))
 		return false;
 	uint8_t *p = e->out->p + e->out->n;
@@ -721,6 +710,11 @@ bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 
 	if (++e->depth > DEC_MAX_DEPTH)
 		return jr_fail(r, CRIT_E_LIMIT, "messages nested more than %d deep", DEC_MAX_DEPTH);
+	if (shape_put(e, m, hook)) {
+		e->depth--;
+		return true;
+	}
+	uint64_t from = rd_pos(r->rd); /* the object's text, for its shape */
 	size_t hook_len = hook && hook->key ? strlen(hook->key) : SIZE_MAX;
 	for (int i = 0; hook && i < 2; i++) {
 		hook->got[i] = 0;
@@ -778,11 +772,14 @@ bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 			  : (t >= 0 || (t = jr_next(r)) >= 0) && put_value(e, f, t, &bits);
 		if (!ok)
 			return false;
+		e->spans[e->nspans - 1].bits = bits;
 		if (f && (f == want[0] || f == want[1]))
 			hook->got[f == want[1]] = bits;
 	}
 	if (crit_failed(e->err) || (!sorted && !reorder(e, base)) || !required_present(e, m, base, at))
 		return false;
+	if (sorted)
+		shape_learn(e, m, base, from);
 	e->nspans = base;
 	e->depth--;
 	return true;
@@ -790,6 +787,7 @@ bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 
 void enc_free(struct enc *e)
 {
+	shape_free(e);
 	free(e->spans);
 	free(e->tmp.p);
 	e->spans = NULL;

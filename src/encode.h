@@ -13,7 +13,11 @@ struct span {
 	uint32_t order; /* in the document */
 	const struct crit_field *f;
 	size_t start, len;
+	uint64_t bits; /* a number's wire value, as enc_hook.got takes it */
 };
+
+#define ENC_SHAPES 16 /* shapes kept, a power of two */
+struct shape;
 
 struct enc {
 	struct jr *jr;
@@ -31,6 +35,8 @@ struct enc {
 		const void *after;
 		const struct crit_field *f;
 	} seen[ENC_SEEN];
+	/* The shapes of the last objects read the general way (shape.c). */
+	struct shape *shapes[ENC_SHAPES];
 };
 
 /* What an entry of an image has besides its fields. */
@@ -49,6 +55,22 @@ bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook);
 /* The string jr_next has just read, as base64 (with or without the
  * newlines of base64.encodebytes) decoded into b. */
 bool enc_base64(struct enc *e, struct buf *b, const char *what);
+
+/* The wire value of a whole number of an integer field f (zigzag for the
+ * sint types, 64-bit two's complement for negative int32 and enum), or
+ * false when it is out of f's range. */
+bool enc_int_bits(const struct crit_field *f, bool neg, uint64_t mag, uint64_t *bits);
+
+/* The object jr_next has just opened, when it is shaped as the last
+ * object of m read the general way, the quick way (shape.c): written
+ * to e->out, closed, and true. False with nothing read or written. */
+bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook);
+
+/* The object of m just read the general way, whose text began at input
+ * offset from and whose members are spans[base...]: keep its shape. */
+void shape_learn(struct enc *e, const struct crit_msg *m, size_t base, uint64_t from);
+
+void shape_free(struct enc *e);
 
 /* A number jr_next has just read that is a whole number from 0 to 2^64 - 1. */
 bool enc_uint(struct enc *e, uint64_t *value);

@@ -527,10 +527,20 @@ static bool read_string(struct jr *r, size_t limit)
 
 /* Bytes a number or literal may be made of, and more: a token is read
  * whole, so "01" or "1.2.3" is named as written. */
-static bool tokchar(uint8_t c)
+static const uint8_t tokbyte[256] = {
+	['+'] = 1, ['-'] = 1, ['.'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1,
+	['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+	['x'] = 1, ['y'] = 1, ['z'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1,
+	['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+};
+
+static inline bool tokchar(uint8_t c)
 {
-	uint8_t l = c | 0x20;
-	return (c >= '0' && c <= '9') || (l >= 'a' && l <= 'z') || c == '.' || c == '+' || c == '-';
+	return tokbyte[c];
 }
 
 static bool digit(char c)
@@ -924,7 +934,7 @@ LOAD(64)
 #undef LOAD
 
 /* p[0, n) == s[0, n), in loads that overlap rather than pass the end. */
-static inline bool same_bytes(const uint8_t *p, const char *s, size_t n)
+static inline __attribute__((always_inline)) bool same_bytes(const uint8_t *p, const char *s, size_t n)
 {
 	if (n >= 8) {
 		for (size_t i = 0; i + 8 < n; i += 8)
@@ -943,7 +953,7 @@ static inline bool same_bytes(const uint8_t *p, const char *s, size_t n)
  * (SWAR: a byte is a digit when its high nibble is 3 and stays 3 once 6
  * is added; the digits are then shifted up behind zeros and summed in
  * pairs, fours and eights). */
-static inline unsigned digits8(const uint8_t *p, uint64_t *v)
+static inline __attribute__((always_inline)) unsigned digits8(const uint8_t *p, uint64_t *v)
 {
 	uint64_t w = load64(p);
 	uint64_t x = ((w & 0xf0f0f0f0f0f0f0f0ull) | (((w + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) >> 4)) ^
@@ -963,7 +973,7 @@ static inline unsigned digits8(const uint8_t *p, uint64_t *v)
 
 /* A whole number of up to 19 digits at p (QUICK_ROOM bytes there): its
  * length, or 0 when it is something else. */
-static inline size_t quick_whole(const uint8_t *p, bool *neg, uint64_t *mag)
+static inline __attribute__((always_inline)) size_t quick_whole(const uint8_t *p, bool *neg, uint64_t *mag)
 {
 	static const uint64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000 };
 	size_t d0 = *p == '-', i = d0;
@@ -1071,6 +1081,193 @@ int jr_member_quick(struct jr *r, const char *hint, size_t hlen)
 	f->name = hint;
 	f->namelen = (uint32_t)hlen;
 	return type;
+}
+
+/* ------------------------------------------------------------------ */
+/* Objects shaped as the last one                                       */
+/* ------------------------------------------------------------------ */
+
+/* The value at p that a jr_value holds (QUICK_ROOM bytes in the window):
+ * its length, or 0 when it is something else. */
+static inline __attribute__((always_inline)) size_t quick_value(const uint8_t *p, const uint8_t *end, struct jr_value *v)
+{
+	size_t n = quick_whole(p, &v->neg, &v->mag);
+
+	v->s = NULL;
+	v->len = 0;
+	if (n) {
+		v->type = JV_NUMBER;
+		return n;
+	}
+	if (*p == '"') {
+		const uint8_t *q = p + 1;
+		while (q < end && plain[*q])
+			q++;
+		if (q == end || *q != '"')
+			return 0;
+		v->type = JV_STRING;
+		v->s = (const char *)p + 1;
+		v->len = (size_t)(q - p - 1);
+		return (size_t)(q + 1 - p);
+	}
+	if (same_bytes(p, "true", 4) && !tokchar(p[4])) {
+		v->type = JV_TRUE;
+		return 4;
+	}
+	if (same_bytes(p, "false", 5) && !tokchar(p[5])) {
+		v->type = JV_FALSE;
+		return 5;
+	}
+	return 0;
+}
+
+/* The piece of a shape's text from p to q: appended, with its lines. */
+static bool shape_piece(struct jr_shape *s, uint32_t i, const uint8_t *p, const uint8_t *q)
+{
+	size_t at = s->cut[i], len = (size_t)(q - p);
+
+	if (len > JR_SHAPE_TEXT - at)
+		return false;
+	memcpy(s->text + at, p, len);
+	s->cut[i + 1] = (uint16_t)(at + len);
+	s->lines[i] = s->line_at[i] = 0;
+	for (size_t k = 0; k < len; k++)
+		if (p[k] == '\n') {
+			s->lines[i]++;
+			s->line_at[i] = (uint16_t)(k + 1);
+		}
+	return true;
+}
+
+static const uint8_t *skip_spaces(const uint8_t *p, const uint8_t *end)
+{
+	while (p < end && space[*p])
+		p++;
+	return p;
+}
+
+/* The shape of the object in [p, end), into s (values into v). */
+static bool learn(struct jr_shape *s, const uint8_t *p, const uint8_t *end, const uint8_t *window_end,
+		  struct jr_value *v)
+{
+	s->cut[0] = 0;
+	for (uint32_t i = 0;; i++) {
+		const uint8_t *piece = p;
+		p = skip_spaces(p, end);
+		if (p < end && *p == '}') {
+			s->n = i;
+			return p + 1 == end && shape_piece(s, i, piece, end);
+		}
+		if (i && (p == end || *p++ != ','))
+			return false;
+		p = skip_spaces(p, end);
+		if (p == end || *p++ != '"')
+			return false;
+		while (p < end && plain[*p])
+			p++;
+		if (p == end || *p++ != '"')
+			return false;
+		p = skip_spaces(p, end);
+		if (p == end || *p++ != ':')
+			return false;
+		p = skip_spaces(p, end);
+		size_t n;
+		if (i == JR_SHAPE_MEMBERS || !shape_piece(s, i, piece, p) || (size_t)(window_end - p) < QUICK_ROOM ||
+		    !(n = quick_value(p, end, &v[i])))
+			return false;
+		p += n;
+	}
+}
+
+static bool same_piece(const struct jr_shape *a, const struct jr_shape *b, uint32_t i)
+{
+	size_t len = (size_t)(a->cut[i + 1] - a->cut[i]);
+	return len == (size_t)(b->cut[i + 1] - b->cut[i]) &&
+	       memcmp(a->text + a->cut[i], b->text + b->cut[i], len) == 0;
+}
+
+static uint32_t common_pieces(const struct jr_shape *a, const struct jr_shape *b)
+{
+	uint32_t i = 0, most = (a->n < b->n ? a->n : b->n) + 1;
+
+	while (i < most && same_piece(a, b, i))
+		i++;
+	return i;
+}
+
+int jr_shape_learn(const struct jr *r, uint64_t from, uint32_t n, struct jr_shapes *set, struct jr_value *v,
+		   bool *added)
+{
+	const struct rd *rd = r->rd;
+	struct jr_shape t;
+
+	*added = false;
+	if (from < rd->base || from > rd_pos(rd) ||
+	    !learn(&t, rd->buf + (from - rd->base), rd->buf + rd->off, rd->buf + rd->len, v) || t.n != n)
+		return -1;
+	for (int k = 0; k < set->n; k++)
+		if (set->s[k].n == t.n && common_pieces(&set->s[k], &t) == t.n + 1)
+			return k;
+	int k = set->n < JR_SHAPES ? set->n++ : set->next;
+	set->next = (k + 1) % JR_SHAPES;
+	set->s[k] = t;
+	for (int j = 0; j < set->n; j++) {
+		uint32_t c = common_pieces(&set->s[j], &t);
+		set->common[j][k] = set->common[k][j] = (uint8_t)(c > UINT8_MAX ? UINT8_MAX : c);
+	}
+	*added = true;
+	return k;
+}
+
+int jr_shape_match(struct jr *r, const struct jr_shapes *set, int first, struct jr_value *v)
+{
+	const struct rd *rd = r->rd;
+	const uint8_t *p = rd->buf + rd->off, *end = rd->buf + rd->len, *ls = NULL;
+	uint32_t line = r->line, tried = 1u << first;
+	int k = first;
+	const struct jr_shape *s = &set->s[k];
+
+	if (first < 0 || first >= set->n || r->tee || !r->depth || r->st[r->depth - 1].kind != '{' ||
+	    !r->st[r->depth - 1].first)
+		return -1;
+	for (uint32_t i = 0;;) {
+		size_t len = (size_t)(s->cut[i + 1] - s->cut[i]);
+		if ((size_t)(end - p) < len + (i < s->n ? QUICK_ROOM : 0) ||
+		    !same_bytes(p, (const char *)s->text + s->cut[i], len)) {
+			/* another shape that begins as this one did, up to here */
+			int j = 0;
+			while (j < set->n && ((tried >> j & 1) || set->common[k][j] < i))
+				j++;
+			if (j == set->n)
+				return -1;
+			tried |= 1u << j;
+			s = &set->s[k = j];
+			continue;
+		}
+		if (s->lines[i]) {
+			line = sat_add(line, s->lines[i]);
+			ls = p + s->line_at[i];
+		}
+		p += len;
+		if (i == s->n)
+			break;
+		size_t n = quick_value(p, end, &v[i]);
+		if (!n)
+			return -1;
+		p += n;
+		i++;
+	}
+	r->matched = (struct jr_matched){ .off = (size_t)(p - rd->buf), .line = line,
+					  .line_start = ls ? (int64_t)rd->base + (ls - rd->buf) : r->line_start };
+	return k;
+}
+
+void jr_shape_take(struct jr *r)
+{
+	r->rd->off = r->matched.off;
+	r->line = r->matched.line;
+	r->line_start = r->matched.line_start;
+	r->depth--;
 }
 
 bool jr_member(struct jr *r, const char **name, size_t *len)

@@ -54,6 +54,13 @@ struct jr_pos {
 	uint32_t line, col;
 };
 
+/* Where an object matched against a shape ends (jr_shape_match). */
+struct jr_matched {
+	size_t off;         /* in the window, after its '}' */
+	uint32_t line;
+	int64_t line_start;
+};
+
 struct jr {
 	struct rd *rd;
 	struct crit_err *err;
@@ -73,6 +80,7 @@ struct jr {
 	uint64_t mag;       /* and magnitude */
 	struct buf text;    /* where str lives */
 	struct buf *tee;    /* consumed bytes are also copied here (jr_copy) */
+	struct jr_matched matched;
 	int depth;
 	struct jr_frame st[JR_MAX_DEPTH];
 };
@@ -108,6 +116,63 @@ bool jr_member_hint(struct jr *r, const char *hint, const char **name, size_t *l
  * hint looks for the '}' only. */
 #define JR_END (-2)
 int jr_member_quick(struct jr *r, const char *hint, size_t hlen);
+
+/* Objects shaped as the last ones. An image's entries repeat a few text
+ * layouts: the same members in the same order, the same white space; only
+ * the values change. A shape is that text without the values, learnt from
+ * an object read the general way; the next object is matched against the
+ * shapes of its kind whole, in the window, and its values read in place. */
+#define JR_SHAPE_MEMBERS 48
+#define JR_SHAPE_TEXT 1024
+#define JR_SHAPES 4 /* of one kind of object */
+
+struct jr_shape {
+	uint32_t n; /* members */
+	/* Piece i, the text before member i's value (white space, ',', the
+	 * quoted name, ':'), or for i == n what follows the last value up
+	 * to and with the '}', is text[cut[i], cut[i + 1]). */
+	uint16_t cut[JR_SHAPE_MEMBERS + 2];
+	uint16_t lines[JR_SHAPE_MEMBERS + 1];   /* newlines in piece i */
+	uint16_t line_at[JR_SHAPE_MEMBERS + 1]; /* where the line after the last of them starts, in piece i */
+	uint8_t text[JR_SHAPE_TEXT];
+};
+
+/* The shapes of one kind of object, tried together. */
+struct jr_shapes {
+	int n;
+	int next; /* the one a new shape replaces */
+	/* How many leading pieces shapes i and j have in common: where one
+	 * differs from an object, the match goes on with another. */
+	uint8_t common[JR_SHAPES][JR_SHAPES];
+	struct jr_shape s[JR_SHAPES];
+};
+
+/* A value read in place: a whole number of up to 19 digits, a string of
+ * printable ASCII without escapes, true or false. */
+struct jr_value {
+	int type;      /* JV_NUMBER, JV_STRING, JV_TRUE or JV_FALSE */
+	const char *s; /* a string's bytes, in the window */
+	size_t len;
+	bool neg;      /* a number's sign and magnitude */
+	uint64_t mag;
+};
+
+/* The shape of the object whose text is the input from offset from (after
+ * its '{') to the reader (after its '}'), and its values in v, when it is
+ * still in the window, has n members, all with plain names and values
+ * jr_value holds, and fits a jr_shape: added to set unless it is there
+ * (*added tells), and its index; else -1. */
+int jr_shape_learn(const struct jr *r, uint64_t from, uint32_t n, struct jr_shapes *set, struct jr_value *v,
+		   bool *added);
+
+/* The object jr_next has just opened, matched whole in the window against
+ * set's shapes, from shape first on: its values in v and the index of its
+ * shape, with nothing consumed yet; -1 when none fits it or it is not all
+ * in the window. */
+int jr_shape_match(struct jr *r, const struct jr_shapes *set, int first, struct jr_value *v);
+
+/* Consume the object jr_shape_match matched last, and close it. */
+void jr_shape_take(struct jr *r);
 
 /* Inside the innermost open array: true when another element follows
  * (read it with jr_next); false at the closing ']', which closes the

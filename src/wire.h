@@ -94,6 +94,17 @@ static inline size_t wire_put_varint(uint8_t *p, uint64_t v)
 	return n;
 }
 
+/* Write a value of wire type wt at p (room for 10 bytes): little-endian
+ * for the fixed types, else a varint; returns its length. */
+static inline size_t wire_put_scalar(uint8_t *p, int wt, uint64_t bits)
+{
+	int n = wt == WT_I64 ? 8 : wt == WT_I32 ? 4 : 0;
+
+	for (int i = 0; i < n; i++)
+		p[i] = (uint8_t)(bits >> (8 * i));
+	return n ? (size_t)n : wire_put_varint(p, bits);
+}
+
 static inline size_t wire_varint_size(uint64_t v)
 {
 	size_t n = 1;

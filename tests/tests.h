@@ -21,6 +21,7 @@ Suite *malformed_suite(void);
 Suite *jsonread_suite(void);
 Suite *encode_suite(void);
 Suite *explore_suite(void);
+Suite *shape_suite(void);
 
 /* A growing buffer that a crit_sink writes into. */
 struct membuf {

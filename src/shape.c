@@ -1,0 +1,295 @@
+/*
+ * shape.c - objects shaped as the last one of their message, the quick way.
+ *
+ * An image's entries repeat one shape: the same members in the same order
+ * with the same white space; only the values change. When encode.c has
+ * read an object the general way, its shape is kept: the text around the
+ * values (jr_shape_learn) and the field of each value. The next object of
+ * that message is matched against it whole, in the input window, and its
+ * values written straight to the message.
+ *
+ * A value is taken only where its bytes are certain: a whole number of an
+ * integer field, true or false of a bool, a plain string of a string
+ * field, "0x..." of an integer field that has no other string form, or a
+ * string seen before for the same member, whose bytes are remembered (flag
+ * and enum names). Anything else drops the attempt with nothing read and
+ * nothing written, and the general way reads the object and says what is
+ * wrong with it: the quick way never decides what is valid, and writes
+ * what the general way would, byte for byte.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "encode.h"
+#include "wire.h"
+
+/* How a member's values are taken. */
+enum how {
+	HOW_INT,    /* numbers; strings "0x..." */
+	HOW_CODED,  /* numbers; strings as remembered (flags, dict, dev, enum) */
+	HOW_BOOL,   /* true, false */
+	HOW_STRING, /* strings as they are */
+	HOW_KNOWN,  /* strings as remembered only (bytes) */
+};
+
+/* String values of one field seen before, and their bytes in the message. */
+#define SHAPE_MEMOS 8  /* values of a field */
+#define SHAPE_CODED 8  /* fields of a message */
+struct memos {
+	const struct crit_field *f;
+	uint8_t n, next; /* in use, and the next to replace */
+	struct {
+		uint8_t len, size;
+		char str[80];
+		uint8_t bytes[22];
+		uint64_t bits;
+	} slot[SHAPE_MEMOS];
+};
+
+/* How each member of a shape is written. */
+struct layout {
+	const struct crit_field *f[JR_SHAPE_MEMBERS];
+	uint8_t how[JR_SHAPE_MEMBERS];
+	uint8_t memos[JR_SHAPE_MEMBERS];  /* the field's in shape.memos, or SHAPE_CODED */
+	uint8_t tag[JR_SHAPE_MEMBERS][5]; /* the field's tag, written */
+	uint8_t tag_len[JR_SHAPE_MEMBERS];
+};
+
+/* The shapes of a message's objects. */
+struct shape {
+	const struct crit_msg *m;
+	int last;                         /* the shape matched last */
+	struct jr_shapes text;
+	struct layout layout[JR_SHAPES];
+	const char *want_name[2];         /* the hook's fields, looked up */
+	const struct crit_field *want[2];
+	int n_memos;
+	struct memos memos[SHAPE_CODED];
+};
+
+static struct shape **slot(struct enc *e, const struct crit_msg *m)
+{
+	return &e->shapes[((uintptr_t)m >> 4) & (ENC_SHAPES - 1)];
+}
+
+static enum how how_of(const struct crit_field *f)
+{
+	switch (f->type) {
+	case CRIT_T_BOOL:
+		return HOW_BOOL;
+	case CRIT_T_STRING:
+		return HOW_STRING;
+	case CRIT_T_BYTES:
+	case CRIT_T_DOUBLE:
+	case CRIT_T_FLOAT:
+		return HOW_KNOWN;
+	case CRIT_T_ENUM:
+		return HOW_CODED;
+	default:
+		/* string_int in encode.c: only these read "0x..." as int(s, 0) */
+		return (f->flags & CRIT_F_DEV) || f->flags_map || f->dict ? HOW_CODED : HOW_INT;
+	}
+}
+
+/* "0x" and 1 to 16 hex digits, the way CRIT prints hex: its value. */
+static bool hex_value(const char *s, size_t n, uint64_t *v)
+{
+	if (n < 3 || n > 18 || s[0] != '0' || s[1] != 'x')
+		return false;
+	*v = 0;
+	for (size_t i = 2; i < n; i++) {
+		int d = hex_digit(s[i]);
+		if (d < 0)
+			return false;
+		*v = *v << 4 | (unsigned)d;
+	}
+	return true;
+}
+
+static int recall(const struct memos *m, const struct jr_value *v)
+{
+	for (int k = 0; k < m->n; k++)
+		if (m->slot[k].len == v->len && memcmp(m->slot[k].str, v->s, v->len) == 0)
+			return k;
+	return -1;
+}
+
+/* Member i's value v at p, which has room for it: where it ends, or NULL
+ * when it is not taken the quick way. */
+static uint8_t *put_member(const struct shape *s, const struct layout *l, uint32_t i, const struct jr_value *v,
+			   uint8_t *p, uint64_t *bits)
+{
+	const struct crit_field *f = l->f[i];
+	enum how how = l->how[i];
+	uint64_t mag;
+
+	*bits = 0;
+	switch (v->type) {
+	case JV_NUMBER:
+		if ((how != HOW_INT && how != HOW_CODED) || !enc_int_bits(f, v->neg, v->mag, bits))
+			return NULL;
+		break;
+	case JV_TRUE:
+	case JV_FALSE:
+		if (how != HOW_BOOL)
+			return NULL;
+		*bits = v->type == JV_TRUE;
+		break;
+	default:
+		if (how == HOW_STRING) {
+			memcpy(p, l->tag[i], 5);
+			p += l->tag_len[i];
+			p += wire_put_varint(p, v->len);
+			memcpy(p, v->s, v->len);
+			return p + v->len;
+		}
+		if (how == HOW_INT && hex_value(v->s, v->len, &mag)) {
+			if (!enc_int_bits(f, false, mag, bits))
+				return NULL;
+			break;
+		}
+		const struct memos *m = l->memos[i] < s->n_memos ? &s->memos[l->memos[i]] : NULL;
+		int k = m ? recall(m, v) : -1;
+		if (k < 0)
+			return NULL;
+		memcpy(p, m->slot[k].bytes, m->slot[k].size);
+		*bits = m->slot[k].bits;
+		return p + m->slot[k].size;
+	}
+	memcpy(p, l->tag[i], 5);
+	p += l->tag_len[i];
+	return p + wire_put_scalar(p, wire_type_of(f->type), *bits);
+}
+
+/* The hook's field i, looked up once for each name. */
+static const struct crit_field *wanted(struct shape *s, const struct enc_hook *hook, int i)
+{
+	if (!hook || !hook->want[i])
+		return NULL;
+	if (hook->want[i] != s->want_name[i]) {
+		s->want_name[i] = hook->want[i];
+		s->want[i] = schema_field_by_name(s->m, hook->want[i]);
+	}
+	return s->want[i];
+}
+
+bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
+{
+	struct shape *s = *slot(e, m);
+	struct jr_value v[JR_SHAPE_MEMBERS];
+	int k;
+
+	if (!s || s->m != m || (k = jr_shape_match(e->jr, &s->text, s->last, v)) < 0)
+		return false;
+	const struct layout *l = &s->layout[k];
+	const struct crit_field *want[2] = { wanted(s, hook, 0), wanted(s, hook, 1) };
+	uint64_t got[2] = { 0, 0 };
+	size_t start = e->out->n;
+	for (uint32_t i = 0; i < s->text.s[k].n; i++) {
+		uint64_t bits;
+		uint8_t *p;
+		/* a tag, a length and the value: 5 + 10 + the string, or a memo */
+		if (!buf_reserve(e->out, 16 + v[i].len + sizeof(s->memos[0].slot[0].bytes)) ||
+		    !(p = put_member(s, l, i, &v[i], e->out->p + e->out->n, &bits))) {
+			e->out->n = start;
+			return false;
+		}
+		e->out->n = (size_t)(p - e->out->p);
+		if (l->f[i] == want[0] || l->f[i] == want[1])
+			got[l->f[i] == want[1]] = bits;
+	}
+	jr_shape_take(e->jr);
+	s->last = k;
+	if (hook) {
+		hook->got[0] = got[0];
+		hook->got[1] = got[1];
+	}
+	return true;
+}
+
+/* The memos of field f, made if there is room. */
+static uint8_t memos_of(struct shape *s, const struct crit_field *f)
+{
+	int i = 0;
+
+	while (i < s->n_memos && s->memos[i].f != f)
+		i++;
+	if (i == s->n_memos && i < SHAPE_CODED) {
+		s->memos[i].f = f;
+		s->memos[i].n = s->memos[i].next = 0;
+		s->n_memos++;
+	}
+	return (uint8_t)i;
+}
+
+static void lay_out(struct shape *s, struct layout *l, uint32_t n, const struct span *sp)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const struct crit_field *f = sp[i].f;
+		l->f[i] = f;
+		l->how[i] = (uint8_t)how_of(f);
+		l->memos[i] = l->how[i] == HOW_CODED || l->how[i] == HOW_KNOWN ? memos_of(s, f) : SHAPE_CODED;
+		l->tag_len[i] = (uint8_t)wire_put_varint(l->tag[i], (uint64_t)f->number << 3 | (unsigned)wire_type_of(f->type));
+	}
+}
+
+/* Remember string value v of a member, whose bytes in the message are
+ * b[0, size). */
+static void remember_value(struct memos *m, const struct jr_value *v, const uint8_t *b, size_t size, uint64_t bits)
+{
+	if (v->type != JV_STRING || v->len > sizeof(m->slot[0].str) || size > sizeof(m->slot[0].bytes) ||
+	    recall(m, v) >= 0)
+		return;
+	int k = m->next;
+	m->next = (uint8_t)((m->next + 1) % SHAPE_MEMOS);
+	if (m->n < SHAPE_MEMOS)
+		m->n++;
+	m->slot[k].len = (uint8_t)v->len;
+	memcpy(m->slot[k].str, v->s, v->len);
+	m->slot[k].size = (uint8_t)size;
+	memcpy(m->slot[k].bytes, b, size);
+	m->slot[k].bits = bits;
+}
+
+void shape_learn(struct enc *e, const struct crit_msg *m, size_t base, uint64_t from)
+{
+	const struct span *sp = e->spans + base;
+	size_t n = e->nspans - base;
+	struct jr_value v[JR_SHAPE_MEMBERS];
+	struct shape **at = slot(e, m), *s = *at;
+	bool added;
+
+	if (n > JR_SHAPE_MEMBERS)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!sp[i].f)
+			return; /* an unknown field's raw bytes */
+	/* the quick way is only quicker: without memory, it is not taken */
+	if (!s && !(s = *at = calloc(1, sizeof(*s))))
+		return;
+	if (s->m != m) {
+		memset(s, 0, sizeof(*s));
+		s->m = m;
+	}
+	int k = jr_shape_learn(e->jr, from, (uint32_t)n, &s->text, v, &added);
+	if (k < 0)
+		return;
+	if (added)
+		lay_out(s, &s->layout[k], (uint32_t)n, sp);
+	s->last = k;
+	const struct layout *l = &s->layout[k];
+	for (uint32_t i = 0; i < n; i++) {
+		size_t end = i + 1 < n ? sp[i + 1].start : e->out->n;
+		if (l->memos[i] < s->n_memos)
+			remember_value(&s->memos[l->memos[i]], &v[i], e->out->p + sp[i].start, end - sp[i].start,
+				       sp[i].bits);
+	}
+}
+
+void shape_free(struct enc *e)
+{
+	for (int i = 0; i < ENC_SHAPES; i++) {
+		free(e->shapes[i]);
+		e->shapes[i] = NULL;
+	}
+}
