@@ -53,6 +53,10 @@ struct layout {
 	uint8_t memos[JR_SHAPE_MEMBERS];  /* the field's in shape.memos, or SHAPE_CODED */
 	uint8_t tag[JR_SHAPE_MEMBERS][5]; /* the field's tag, written */
 	uint8_t tag_len[JR_SHAPE_MEMBERS];
+	/* A number from 0 up to plain_max is written as itself, a varint
+	 * (the usual case, and no range check or zigzag to do). */
+	bool plain[JR_SHAPE_MEMBERS];
+	uint64_t plain_max[JR_SHAPE_MEMBERS];
 };
 
 /* The shapes of a message's objects. */
@@ -126,6 +130,12 @@ static uint8_t *put_member(const struct shape *s, const struct layout *l, uint32
 	*bits = 0;
 	switch (v->type) {
 	case JV_NUMBER:
+		if (l->plain[i] && !v->neg && v->mag <= l->plain_max[i]) {
+			memcpy(p, l->tag[i], 5);
+			p += l->tag_len[i];
+			*bits = v->mag;
+			return p + wire_put_varint(p, v->mag);
+		}
 		if ((how != HOW_INT && how != HOW_CODED) || !enc_int_bits(f, v->neg, v->mag, bits))
 			return NULL;
 		break;
@@ -184,20 +194,20 @@ bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 	const struct layout *l = &s->layout[k];
 	const struct crit_field *want[2] = { wanted(s, hook, 0), wanted(s, hook, 1) };
 	uint64_t got[2] = { 0, 0 };
-	size_t start = e->out->n;
-	for (uint32_t i = 0; i < s->text.s[k].n; i++) {
+	uint32_t n = s->text.s[k].n;
+	/* a member is a tag, a length and a string no longer than the
+	 * object's text, or a remembered value */
+	if (!buf_reserve(e->out, n * (16 + sizeof(s->memos[0].slot[0].bytes)) + (e->jr->matched.off - e->jr->rd->off)))
+		return false;
+	uint8_t *p = e->out->p + e->out->n;
+	for (uint32_t i = 0; i < n; i++) {
 		uint64_t bits;
-		uint8_t *p;
-		/* a tag, a length and the value: 5 + 10 + the string, or a memo */
-		if (!buf_reserve(e->out, 16 + v[i].len + sizeof(s->memos[0].slot[0].bytes)) ||
-		    !(p = put_member(s, l, i, &v[i], e->out->p + e->out->n, &bits))) {
-			e->out->n = start;
+		if (!(p = put_member(s, l, i, &v[i], p, &bits)))
 			return false;
-		}
-		e->out->n = (size_t)(p - e->out->p);
 		if (l->f[i] == want[0] || l->f[i] == want[1])
 			got[l->f[i] == want[1]] = bits;
 	}
+	e->out->n = (size_t)(p - e->out->p);
 	jr_shape_take(e->jr);
 	s->last = k;
 	if (hook) {
@@ -230,6 +240,24 @@ static void lay_out(struct shape *s, struct layout *l, uint32_t n, const struct 
 		l->how[i] = (uint8_t)how_of(f);
 		l->memos[i] = l->how[i] == HOW_CODED || l->how[i] == HOW_KNOWN ? memos_of(s, f) : SHAPE_CODED;
 		l->tag_len[i] = (uint8_t)wire_put_varint(l->tag[i], (uint64_t)f->number << 3 | (unsigned)wire_type_of(f->type));
+		l->plain[i] = true;
+		switch (f->type) {
+		case CRIT_T_UINT64:
+			l->plain_max[i] = UINT64_MAX;
+			break;
+		case CRIT_T_INT64:
+			l->plain_max[i] = INT64_MAX;
+			break;
+		case CRIT_T_UINT32:
+			l->plain_max[i] = UINT32_MAX;
+			break;
+		case CRIT_T_INT32:
+		case CRIT_T_ENUM:
+			l->plain_max[i] = INT32_MAX;
+			break;
+		default:
+			l->plain[i] = false;
+		}
 	}
 }
 
