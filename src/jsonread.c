@@ -33,6 +33,7 @@
 #include <stdlib.h>
 
 #include "jsonread.h"
+#include "scan.h"
 
 static const char not_json_msg[] =
 	"Cannot read JSON. Maybe you are feeding me an image with protobuf data? "
@@ -262,8 +263,7 @@ static bool starts_json(int c)
 	return c && strchr("{[\"-0123456789tfnNI", c);
 }
 
-/* White space, and a newline. */
-static const uint8_t space[256] = { [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 2 };
+
 
 /* Skip white space; the next byte, not consumed, or -1 at the end of the
  * input (or when that first byte shows the input is not JSON). */
@@ -447,15 +447,6 @@ static bool read_escape(struct jr *r, size_t limit)
 	return fail(r, CRIT_E_JSON, "invalid escape: '\\' before byte 0x%02x", p[1]);
 }
 
-/* Bytes a string holds as they are: printable ASCII but '"' and '\\'. */
-static const uint8_t plain[256] = {
-#define ONES 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
-	[0x20] = 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x22 '"' */
-	ONES, ONES,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x5c '\\' */
-	ONES, ONES,
-#undef ONES
-};
 
 /* The string at the reader (its opening quote is the next byte), decoded
  * into r->text (emptied first) and NUL-terminated. */
@@ -524,24 +515,6 @@ static bool read_string(struct jr *r, size_t limit)
 /* ------------------------------------------------------------------ */
 /* Numbers and literals                                                 */
 /* ------------------------------------------------------------------ */
-
-/* Bytes a number or literal may be made of, and more: a token is read
- * whole, so "01" or "1.2.3" is named as written. */
-static const uint8_t tokbyte[256] = {
-	['+'] = 1, ['-'] = 1, ['.'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1,
-	['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
-	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
-	['x'] = 1, ['y'] = 1, ['z'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1,
-	['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-	['Y'] = 1, ['Z'] = 1,
-};
-
-static inline bool tokchar(uint8_t c)
-{
-	return tokbyte[c];
-}
 
 static bool digit(char c)
 {
@@ -917,92 +890,6 @@ static inline const uint8_t *quick_space(const uint8_t *p, const uint8_t *end, u
 	return p < end && space[*p] ? quick_lines(p, end, line, line_start) : p;
 }
 
-/* Bytes the quick way wants in the window past a member's name or the
- * start of its value, so that it reads them 8 at a time unchecked. */
-enum { QUICK_ROOM = 32 };
-
-#define LOAD(bits)                                                  \
-	static inline uint##bits##_t load##bits(const void *p)      \
-	{                                                           \
-		uint##bits##_t w;                                   \
-		memcpy(&w, p, sizeof(w));                           \
-		return w;                                           \
-	}
-LOAD(16)
-LOAD(32)
-LOAD(64)
-#undef LOAD
-
-/* p[0, n) == s[0, n), in loads that overlap rather than pass the end. */
-static inline __attribute__((always_inline)) bool same_bytes(const uint8_t *p, const char *s, size_t n)
-{
-	if (n >= 8) {
-		for (size_t i = 0; i + 8 < n; i += 8)
-			if (load64(p + i) != load64(s + i))
-				return false;
-		return load64(p + n - 8) == load64(s + n - 8);
-	}
-	if (n >= 4)
-		return load32(p) == load32(s) && load32(p + n - 4) == load32(s + n - 4);
-	if (n >= 2)
-		return load16(p) == load16(s) && load16(p + n - 2) == load16(s + n - 2);
-	return !n || p[0] == (uint8_t)s[0];
-}
-
-/* The ASCII digits that start p[0, 8): how many, and their value in *v
- * (SWAR: a byte is a digit when its high nibble is 3 and stays 3 once 6
- * is added; the digits are then shifted up behind zeros and summed in
- * pairs, fours and eights). */
-static inline __attribute__((always_inline)) unsigned digits8(const uint8_t *p, uint64_t *v)
-{
-	uint64_t w = load64(p);
-	uint64_t x = ((w & 0xf0f0f0f0f0f0f0f0ull) | (((w + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) >> 4)) ^
-		     0x3333333333333333ull;
-	unsigned n = x ? (unsigned)__builtin_ctzll(x) >> 3 : 8;
-
-	*v = 0;
-	if (!n)
-		return 0;
-	w = (w - 0x3030303030303030ull) << (8 * (8 - n));
-	w = w * 10 + (w >> 8);
-	w = ((w & 0x000000ff000000ffull) * (100 + (1000000ull << 32)) +
-	     ((w >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32))) >> 32;
-	*v = w;
-	return n;
-}
-
-/* A whole number of up to 19 digits at p (QUICK_ROOM bytes there): its
- * length, or 0 when it is something else. */
-static inline __attribute__((always_inline)) size_t quick_whole(const uint8_t *p, bool *neg, uint64_t *mag)
-{
-	static const uint64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000 };
-	size_t d0 = *p == '-', i = d0;
-	uint64_t v, m = 0;
-	unsigned n;
-
-	if ((unsigned)(p[0] - '0') < 10 && (unsigned)(p[1] - '0') >= 10) { /* one digit: common */
-		if (tokchar(p[1]))
-			return 0;
-		*neg = false;
-		*mag = p[0] - '0';
-		return 1;
-	}
-	for (int k = 0; k < 3; k++) {
-		n = digits8(p + i, &v);
-		if (k == 2 && n > 3)
-			return 0; /* past 19 digits */
-		m = m * pow10[n] + v;
-		i += n;
-		if (n < 8)
-			break;
-	}
-	if (i == d0 || tokchar(p[i]) || (p[d0] == '0' && i > d0 + 1))
-		return 0;
-	*neg = d0;
-	*mag = m;
-	return i;
-}
-
 int jr_member_quick(struct jr *r, const char *hint, size_t hlen)
 {
 	struct rd *rd = r->rd;
@@ -1086,40 +973,6 @@ int jr_member_quick(struct jr *r, const char *hint, size_t hlen)
 /* ------------------------------------------------------------------ */
 /* Objects shaped as the last one                                       */
 /* ------------------------------------------------------------------ */
-
-/* The value at p that a jr_value holds (QUICK_ROOM bytes in the window):
- * its length, or 0 when it is something else. */
-static inline __attribute__((always_inline)) size_t quick_value(const uint8_t *p, const uint8_t *end, struct jr_value *v)
-{
-	size_t n = quick_whole(p, &v->neg, &v->mag);
-
-	v->s = NULL;
-	v->len = 0;
-	if (n) {
-		v->type = JV_NUMBER;
-		return n;
-	}
-	if (*p == '"') {
-		const uint8_t *q = p + 1;
-		while (q < end && plain[*q])
-			q++;
-		if (q == end || *q != '"')
-			return 0;
-		v->type = JV_STRING;
-		v->s = (const char *)p + 1;
-		v->len = (size_t)(q - p - 1);
-		return (size_t)(q + 1 - p);
-	}
-	if (same_bytes(p, "true", 4) && !tokchar(p[4])) {
-		v->type = JV_TRUE;
-		return 4;
-	}
-	if (same_bytes(p, "false", 5) && !tokchar(p[5])) {
-		v->type = JV_FALSE;
-		return 5;
-	}
-	return 0;
-}
 
 /* The piece of a shape's text from p to q: appended, with its lines. */
 static bool shape_piece(struct jr_shape *s, uint32_t i, const uint8_t *p, const uint8_t *q)
@@ -1219,54 +1072,25 @@ int jr_shape_learn(const struct jr *r, uint64_t from, uint32_t n, struct jr_shap
 	return k;
 }
 
-int jr_shape_match(struct jr *r, const struct jr_shapes *set, int first, struct jr_value *v)
+bool jr_shape_window(const struct jr *r, const uint8_t **p, const uint8_t **end)
 {
 	const struct rd *rd = r->rd;
-	const uint8_t *p = rd->buf + rd->off, *end = rd->buf + rd->len, *ls = NULL;
-	uint32_t line = r->line, tried = 1u << first;
-	int k = first;
-	const struct jr_shape *s = &set->s[k];
 
-	if (first < 0 || first >= set->n || r->tee || !r->depth || r->st[r->depth - 1].kind != '{' ||
-	    !r->st[r->depth - 1].first)
-		return -1;
-	for (uint32_t i = 0;;) {
-		size_t len = (size_t)(s->cut[i + 1] - s->cut[i]);
-		if ((size_t)(end - p) < len + (i < s->n ? QUICK_ROOM : 0) ||
-		    !same_bytes(p, (const char *)s->text + s->cut[i], len)) {
-			/* another shape that begins as this one did, up to here */
-			int j = 0;
-			while (j < set->n && ((tried >> j & 1) || set->common[k][j] < i))
-				j++;
-			if (j == set->n)
-				return -1;
-			tried |= 1u << j;
-			s = &set->s[k = j];
-			continue;
-		}
-		if (s->lines[i]) {
-			line = sat_add(line, s->lines[i]);
-			ls = p + s->line_at[i];
-		}
-		p += len;
-		if (i == s->n)
-			break;
-		size_t n = quick_value(p, end, &v[i]);
-		if (!n)
-			return -1;
-		p += n;
-		i++;
-	}
-	r->matched = (struct jr_matched){ .off = (size_t)(p - rd->buf), .line = line,
-					  .line_start = ls ? (int64_t)rd->base + (ls - rd->buf) : r->line_start };
-	return k;
+	if (r->tee || !r->depth || r->st[r->depth - 1].kind != '{' || !r->st[r->depth - 1].first)
+		return false;
+	*p = rd->buf + rd->off;
+	*end = rd->buf + rd->len;
+	return true;
 }
 
-void jr_shape_take(struct jr *r)
+void jr_shape_take(struct jr *r, const uint8_t *p, uint32_t lines, const uint8_t *line_start)
 {
-	r->rd->off = r->matched.off;
-	r->line = r->matched.line;
-	r->line_start = r->matched.line_start;
+	struct rd *rd = r->rd;
+
+	r->line = sat_add(r->line, lines);
+	if (line_start)
+		r->line_start = (int64_t)rd->base + (line_start - rd->buf);
+	rd->off = (size_t)(p - rd->buf);
 	r->depth--;
 }
 

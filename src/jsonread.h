@@ -54,13 +54,6 @@ struct jr_pos {
 	uint32_t line, col;
 };
 
-/* Where an object matched against a shape ends (jr_shape_match). */
-struct jr_matched {
-	size_t off;         /* in the window, after its '}' */
-	uint32_t line;
-	int64_t line_start;
-};
-
 struct jr {
 	struct rd *rd;
 	struct crit_err *err;
@@ -80,7 +73,6 @@ struct jr {
 	uint64_t mag;       /* and magnitude */
 	struct buf text;    /* where str lives */
 	struct buf *tee;    /* consumed bytes are also copied here (jr_copy) */
-	struct jr_matched matched;
 	int depth;
 	struct jr_frame st[JR_MAX_DEPTH];
 };
@@ -165,14 +157,15 @@ struct jr_value {
 int jr_shape_learn(const struct jr *r, uint64_t from, uint32_t n, struct jr_shapes *set, struct jr_value *v,
 		   bool *added);
 
-/* The object jr_next has just opened, matched whole in the window against
- * set's shapes, from shape first on: its values in v and the index of its
- * shape, with nothing consumed yet; -1 when none fits it or it is not all
- * in the window. */
-int jr_shape_match(struct jr *r, const struct jr_shapes *set, int first, struct jr_value *v);
+/* For the object jr_next has just opened, to be matched against shapes in
+ * place: the window from its first byte after the '{'. False when the
+ * reader is not there (or is copying what it reads). */
+bool jr_shape_window(const struct jr *r, const uint8_t **p, const uint8_t **end);
 
-/* Consume the object jr_shape_match matched last, and close it. */
-void jr_shape_take(struct jr *r);
+/* That object matched, up to and with its '}' before p: consume it and
+ * close it; its text held lines newlines, the last just before
+ * line_start (NULL when lines is 0). */
+void jr_shape_take(struct jr *r, const uint8_t *p, uint32_t lines, const uint8_t *line_start);
 
 /* Inside the innermost open array: true when another element follows
  * (read it with jr_next); false at the closing ']', which closes the

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "encode.h"
+#include "scan.h"
 #include "wire.h"
 
 /* How a member's values are taken. */
@@ -46,17 +47,25 @@ struct memos {
 	} slot[SHAPE_MEMOS];
 };
 
-/* How each member of a shape is written. */
-struct layout {
-	const struct crit_field *f[JR_SHAPE_MEMBERS];
-	uint8_t how[JR_SHAPE_MEMBERS];
-	uint8_t memos[JR_SHAPE_MEMBERS];  /* the field's in shape.memos, or SHAPE_CODED */
-	uint8_t tag[JR_SHAPE_MEMBERS][5]; /* the field's tag, written */
-	uint8_t tag_len[JR_SHAPE_MEMBERS];
+/* One member of a shape: the text before its value, and how the value is
+ * written; the last step of a shape is the text after the last value. */
+struct step {
+	uint16_t at, len;     /* the text: the shape's text[at, at + len) */
+	uint16_t need;        /* bytes the window must hold to match it */
+	uint16_t lines;       /* newlines in it */
+	uint16_t line_at;     /* where the line after the last starts, from at */
+	uint8_t how, memos;   /* memos: the field's in shape.memos, or SHAPE_CODED */
+	uint8_t tag[5];       /* the field's tag, written */
+	uint8_t tag_len;
 	/* A number from 0 up to plain_max is written as itself, a varint
-	 * (the usual case, and no range check or zigzag to do). */
-	bool plain[JR_SHAPE_MEMBERS];
-	uint64_t plain_max[JR_SHAPE_MEMBERS];
+	 * (the usual case, with no range check or zigzag to do). */
+	bool plain;
+	uint64_t plain_max;
+	const struct crit_field *f;
+};
+
+struct layout {
+	struct step step[JR_SHAPE_MEMBERS + 1];
 };
 
 /* The shapes of a message's objects. */
@@ -120,19 +129,19 @@ static int recall(const struct memos *m, const struct jr_value *v)
 
 /* Member i's value v at p, which has room for it: where it ends, or NULL
  * when it is not taken the quick way. */
-static uint8_t *put_member(const struct shape *s, const struct layout *l, uint32_t i, const struct jr_value *v,
-			   uint8_t *p, uint64_t *bits)
+static uint8_t *put_member(const struct shape *s, const struct step *x, const struct jr_value *v, uint8_t *p,
+			   uint64_t *bits)
 {
-	const struct crit_field *f = l->f[i];
-	enum how how = l->how[i];
+	const struct crit_field *f = x->f;
+	enum how how = x->how;
 	uint64_t mag;
 
 	*bits = 0;
 	switch (v->type) {
 	case JV_NUMBER:
-		if (l->plain[i] && !v->neg && v->mag <= l->plain_max[i]) {
-			memcpy(p, l->tag[i], 5);
-			p += l->tag_len[i];
+		if (x->plain && !v->neg && v->mag <= x->plain_max) {
+			memcpy(p, x->tag, 5);
+			p += x->tag_len;
 			*bits = v->mag;
 			return p + wire_put_varint(p, v->mag);
 		}
@@ -147,8 +156,8 @@ static uint8_t *put_member(const struct shape *s, const struct layout *l, uint32
 		break;
 	default:
 		if (how == HOW_STRING) {
-			memcpy(p, l->tag[i], 5);
-			p += l->tag_len[i];
+			memcpy(p, x->tag, 5);
+			p += x->tag_len;
 			p += wire_put_varint(p, v->len);
 			memcpy(p, v->s, v->len);
 			return p + v->len;
@@ -158,7 +167,7 @@ static uint8_t *put_member(const struct shape *s, const struct layout *l, uint32
 				return NULL;
 			break;
 		}
-		const struct memos *m = l->memos[i] < s->n_memos ? &s->memos[l->memos[i]] : NULL;
+		const struct memos *m = x->memos < s->n_memos ? &s->memos[x->memos] : NULL;
 		int k = m ? recall(m, v) : -1;
 		if (k < 0)
 			return NULL;
@@ -166,8 +175,8 @@ static uint8_t *put_member(const struct shape *s, const struct layout *l, uint32
 		*bits = m->slot[k].bits;
 		return p + m->slot[k].size;
 	}
-	memcpy(p, l->tag[i], 5);
-	p += l->tag_len[i];
+	memcpy(p, x->tag, 5);
+	p += x->tag_len;
 	return p + wire_put_scalar(p, wire_type_of(f->type), *bits);
 }
 
@@ -183,32 +192,80 @@ static const struct crit_field *wanted(struct shape *s, const struct enc_hook *h
 	return s->want[i];
 }
 
+/* The bytes of a member but a string's: a tag and a varint, or a memo. */
+enum { MEMBER_MAX = 5 + 10 > sizeof(((struct memos *)0)->slot[0].bytes) ? 5 + 10
+										 : sizeof(((struct memos *)0)->slot[0].bytes) };
+
 bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 {
 	struct shape *s = *slot(e, m);
-	struct jr_value v[JR_SHAPE_MEMBERS];
-	int k;
+	const uint8_t *p, *end, *ls = NULL;
 
-	if (!s || s->m != m || (k = jr_shape_match(e->jr, &s->text, s->last, v)) < 0)
+	if (!s || s->m != m || !s->text.n || !jr_shape_window(e->jr, &p, &end) ||
+	    !buf_reserve(e->out, JR_SHAPE_MEMBERS * MEMBER_MAX))
 		return false;
-	const struct layout *l = &s->layout[k];
+	int k = s->last;
+	const uint8_t *text = s->text.s[k].text;
+	const struct step *x = s->layout[k].step;
 	const struct crit_field *want[2] = { wanted(s, hook, 0), wanted(s, hook, 1) };
 	uint64_t got[2] = { 0, 0 };
-	uint32_t n = s->text.s[k].n;
-	/* a member is a tag, a length and a string no longer than the
-	 * object's text, or a remembered value */
-	if (!buf_reserve(e->out, n * (16 + sizeof(s->memos[0].slot[0].bytes)) + (e->jr->matched.off - e->jr->rd->off)))
-		return false;
-	uint8_t *p = e->out->p + e->out->n;
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t bits;
-		if (!(p = put_member(s, l, i, &v[i], p, &bits)))
-			return false;
-		if (l->f[i] == want[0] || l->f[i] == want[1])
-			got[l->f[i] == want[1]] = bits;
+	uint32_t lines = 0, tried = 1u << k, i = 0;
+	struct buf *out = e->out;
+	uint8_t *o = out->p + out->n; /* the message so far; committed at the end */
+
+	for (;;) {
+		/* the text before member i's value, or the object's end */
+		if ((size_t)(end - p) < x->need || !same_bytes(p, (const char *)text + x->at, x->len)) {
+			/* another shape that begins as this one did, up to here:
+			 * the same members, so what is written stays */
+			int j = 0;
+			while (j < s->text.n && ((tried >> j & 1) || s->text.common[k][j] < i))
+				j++;
+			if (j == s->text.n)
+				return false;
+			tried |= 1u << j;
+			k = j;
+			text = s->text.s[k].text;
+			x = s->layout[k].step + i;
+			continue;
+		}
+		if (x->lines) {
+			lines += x->lines;
+			ls = p + x->line_at;
+		}
+		p += x->len;
+		if (!x->f)
+			break;
+		/* its value: the usual number, or any other */
+		uint64_t mag, bits;
+		bool neg;
+		size_t n = x->plain ? quick_whole(p, &neg, &mag) : 0;
+		if (n && !neg && mag <= x->plain_max) {
+			memcpy(o, x->tag, 5);
+			o += x->tag_len;
+			o += wire_put_varint(o, mag);
+			bits = mag;
+		} else {
+			struct jr_value v;
+			if (!(n = quick_value(p, end, &v)))
+				return false;
+			if (v.type == JV_STRING) { /* room for it; the buffer may move */
+				size_t at = (size_t)(o - out->p);
+				if (!buf_reserve(out, at - out->n + 16 + v.len + JR_SHAPE_MEMBERS * MEMBER_MAX))
+					return false;
+				o = out->p + at;
+			}
+			if (!(o = put_member(s, x, &v, o, &bits)))
+				return false;
+		}
+		p += n;
+		if (x->f == want[0] || x->f == want[1])
+			got[x->f == want[1]] = bits;
+		x++;
+		i++;
 	}
-	e->out->n = (size_t)(p - e->out->p);
-	jr_shape_take(e->jr);
+	out->n = (size_t)(o - out->p);
+	jr_shape_take(e->jr, p, lines, ls);
 	s->last = k;
 	if (hook) {
 		hook->got[0] = got[0];
@@ -232,31 +289,38 @@ static uint8_t memos_of(struct shape *s, const struct crit_field *f)
 	return (uint8_t)i;
 }
 
-static void lay_out(struct shape *s, struct layout *l, uint32_t n, const struct span *sp)
+static void lay_out(struct shape *s, struct layout *l, const struct jr_shape *t, const struct span *sp)
 {
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t i = 0; i <= t->n; i++) {
+		struct step *x = &l->step[i];
+		*x = (struct step){ .at = t->cut[i], .len = (uint16_t)(t->cut[i + 1] - t->cut[i]),
+				    .lines = t->lines[i], .line_at = t->line_at[i] };
+		/* a value is read with QUICK_ROOM bytes in the window */
+		x->need = (uint16_t)(x->len + (i < t->n ? QUICK_ROOM : 0));
+		if (i == t->n)
+			break;
 		const struct crit_field *f = sp[i].f;
-		l->f[i] = f;
-		l->how[i] = (uint8_t)how_of(f);
-		l->memos[i] = l->how[i] == HOW_CODED || l->how[i] == HOW_KNOWN ? memos_of(s, f) : SHAPE_CODED;
-		l->tag_len[i] = (uint8_t)wire_put_varint(l->tag[i], (uint64_t)f->number << 3 | (unsigned)wire_type_of(f->type));
-		l->plain[i] = true;
+		x->f = f;
+		x->how = (uint8_t)how_of(f);
+		x->memos = x->how == HOW_CODED || x->how == HOW_KNOWN ? memos_of(s, f) : SHAPE_CODED;
+		x->tag_len = (uint8_t)wire_put_varint(x->tag, (uint64_t)f->number << 3 | (unsigned)wire_type_of(f->type));
+		x->plain = true;
 		switch (f->type) {
 		case CRIT_T_UINT64:
-			l->plain_max[i] = UINT64_MAX;
+			x->plain_max = UINT64_MAX;
 			break;
 		case CRIT_T_INT64:
-			l->plain_max[i] = INT64_MAX;
+			x->plain_max = INT64_MAX;
 			break;
 		case CRIT_T_UINT32:
-			l->plain_max[i] = UINT32_MAX;
+			x->plain_max = UINT32_MAX;
 			break;
 		case CRIT_T_INT32:
 		case CRIT_T_ENUM:
-			l->plain_max[i] = INT32_MAX;
+			x->plain_max = INT32_MAX;
 			break;
 		default:
-			l->plain[i] = false;
+			x->plain = false;
 		}
 	}
 }
@@ -303,13 +367,13 @@ void shape_learn(struct enc *e, const struct crit_msg *m, size_t base, uint64_t 
 	if (k < 0)
 		return;
 	if (added)
-		lay_out(s, &s->layout[k], (uint32_t)n, sp);
+		lay_out(s, &s->layout[k], &s->text.s[k], sp);
 	s->last = k;
-	const struct layout *l = &s->layout[k];
+	const struct step *x = s->layout[k].step;
 	for (uint32_t i = 0; i < n; i++) {
 		size_t end = i + 1 < n ? sp[i + 1].start : e->out->n;
-		if (l->memos[i] < s->n_memos)
-			remember_value(&s->memos[l->memos[i]], &v[i], e->out->p + sp[i].start, end - sp[i].start,
+		if (x[i].memos < s->n_memos)
+			remember_value(&s->memos[x[i].memos], &v[i], e->out->p + sp[i].start, end - sp[i].start,
 				       sp[i].bits);
 	}
 }
