@@ -80,9 +80,33 @@ struct shape {
 	struct memos memos[SHAPE_CODED];
 };
 
+/* Where m's shapes are kept: first where m hashes to, else any slot. */
 static struct shape **slot(struct enc *e, const struct crit_msg *m)
 {
-	return &e->shapes[((uintptr_t)m >> 4) & (ENC_SHAPES - 1)];
+	struct shape **home = &e->shapes[((uintptr_t)m >> 4) & (ENC_SHAPES - 1)];
+
+	if (*home && (*home)->m == m)
+		return home;
+	for (int i = 0; i < ENC_SHAPES; i++)
+		if (e->shapes[i] && e->shapes[i]->m == m)
+			return &e->shapes[i];
+	return NULL;
+}
+
+/* A slot for m's shapes: an empty one, else where m hashes to. */
+static struct shape *claim(struct enc *e, const struct crit_msg *m)
+{
+	struct shape **at = &e->shapes[((uintptr_t)m >> 4) & (ENC_SHAPES - 1)];
+
+	for (int i = 0; *at && i < ENC_SHAPES; i++)
+		if (!e->shapes[i])
+			at = &e->shapes[i];
+	/* the quick way is only quicker: without memory, it is not taken */
+	if (!*at && !(*at = malloc(sizeof(**at))))
+		return NULL;
+	memset(*at, 0, sizeof(**at));
+	(*at)->m = m;
+	return *at;
 }
 
 static enum how how_of(const struct crit_field *f)
@@ -198,10 +222,10 @@ enum { MEMBER_MAX = 5 + 10 > sizeof(((struct memos *)0)->slot[0].bytes) ? 5 + 10
 
 bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 {
-	struct shape *s = *slot(e, m);
+	struct shape **at = slot(e, m), *s = at ? *at : NULL;
 	const uint8_t *p, *end, *ls = NULL;
 
-	if (!s || s->m != m || !s->text.n || !jr_shape_window(e->jr, &p, &end) ||
+	if (!s || !s->text.n || !jr_shape_window(e->jr, &p, &end) ||
 	    !buf_reserve(e->out, JR_SHAPE_MEMBERS * MEMBER_MAX))
 		return false;
 	int k = s->last;
@@ -348,21 +372,17 @@ void shape_learn(struct enc *e, const struct crit_msg *m, size_t base, uint64_t 
 	const struct span *sp = e->spans + base;
 	size_t n = e->nspans - base;
 	struct jr_value v[JR_SHAPE_MEMBERS];
-	struct shape **at = slot(e, m), *s = *at;
+	struct shape **at = slot(e, m), *s = at ? *at : NULL;
 	bool added;
 
 	if (n > JR_SHAPE_MEMBERS)
 		return;
+	/* only scalar values have a shape; and no unknown field's raw bytes */
 	for (size_t i = 0; i < n; i++)
-		if (!sp[i].f)
-			return; /* an unknown field's raw bytes */
-	/* the quick way is only quicker: without memory, it is not taken */
-	if (!s && !(s = *at = calloc(1, sizeof(*s))))
+		if (!sp[i].f || sp[i].f->type == CRIT_T_MESSAGE || sp[i].f->label == CRIT_L_REPEATED)
+			return;
+	if (!s && !(s = claim(e, m)))
 		return;
-	if (s->m != m) {
-		memset(s, 0, sizeof(*s));
-		s->m = m;
-	}
 	int k = jr_shape_learn(e->jr, from, (uint32_t)n, &s->text, v, &added);
 	if (k < 0)
 		return;
