@@ -369,8 +369,8 @@ static void remember_value(struct memos *m, const struct jr_value *v, const uint
 
 void shape_learn(struct enc *e, const struct crit_msg *m, size_t base, uint64_t from)
 {
-	const struct span *sp = e->spans + base;
 	size_t n = e->nspans - base;
+	const struct span *sp = n ? e->spans + base : NULL; /* spans may be none yet */
 	struct jr_value v[JR_SHAPE_MEMBERS];
 	struct shape **at = slot(e, m), *s = at ? *at : NULL;
 	bool added;
