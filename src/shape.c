@@ -1,12 +1,13 @@
 /*
- * shape.c - objects shaped as the last one of their message, the quick way.
+ * shape.c - objects shaped as the last ones of their message, the quick way.
  *
- * An image's entries repeat one shape: the same members in the same order
- * with the same white space; only the values change. When encode.c has
- * read an object the general way, its shape is kept: the text around the
- * values (jr_shape_learn) and the field of each value. The next object of
- * that message is matched against it whole, in the input window, and its
- * values written straight to the message.
+ * An image's entries repeat a few shapes: the same members in the same
+ * order with the same white space; only the values change. When encode.c
+ * has read an object the general way, its shape is kept, up to four a
+ * message: the text around the values (jr_shape_learn) and the field of
+ * each value. The next object of that message is matched against them
+ * whole, in the input window, and its values written straight to the
+ * message as they are read.
  *
  * A value is taken only where its bytes are certain: a whole number of an
  * integer field, true or false of a bool, a plain string of a string
@@ -30,7 +31,7 @@ enum how {
 	HOW_CODED,  /* numbers; strings as remembered (flags, dict, dev, enum) */
 	HOW_BOOL,   /* true, false */
 	HOW_STRING, /* strings as they are */
-	HOW_KNOWN,  /* strings as remembered only (bytes) */
+	HOW_KNOWN,  /* strings as remembered only (bytes); never numbers (double) */
 };
 
 /* String values of one field seen before, and their bytes in the message. */
