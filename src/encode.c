@@ -696,7 +696,9 @@ static bool raw_number(const char *name, size_t len, uint32_t *num)
 	return true;
 }
 
-bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
+/* enc_object's general way: member by member, whatever their order and
+ * form, learning the object's shape for the quick way. */
+static bool object_members(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 {
 	struct jr *r = e->jr;
 	struct jr_pos at = r->at;
@@ -710,10 +712,6 @@ bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 
 	if (++e->depth > DEC_MAX_DEPTH)
 		return jr_fail(r, CRIT_E_LIMIT, "messages nested more than %d deep", DEC_MAX_DEPTH);
-	if (shape_put(e, m, hook)) {
-		e->depth--;
-		return true;
-	}
 	uint64_t from = rd_pos(r->rd); /* the object's text, for its shape */
 	size_t hook_len = hook && hook->key ? strlen(hook->key) : SIZE_MAX;
 	for (int i = 0; hook && i < 2; i++) {
@@ -783,6 +781,14 @@ bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 	e->nspans = base;
 	e->depth--;
 	return true;
+}
+
+bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
+{
+	/* the quick way holds scalars only: it nests no deeper */
+	if (e->depth < DEC_MAX_DEPTH && shape_put(e, m, hook))
+		return true;
+	return object_members(e, m, hook);
 }
 
 void enc_free(struct enc *e)

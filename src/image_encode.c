@@ -201,6 +201,8 @@ static bool check_extra(struct imgenc *im, uint64_t a, uint64_t b, struct jr_pos
 {
 	uint64_t size, pad;
 
+	if (im->h->extra == EX_NONE)
+		return true;
 	extra_layout(im->h, a, b, &size, &pad);
 	switch (im->h->extra) {
 	case EX_BLOB:

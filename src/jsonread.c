@@ -273,9 +273,17 @@ static inline int next(struct jr *r)
 {
 	struct rd *rd = r->rd;
 
-	/* the usual case in compact JSON: no white space, nothing to check */
-	if (rd->off < rd->len && r->started && !space[rd->buf[rd->off]])
-		return rd->buf[rd->off];
+	/* the usual cases in compact JSON: no white space, or the one space
+	 * after ',' and ':'; nothing else to check */
+	if (rd->off + 1 < rd->len && r->started) {
+		const uint8_t *p = rd->buf + rd->off;
+		if (!space[p[0]])
+			return p[0];
+		if (p[0] == ' ' && !space[p[1]]) {
+			eat(r, 1);
+			return p[1];
+		}
+	}
 	return next_slow(r);
 }
 
