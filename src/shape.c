@@ -233,6 +233,7 @@ bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 	const uint8_t *text = s->text.s[k].text;
 	const struct step *x = s->layout[k].step;
 	const struct crit_field *want[2] = { wanted(s, hook, 0), wanted(s, hook, 1) };
+	bool wants = want[0] || want[1];
 	uint64_t got[2] = { 0, 0 };
 	uint32_t lines = 0, tried = 1u << k, i = 0;
 	struct buf *out = e->out;
@@ -284,7 +285,7 @@ bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 				return false;
 		}
 		p += n;
-		if (x->f == want[0] || x->f == want[1])
+		if (wants && (x->f == want[0] || x->f == want[1]))
 			got[x->f == want[1]] = bits;
 		x++;
 		i++;
