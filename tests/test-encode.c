@@ -194,8 +194,14 @@ START_TEST(malformed_json)
 		     CRIT_E_TYPE, 1, 40, "entries[0].cwd_id: 'six' is not a number");
 	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": true, \"root_id\": 7, \"umask\": 18}]}",
 		     CRIT_E_TYPE, 1, 40, "cwd_id must be a number, not true");
-	expect_error("{\"magic\": \"MNTS\", \"entries\": [{\"with_plugin\": 0}]}", CRIT_E_TYPE, 1, 47,
-		     "entries[0].with_plugin: with_plugin must be true or false, not a number");
+	/* where the quick ways expect with_plugin, from the entry before */
+	expect_error("{\"magic\": \"MNTS\", \"entries\": [\n"
+		     "{\"fstype\": 1, \"mnt_id\": 2, \"root_dev\": 3, \"parent_mnt_id\": 1, \"flags\": 0, \"root\": \"/\", "
+		     "\"mountpoint\": \"/\", \"source\": \"s\", \"options\": \"rw\", \"with_plugin\": true},\n"
+		     "{\"fstype\": 1, \"mnt_id\": 2, \"root_dev\": 3, \"parent_mnt_id\": 1, \"flags\": 0, \"root\": \"/\", "
+		     "\"mountpoint\": \"/\", \"source\": \"s\", \"options\": \"rw\", \"with_plugin\": 0}]}"
+		     "                                        ", /* room for the quick ways to look ahead */
+		     CRIT_E_TYPE, 3, 154, "entries[1].with_plugin: with_plugin must be true or false, not a number");
 	/* unknown keys */
 	expect_error("{\"magic\": \"FS\", \"entries\": [{\"cwd_id\": 6, \"root\": 7, \"umask\": 18}]}", CRIT_E_KEY,
 		     1, 43, "entries[0].root: fs_entry has no field 'root'");
