@@ -263,8 +263,6 @@ static bool starts_json(int c)
 	return c && strchr("{[\"-0123456789tfnNI", c);
 }
 
-
-
 /* Skip white space; the next byte, not consumed, or -1 at the end of the
  * input (or when that first byte shows the input is not JSON). */
 static int next_slow(struct jr *r);
@@ -454,7 +452,6 @@ static bool read_escape(struct jr *r, size_t limit)
 		return fail(r, CRIT_E_JSON, "invalid escape '\\%c'", p[1]);
 	return fail(r, CRIT_E_JSON, "invalid escape: '\\' before byte 0x%02x", p[1]);
 }
-
 
 /* The string at the reader (its opening quote is the next byte), decoded
  * into r->text (emptied first) and NUL-terminated. */
@@ -934,42 +931,32 @@ int jr_member_quick(struct jr *r, const char *hint, size_t hlen)
 	if (p == end || *p != ':')
 		return -1;
 	p = quick_space(p + 1, end, &line, &ls);
-	const uint8_t *v = p;
-	if ((size_t)(end - p) < QUICK_ROOM || !buf_reserve(&r->text, QUICK_ROOM))
+	/* a whole number, or a string of printable ASCII without escapes */
+	struct jr_value v;
+	size_t n = (size_t)(end - p) < QUICK_ROOM ? 0 : quick_value(p, end, &v);
+	if (!n || (v.type != JV_NUMBER && v.type != JV_STRING))
 		return -1;
-	int type;
-	size_t n;
-	if ((n = quick_whole(p, &r->neg, &r->mag))) {
-		memcpy(r->text.p, v, QUICK_ROOM); /* n < QUICK_ROOM */
-		r->whole = true;
-		p += n;
-		type = JV_NUMBER;
-	} else if (*p == '"') {
-		/* a string of printable ASCII, without escapes */
-		const uint8_t *q = ++v;
-		while (q < end && plain[*q])
-			q++;
-		if (q == end || *q != '"')
-			return -1;
-		n = (size_t)(q - v);
-		if (!buf_reserve(&r->text, n + 1))
-			return -1;
-		memcpy(r->text.p, v, n);
-		r->whole = false;
-		p = q + 1;
-		type = JV_STRING;
-	} else {
+	const uint8_t *value = p; /* where it starts, a string's quote included */
+	size_t len = v.type == JV_STRING ? v.len : n;
+	if (!buf_reserve(&r->text, len + 1))
 		return -1;
+	memcpy(r->text.p, v.type == JV_STRING ? (const uint8_t *)v.s : p, len);
+	r->whole = v.type == JV_NUMBER;
+	if (r->whole) {
+		r->neg = v.neg;
+		r->mag = v.mag;
 	}
+	p += n;
+	int type = v.type;
 	/* the member and its value: commit */
-	r->text.p[n] = 0;
-	r->text.n = n;
+	r->text.p[len] = 0;
+	r->text.n = len;
 	r->str = (const char *)r->text.p;
-	r->len = n;
+	r->len = len;
 	if (ls)
 		r->line_start = (int64_t)rd->base + (ls - rd->buf);
 	r->line = line;
-	r->at = (struct jr_pos){ line, col_at(r, (size_t)(v - (type == JV_STRING) - (rd->buf + rd->off))) };
+	r->at = (struct jr_pos){ line, col_at(r, (size_t)(value - (rd->buf + rd->off))) };
 	rd->off = (size_t)(p - rd->buf);
 	f->first = false;
 	f->inside = true;
@@ -979,7 +966,7 @@ int jr_member_quick(struct jr *r, const char *hint, size_t hlen)
 }
 
 /* ------------------------------------------------------------------ */
-/* Objects shaped as the last one                                       */
+/* Objects shaped as the last ones                                      */
 /* ------------------------------------------------------------------ */
 
 /* The piece of a shape's text from p to q: appended, with its lines. */
