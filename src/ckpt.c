@@ -105,7 +105,6 @@ static bool payload_size(struct ckpt_image *im, const struct view *e, uint64_t l
 	const struct handler *h = im->h;
 	uint64_t a = h->fields[0] ? view_uint_or(e, h->fields[0], 0) : 0;
 	uint64_t b = h->fields[1] ? view_uint_or(e, h->fields[1], 0) : 0;
-
 	uint64_t data, pad;
 
 	*n = 0;

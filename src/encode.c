@@ -85,21 +85,9 @@ static bool parse_int(const char *s, size_t n, bool *neg, uint64_t *mag)
 	size_t i = 0;
 	unsigned base = 10;
 
-	if (n > 2 && n <= 18 && s[0] == '0' && s[1] == 'x') {
-		/* the usual case, CRIT's "0x%x": hex digits only */
-		uint64_t v = 0;
-		for (i = 2; i < n; i++) {
-			int d = hex_digit(s[i]);
-			if (d < 0)
-				break;
-			v = v << 4 | (unsigned)d;
-		}
-		if (i == n) {
-			*neg = false;
-			*mag = v;
-			return true;
-		}
-		i = 0;
+	if (hex_uint(s, n, mag)) { /* the usual case, CRIT's "0x%x" */
+		*neg = false;
+		return true;
 	}
 
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))

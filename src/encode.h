@@ -61,9 +61,10 @@ bool enc_base64(struct enc *e, struct buf *b, const char *what);
  * false when it is out of f's range. */
 bool enc_int_bits(const struct crit_field *f, bool neg, uint64_t mag, uint64_t *bits);
 
-/* The object jr_next has just opened, when it is shaped as the last
- * object of m read the general way, the quick way (shape.c): written
- * to e->out, closed, and true. False with nothing read or written. */
+/* The object jr_next has just opened, when it is shaped as one of the
+ * last objects of m read the general way, the quick way (shape.c):
+ * written to e->out, closed, and true. False with nothing read or
+ * written. */
 bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook);
 
 /* The object of m just read the general way, whose text began at input

@@ -280,6 +280,22 @@ static inline int hex_digit(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+/* "0x" and 1 to 16 hex digits, the way CRIT prints hex ("0x%x"): its
+ * value, or false for anything else. */
+static inline bool hex_uint(const char *s, size_t n, uint64_t *v)
+{
+	if (n < 3 || n > 18 || s[0] != '0' || s[1] != 'x')
+		return false;
+	*v = 0;
+	for (size_t i = 2; i < n; i++) {
+		int d = hex_digit(s[i]);
+		if (d < 0)
+			return false;
+		*v = *v << 4 | (unsigned)d;
+	}
+	return true;
+}
+
 static inline uint64_t round_up(uint64_t x, uint64_t to)
 {
 	return (x + to - 1) / to * to;

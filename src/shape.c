@@ -37,13 +37,14 @@ enum how {
 /* String values of one field seen before, and their bytes in the message. */
 #define SHAPE_MEMOS 8  /* values of a field */
 #define SHAPE_CODED 8  /* fields of a message */
+#define MEMO_BYTES 22  /* of a remembered value in the message */
 struct memos {
 	const struct crit_field *f;
 	uint8_t n, next; /* in use, and the next to replace */
 	struct {
 		uint8_t len, size;
 		char str[80];
-		uint8_t bytes[22];
+		uint8_t bytes[MEMO_BYTES];
 		uint64_t bits;
 	} slot[SHAPE_MEMOS];
 };
@@ -81,16 +82,16 @@ struct shape {
 	struct memos memos[SHAPE_CODED];
 };
 
-/* Where m's shapes are kept: first where m hashes to, else any slot. */
-static struct shape **slot(struct enc *e, const struct crit_msg *m)
+/* m's shapes, kept where m hashes to or else in any slot; or NULL. */
+static struct shape *shapes_of(struct enc *e, const struct crit_msg *m)
 {
-	struct shape **home = &e->shapes[((uintptr_t)m >> 4) & (ENC_SHAPES - 1)];
+	struct shape *home = e->shapes[((uintptr_t)m >> 4) & (ENC_SHAPES - 1)];
 
-	if (*home && (*home)->m == m)
+	if (home && home->m == m)
 		return home;
 	for (int i = 0; i < ENC_SHAPES; i++)
 		if (e->shapes[i] && e->shapes[i]->m == m)
-			return &e->shapes[i];
+			return e->shapes[i];
 	return NULL;
 }
 
@@ -129,21 +130,6 @@ static enum how how_of(const struct crit_field *f)
 	}
 }
 
-/* "0x" and 1 to 16 hex digits, the way CRIT prints hex: its value. */
-static bool hex_value(const char *s, size_t n, uint64_t *v)
-{
-	if (n < 3 || n > 18 || s[0] != '0' || s[1] != 'x')
-		return false;
-	*v = 0;
-	for (size_t i = 2; i < n; i++) {
-		int d = hex_digit(s[i]);
-		if (d < 0)
-			return false;
-		*v = *v << 4 | (unsigned)d;
-	}
-	return true;
-}
-
 static int recall(const struct memos *m, const struct jr_value *v)
 {
 	for (int k = 0; k < m->n; k++)
@@ -163,13 +149,7 @@ static uint8_t *put_member(const struct shape *s, const struct step *x, const st
 
 	*bits = 0;
 	switch (v->type) {
-	case JV_NUMBER:
-		if (x->plain && !v->neg && v->mag <= x->plain_max) {
-			memcpy(p, x->tag, 5);
-			p += x->tag_len;
-			*bits = v->mag;
-			return p + wire_put_varint(p, v->mag);
-		}
+	case JV_NUMBER: /* not a plain one: shape_put writes those */
 		if ((how != HOW_INT && how != HOW_CODED) || !enc_int_bits(f, v->neg, v->mag, bits))
 			return NULL;
 		break;
@@ -187,7 +167,7 @@ static uint8_t *put_member(const struct shape *s, const struct step *x, const st
 			memcpy(p, v->s, v->len);
 			return p + v->len;
 		}
-		if (how == HOW_INT && hex_value(v->s, v->len, &mag)) {
+		if (how == HOW_INT && hex_uint(v->s, v->len, &mag)) {
 			if (!enc_int_bits(f, false, mag, bits))
 				return NULL;
 			break;
@@ -218,12 +198,12 @@ static const struct crit_field *wanted(struct shape *s, const struct enc_hook *h
 }
 
 /* The bytes of a member but a string's: a tag and a varint, or a memo. */
-enum { MEMBER_MAX = 5 + 10 > sizeof(((struct memos *)0)->slot[0].bytes) ? 5 + 10
-										 : sizeof(((struct memos *)0)->slot[0].bytes) };
+enum { MEMBER_MAX = MEMO_BYTES };
+_Static_assert(MEMBER_MAX >= 5 + 10, "a member's room holds a tag and a varint");
 
 bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 {
-	struct shape **at = slot(e, m), *s = at ? *at : NULL;
+	struct shape *s = shapes_of(e, m);
 	const uint8_t *p, *end, *ls = NULL;
 
 	if (!s || !s->text.n || !jr_shape_window(e->jr, &p, &end) ||
@@ -374,7 +354,7 @@ void shape_learn(struct enc *e, const struct crit_msg *m, size_t base, uint64_t 
 	size_t n = e->nspans - base;
 	const struct span *sp = n ? e->spans + base : NULL; /* spans may be none yet */
 	struct jr_value v[JR_SHAPE_MEMBERS];
-	struct shape **at = slot(e, m), *s = at ? *at : NULL;
+	struct shape *s = shapes_of(e, m);
 	bool added;
 
 	if (n > JR_SHAPE_MEMBERS)
