@@ -94,6 +94,15 @@ static inline void rd_advance(struct rd *r, size_t n)
 	r->off += n;
 }
 
+/* At least n bytes (*size of them, when size is not NULL) in whole huge
+ * pages where the kernel has them, for memory that will be filled: each
+ * fresh page costs a fault, and on virtual machines a fault can cost
+ * 10 us. Freed with free(). */
+void *huge_alloc(size_t n, size_t *size);
+
+/* A buffer grows into huge pages from this size on. */
+#define BUF_HUGE ((size_t)256 << 10)
+
 /* A growing byte buffer; its owner frees p. */
 struct buf {
 	uint8_t *p;

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -26,7 +28,10 @@ bool rd_open(struct rd *r, const struct crit_source *src, struct crit_err *err)
 	/* A bit more than a window, so a whole window fits after a partial
 	 * tag or length left over from the previous fill. */
 	r->cap = CRIT_WINDOW + 64;
-	r->buf = malloc(r->cap);
+	/* a file that fills the window fills all its pages: take them at once */
+	struct stat st;
+	bool fills = fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size >= r->cap;
+	r->buf = fills ? huge_alloc(r->cap, NULL) : malloc(r->cap);
 	if (!r->buf)
 		return crit_fail(err, CRIT_E_NOMEM, 0, "out of memory");
 	r->owned = true;
@@ -94,6 +99,25 @@ bool rd_skip(struct rd *r, uint64_t n, const char *what)
 }
 
 /* ------------------------------------------------------------------ */
+/* Large memory                                                         */
+/* ------------------------------------------------------------------ */
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+void *huge_alloc(size_t n, size_t *size)
+{
+	size_t whole = n <= SIZE_MAX - HUGE_PAGE ? (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1) : 0;
+	void *p;
+
+	if (!whole || posix_memalign(&p, HUGE_PAGE, whole))
+		return NULL;
+	madvise(p, whole, MADV_HUGEPAGE); /* a hint, ignored where there are none */
+	if (size)
+		*size = whole;
+	return p;
+}
+
+/* ------------------------------------------------------------------ */
 /* Growing buffers                                                      */
 /* ------------------------------------------------------------------ */
 
@@ -107,10 +131,15 @@ bool buf_reserve_slow(struct buf *b, size_t more)
 	size_t cap = b->cap ? b->cap : 256; /* powers of two: never past CRIT_MAX_BUF */
 	while (cap - b->n < more)
 		cap *= 2;
-	uint8_t *p = realloc(b->p, cap);
+	/* large ones are filled as they grow: their pages taken at once */
+	uint8_t *p = cap < BUF_HUGE ? realloc(b->p, cap) : huge_alloc(cap, &cap);
 	if (!p) {
 		errno = ENOMEM;
 		return false;
+	}
+	if (cap >= BUF_HUGE && b->p) { /* as realloc: all of it, past n too */
+		memcpy(p, b->p, b->cap);
+		free(b->p);
 	}
 	b->p = p;
 	b->cap = cap;

@@ -125,6 +125,34 @@ struct pb image(uint32_t magic, int n, const struct pb *msgs)
 	return img;
 }
 
+/* An MM entry of nvmas VMAs (each made from its index), after the other
+ * fields or (vmas_first) before them. */
+struct pb big_mm(uint32_t nvmas, bool vmas_first)
+{
+	struct pb head = { 0 }, vmas = { 0 }, m = { 0 };
+
+	for (uint32_t f = 1; f <= 11; f++)
+		pb_uint(&head, f, 0x1000 * f);
+	pb_uint(&head, 12, 3);
+	for (uint32_t i = 0; i < nvmas; i++) {
+		struct pb v = { 0 };
+		pb_uint(&v, 1, 0x400000 + (uint64_t)i * 0x1000);
+		pb_uint(&v, 2, 0x401000 + (uint64_t)i * 0x1000);
+		pb_uint(&v, 3, 0);
+		pb_uint(&v, 4, i);
+		pb_uint(&v, 5, 3);
+		pb_uint(&v, 6, 0x22);
+		pb_uint(&v, 7, 0x201);
+		pb_uint(&v, 8, 2); /* sint64 1 */
+		pb_len(&vmas, 14, v.p, v.n);
+		free(v.p);
+	}
+	pb_bytes(&m, vmas_first ? vmas.p : head.p, vmas_first ? vmas.n : head.n);
+	pb_bytes(&m, vmas_first ? head.p : vmas.p, vmas_first ? head.n : vmas.n);
+	free(head.p);
+	free(vmas.p);
+	return m;
+}
 
 /* A JSON writer whose output a test reads back. Its buffer can be made
  * small, so that output crosses buffer flushes everywhere. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jsonread.h"
 #include "tests.h"
@@ -349,6 +350,39 @@ START_TEST(buffers_stop_at_the_limit)
 }
 END_TEST
 
+/* A large entry read from a file: its input window and its growing
+ * message in huge pages (io.c) hold the same bytes as from memory. */
+START_TEST(large_entry_from_a_file_round_trips)
+{
+	struct pb m = big_mm(40000, false); /* 1.3 MB, past BUF_HUGE */
+	struct pb img = image(0x57492820u /* MM */, 1, &m);
+
+	ck_assert_uint_gt(m.n, 4 * BUF_HUGE);
+	for (int pretty = 0; pretty < 2; pretty++) {
+		struct membuf json = { 0 }, back = { 0 };
+		struct crit_err err;
+		char path[] = "/tmp/crit-test-encode-XXXXXX";
+		int fd = mkstemp(path);
+
+		ck_assert_int_ge(fd, 0);
+		unlink(path);
+		ck_assert_msg(decode_mem(img.p, img.n, pretty, false, &json, &err), "%s", err.msg);
+		ck_assert_uint_gt(json.len, 2 * CRIT_WINDOW); /* the window fills */
+		ck_assert_int_eq(write(fd, json.data, json.len), (ssize_t)json.len);
+		ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+		struct crit_source src = { .fd = fd };
+		ck_assert_msg(crit_encode(&src, membuf_sink(&back), &err), "%u:%u: %s", err.line, err.col, err.msg);
+		ck_assert_uint_eq(back.len, img.n);
+		ck_assert(memcmp(back.data, img.p, img.n) == 0);
+		close(fd);
+		membuf_free(&json);
+		membuf_free(&back);
+	}
+	free(m.p);
+	free(img.p);
+}
+END_TEST
+
 START_TEST(binary_input_gets_crits_hint)
 {
 	size_t len;
@@ -376,6 +410,7 @@ Suite *encode_suite(void)
 	tcase_add_test(tc, deep_nesting_is_refused);
 	tcase_add_test(tc, deepest_messages_round_trip);
 	tcase_add_test(tc, buffers_stop_at_the_limit);
+	tcase_add_test(tc, large_entry_from_a_file_round_trips);
 	tcase_add_test(tc, binary_input_gets_crits_hint);
 	suite_add_tcase(s, tc);
 	return s;

@@ -64,5 +64,7 @@ void pb_uint(struct pb *b, uint32_t field, uint64_t v);
 void pb_len(struct pb *b, uint32_t field, const void *s, size_t n);
 /* An image: IMG_COMMON, the magic, then one entry per message. */
 struct pb image(uint32_t magic, int n, const struct pb *msgs);
+/* An MM entry of nvmas VMAs, after the other fields or before them. */
+struct pb big_mm(uint32_t nvmas, bool vmas_first);
 
 #endif
