@@ -130,11 +130,14 @@ static void *mem_alloc(struct x *x, size_t n)
 	n = n ? (size_t)round_up(n, sizeof(max_align_t)) : sizeof(max_align_t);
 	if (!m || m->cap - m->used < n) {
 		bool large = n > MEM_BLOCK / 4;
-		struct crit_mem *b = malloc(sizeof(*b) + (large ? n : MEM_BLOCK));
+		/* the first block small, the next ones in huge pages: a large
+		 * checkpoint's results fill them */
+		size_t size = sizeof(struct crit_mem) + (large ? n : m ? BUF_HUGE : MEM_BLOCK);
+		struct crit_mem *b = size < BUF_HUGE ? malloc(size) : huge_alloc(size, &size);
 		if (!b)
 			return crit_fail(x->err, CRIT_E_NOMEM, 0, "out of memory for %zu bytes", n), NULL;
 		b->used = 0;
-		b->cap = large ? n : MEM_BLOCK;
+		b->cap = size - sizeof(*b);
 		if (large && m) { /* behind the current block, which keeps its room */
 			b->next = m->next;
 			m->next = b;

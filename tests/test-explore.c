@@ -6,6 +6,7 @@
  * with the image named, never a crash.
  */
 #include <dirent.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -540,6 +541,78 @@ START_TEST(api_mems)
 }
 END_TEST
 
+/* A task of 40,000 file mappings: its results fill many blocks of the
+ * result's memory (the later ones in huge pages), and stay where they are. */
+START_TEST(api_mems_large)
+{
+	char dir[] = "/tmp/crit-test-explore-XXXXXX";
+	struct dirent *de;
+	DIR *d = opendir("fixtures/loop");
+	char loop[PATH_MAX];
+	enum { N = 40000 };
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_nonnull(realpath("fixtures/loop", loop));
+	while ((de = readdir(d))) { /* the loop fixture, but task 21793's mm */
+		char from[PATH_MAX + 256], to[PATH_MAX];
+		snprintf(from, sizeof(from), "%s/%s", loop, de->d_name);
+		snprintf(to, sizeof(to), "%s/%s", dir, de->d_name);
+		if (de->d_name[0] != '.' && strcmp(de->d_name, "mm-21793.img") != 0)
+			ck_assert_int_eq(symlink(from, to), 0);
+	}
+	closedir(d);
+	struct pb m = { 0 };
+	pb_uint(&m, 12, 8); /* exe_file_id: /usr/bin/sleep */
+	for (uint32_t i = 0; i < N; i++) {
+		struct pb v = { 0 };
+		pb_uint(&v, 1, 0x400000 + (uint64_t)i * 0x2000);
+		pb_uint(&v, 2, 0x401000 + (uint64_t)i * 0x2000);
+		pb_uint(&v, 3, (uint64_t)i * 0x1000);
+		pb_uint(&v, 4, 8);    /* shmid: the file */
+		pb_uint(&v, 5, 1);    /* PROT_READ */
+		pb_uint(&v, 6, 2);    /* MAP_PRIVATE */
+		pb_uint(&v, 7, 65);   /* VMA_AREA_REGULAR | VMA_FILE_PRIVATE */
+		pb_uint(&v, 8, 1);    /* fd -1, zigzag */
+		pb_len(&m, 14, v.p, v.n);
+		free(v.p);
+	}
+	struct pb img = image(0x57492820u /* MM */, 1, &m);
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/mm-21793.img", dir);
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(img.p, 1, img.n, f), img.n);
+	ck_assert_int_eq(fclose(f), 0);
+
+	struct crit_mems mems;
+	struct crit_err err;
+	ck_assert_msg(crit_explore_mems(dir, &mems, &err), "%s", err.msg);
+	ck_assert_uint_eq(mems.n, 2);
+	ck_assert_uint_eq(mems.tasks[0].n, 24); /* 21663, as in the fixture */
+	ck_assert_uint_eq(mems.tasks[1].n, N);
+	for (uint32_t i = 0; i < N; i++) {
+		const struct crit_vma *v = &mems.tasks[1].vmas[i];
+		char name[64];
+		ck_assert_uint_eq(v->start, 0x400000 + (uint64_t)i * 0x2000);
+		ck_assert_uint_eq(v->end, 0x401000 + (uint64_t)i * 0x2000);
+		if (i)
+			snprintf(name, sizeof(name), "/usr/bin/sleep + %#llx", (unsigned long long)i * 0x1000);
+		else
+			snprintf(name, sizeof(name), "/usr/bin/sleep");
+		ck_assert_msg(v->name.n == strlen(name) && memcmp(v->name.s, name, v->name.n) == 0, "vma %u: '%.*s'",
+			      i, (int)v->name.n, v->name.s);
+	}
+	ck_assert_uint_eq(mems.tasks[0].vmas[0].start, 0x556750002000);
+	crit_mems_free(&mems);
+	free(m.p);
+	free(img.p);
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 /* rss: each pagemap entry, and the VMAs it falls in. */
 START_TEST(api_rss)
 {
@@ -761,6 +834,7 @@ Suite *explore_suite(void)
 	tcase_add_test(api, api_ps);
 	tcase_add_test(api, api_fds);
 	tcase_add_test(api, api_mems);
+	tcase_add_test(api, api_mems_large);
 	tcase_add_test(api, api_rss);
 	tcase_add_test(api, api_sk);
 	tcase_add_test(api, api_stats);
