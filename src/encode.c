@@ -489,10 +489,8 @@ static bool put_repeated(struct enc *e, const struct crit_field *f)
 
 	bool packed = (f->flags & CRIT_F_PACKED) && wire_type_of(f->type) != WT_LEN;
 	size_t start = 0;
-	for (bool first = true; jr_element(e->jr); first = false) {
+	for (bool first = true; jr_element_next(e->jr, &t); first = false) {
 		uint64_t bits;
-		if ((t = jr_next(e->jr)) < 0)
-			return false;
 		if (first && t == JV_STRING && (f->flags & CRIT_F_IPADD))
 			return put_ip(e, f);
 		if (!packed) {

@@ -254,17 +254,15 @@ static bool check_ghost(struct imgenc *im, uint64_t v, struct jr_pos entry)
 /* Entries                                                              */
 /* ------------------------------------------------------------------ */
 
-static bool put_entry(struct imgenc *im)
+/* The entry whose value of type t was just read. */
+static bool put_entry(struct imgenc *im, int t)
 {
 	const struct handler *h = im->h;
 	const struct crit_msg *m = h->msg;
 	struct enc_hook hook = { .key = "extra", .read = read_extra, .ctx = im,
 				 .want = { h->fields[0], h->fields[1] } };
-	int t = jr_next(&im->jr);
 	struct jr_pos at = im->jr.at;
 
-	if (t < 0)
-		return false;
 	if (t != JV_OBJECT)
 		return jr_fail(&im->jr, CRIT_E_TYPE, "an entry must be an object, not %s", jv_type_name(t));
 	if (h->frame == FR_PAGEMAP && im->index == 0)
@@ -301,8 +299,8 @@ static bool put_entries(struct imgenc *im, struct jr *r)
 		return false;
 	if (t != JV_ARRAY)
 		return jr_fail(r, CRIT_E_TYPE, "entries must be a list, not %s", jv_type_name(t));
-	for (im->index = 0; jr_element(r); im->index++)
-		if (!put_entry(im))
+	for (im->index = 0; jr_element_next(r, &t); im->index++)
+		if (!put_entry(im, t))
 			return false;
 	return !crit_failed(im->err);
 }

@@ -712,6 +712,19 @@ void jr_free(struct jr *r)
 	r->text = (struct buf){ 0 };
 }
 
+/* A container of this kind ('{' or '[') opens, below JR_MAX_DEPTH. */
+static void push(struct jr *r, int kind)
+{
+	struct jr_frame *f = &r->st[r->depth++];
+
+	f->kind = (uint8_t)kind;
+	f->first = true;
+	f->inside = false;
+	f->index = 0;
+	f->name = f->key;
+	f->namelen = 0;
+}
+
 int jr_next(struct jr *r)
 {
 	if (crit_failed(r->err))
@@ -723,13 +736,7 @@ int jr_next(struct jr *r)
 	if (c == '{' || c == '[') {
 		if (r->depth >= JR_MAX_DEPTH)
 			return fail(r, CRIT_E_LIMIT, "nesting deeper than %d", JR_MAX_DEPTH), -1;
-		struct jr_frame *f = &r->st[r->depth++];
-		f->kind = (uint8_t)c;
-		f->first = true;
-		f->inside = false;
-		f->index = 0;
-		f->name = f->key;
-		f->namelen = 0;
+		push(r, c);
 		eat(r, 1);
 		return c == '{' ? JV_OBJECT : JV_ARRAY;
 	}
@@ -1116,6 +1123,61 @@ bool jr_element(struct jr *r)
 		f->index++;
 	}
 	f->inside = true;
+	return true;
+}
+
+/* The array's next element an object after the same text as the last. */
+static bool same_sep(struct jr *r, const struct jr_sep *s)
+{
+	const struct rd *rd = r->rd;
+
+	return s->depth == r->depth && !r->tee && rd->len - rd->off > s->len &&
+	       same_bytes(rd->buf + rd->off, (const char *)s->text, s->len);
+}
+
+bool jr_element_next(struct jr *r, int *t)
+{
+	struct jr_sep *s = &r->sep[r->depth % JR_SEPS];
+	struct rd *rd = r->rd;
+	struct jr_frame *f = r->depth ? &r->st[r->depth - 1] : NULL;
+
+	if (f && f->kind == '[' && !f->first && f->index < UINT32_MAX && r->depth < JR_MAX_DEPTH &&
+	    !crit_failed(r->err) && same_sep(r, s)) {
+		/* what jr_element and jr_next would do, without looking */
+		if (s->lines) {
+			r->line = sat_add(r->line, s->lines);
+			r->line_start = (int64_t)rd_pos(rd) + s->line_at;
+		}
+		rd_advance(rd, s->len - 1u);
+		r->at = here(r);
+		rd_advance(rd, 1);
+		f->index++;
+		f->inside = true;
+		push(r, '{');
+		*t = JV_OBJECT;
+		return true;
+	}
+	size_t from = rd->off;
+	uint64_t base = rd->base;
+	uint32_t line = r->line;
+	int depth = r->depth;
+	bool later = f && !f->first;
+	if (!jr_element(r)) {
+		*t = -1;
+		return false;
+	}
+	*t = jr_next(r);
+	if (*t < 0)
+		return false;
+	/* learn the text: an object after another element, all in the window */
+	size_t len = rd->off - from;
+	if (*t == JV_OBJECT && later && rd->base == base && len <= JR_SEP_TEXT && !r->tee) {
+		s->depth = depth;
+		s->len = (uint8_t)len;
+		s->lines = (uint16_t)(r->line - line);
+		s->line_at = s->lines ? (uint8_t)(r->line_start - (int64_t)(base + from)) : 0;
+		memcpy(s->text, rd->buf + from, len);
+	}
 	return true;
 }
 

@@ -54,6 +54,19 @@ struct jr_pos {
 	uint32_t line, col;
 };
 
+/* The text from the end of an array's element to the '{' of the next
+ * object in it (", {"), as it was last: jr_element_next takes the same
+ * text again at once. Kept for arrays at JR_SEPS depths. */
+#define JR_SEPS 4
+#define JR_SEP_TEXT 62
+struct jr_sep {
+	int depth;         /* of the array it is in; 0: none */
+	uint8_t len;
+	uint8_t line_at;   /* where the line after its last newline starts */
+	uint16_t lines;    /* newlines in it */
+	uint8_t text[JR_SEP_TEXT];
+};
+
 struct jr {
 	struct rd *rd;
 	struct crit_err *err;
@@ -73,6 +86,7 @@ struct jr {
 	uint64_t mag;       /* and magnitude */
 	struct buf text;    /* where str lives */
 	struct buf *tee;    /* consumed bytes are also copied here (jr_copy) */
+	struct jr_sep sep[JR_SEPS];
 	int depth;
 	struct jr_frame st[JR_MAX_DEPTH];
 };
@@ -171,6 +185,10 @@ void jr_shape_take(struct jr *r, const uint8_t *p, uint32_t lines, const uint8_t
  * (read it with jr_next); false at the closing ']', which closes the
  * array, or on an error. */
 bool jr_element(struct jr *r);
+
+/* jr_element, then jr_next: true with the element's type in *t (an object
+ * opened, as jr_next does); false at the closing ']' or on an error. */
+bool jr_element_next(struct jr *r, int *t);
 
 /* The next value, whole, checked and dropped. */
 bool jr_skip(struct jr *r);

@@ -204,11 +204,13 @@ _Static_assert(MEMBER_MAX >= 5 + 10, "a member's room holds a tag and a varint")
 bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 {
 	struct shape *s = shapes_of(e, m);
-	const uint8_t *p, *end, *ls = NULL;
+	const uint8_t *window, *window_end, *ls = NULL;
 
-	if (!s || !s->text.n || !jr_shape_window(e->jr, &p, &end) ||
+	if (!s || !s->text.n || !jr_shape_window(e->jr, &window, &window_end) ||
 	    !buf_reserve(e->out, JR_SHAPE_MEMBERS * MEMBER_MAX))
 		return false;
+	/* copies that stay in registers: their addresses were given away */
+	const uint8_t *p = window, *end = window_end;
 	int k = s->last;
 	const uint8_t *text = s->text.s[k].text;
 	const struct step *x = s->layout[k].step;
