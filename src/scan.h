@@ -100,12 +100,11 @@ SCAN_INLINE unsigned digits8(const uint8_t *p, uint64_t *v)
 	return n;
 }
 
-/* A whole number of up to 19 digits at p (QUICK_ROOM bytes there): its
- * length, or 0 when it is something else. */
-SCAN_INLINE size_t quick_whole(const uint8_t *p, bool *neg, uint64_t *mag)
+/* A whole number of up to 19 digits and no sign at q (QUICK_ROOM bytes
+ * there): its length, or 0 when it is something else. */
+SCAN_INLINE size_t quick_uint(const uint8_t *q, uint64_t *mag)
 {
 	static const uint64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000 };
-	const uint8_t *q = p + (*p == '-');
 	uint64_t v, w;
 	unsigned n, more;
 
@@ -125,9 +124,18 @@ SCAN_INLINE size_t quick_whole(const uint8_t *p, bool *neg, uint64_t *mag)
 	}
 	if (!n || tokchar(q[n]) || (q[0] == '0' && n > 1))
 		return 0;
-	*neg = q != p;
 	*mag = v;
-	return (size_t)(q - p) + n;
+	return n;
+}
+
+/* A whole number of up to 19 digits at p, with its sign. */
+SCAN_INLINE size_t quick_whole(const uint8_t *p, bool *neg, uint64_t *mag)
+{
+	bool minus = *p == '-';
+	size_t n = quick_uint(p + minus, mag);
+
+	*neg = minus;
+	return n ? n + minus : 0;
 }
 
 /* The value at p that a jr_value holds (QUICK_ROOM bytes in the window):

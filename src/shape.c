@@ -52,19 +52,33 @@ struct memos {
 /* One member of a shape: the text before its value, and how the value is
  * written; the last step of a shape is the text after the last value. */
 struct step {
-	uint16_t at, len;     /* the text: the shape's text[at, at + len) */
+	const uint8_t *text;  /* in the shape's text */
+	uint64_t head, tail;  /* its first and last 8 bytes, if it has 8 */
+	uint16_t len;
 	uint16_t need;        /* bytes the window must hold to match it */
 	uint16_t lines;       /* newlines in it */
-	uint16_t line_at;     /* where the line after the last starts, from at */
+	uint16_t line_at;     /* where the line after the last starts, in it */
 	uint8_t how, memos;   /* memos: the field's in shape.memos, or SHAPE_CODED */
-	uint8_t tag[5];       /* the field's tag, written */
 	uint8_t tag_len;
 	/* A number from 0 up to plain_max is written as itself, a varint
 	 * (the usual case, with no range check or zigzag to do). */
 	bool plain;
+	uint64_t tag;         /* the field's tag bytes, stored 8 at once */
 	uint64_t plain_max;
 	const struct crit_field *f;
 };
+
+/* The text of step x at p (which has x->need bytes). */
+static inline __attribute__((always_inline)) bool piece_at(const uint8_t *p, const struct step *x)
+{
+	size_t n = x->len;
+
+	if (n < 8)
+		return same_bytes(p, (const char *)x->text, n);
+	if (load64(p) != x->head || load64(p + n - 8) != x->tail)
+		return false;
+	return n <= 16 || same_bytes(p + 8, (const char *)x->text + 8, n - 16);
+}
 
 struct layout {
 	struct step step[JR_SHAPE_MEMBERS + 1];
@@ -161,7 +175,7 @@ static uint8_t *put_member(const struct shape *s, const struct step *x, const st
 		break;
 	default:
 		if (how == HOW_STRING) {
-			memcpy(p, x->tag, 5);
+			memcpy(p, &x->tag, 8);
 			p += x->tag_len;
 			p += wire_put_varint(p, v->len);
 			memcpy(p, v->s, v->len);
@@ -180,7 +194,7 @@ static uint8_t *put_member(const struct shape *s, const struct step *x, const st
 		*bits = m->slot[k].bits;
 		return p + m->slot[k].size;
 	}
-	memcpy(p, x->tag, 5);
+	memcpy(p, &x->tag, 8);
 	p += x->tag_len;
 	return p + wire_put_scalar(p, wire_type_of(f->type), *bits);
 }
@@ -199,7 +213,7 @@ static const struct crit_field *wanted(struct shape *s, const struct enc_hook *h
 
 /* The bytes of a member but a string's: a tag and a varint, or a memo. */
 enum { MEMBER_MAX = MEMO_BYTES };
-_Static_assert(MEMBER_MAX >= 5 + 10, "a member's room holds a tag and a varint");
+_Static_assert(MEMBER_MAX >= 8 + 10, "a member's room holds a tag stored whole and a varint");
 
 bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 {
@@ -212,7 +226,6 @@ bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 	/* copies that stay in registers: their addresses were given away */
 	const uint8_t *p = window, *end = window_end;
 	int k = s->last;
-	const uint8_t *text = s->text.s[k].text;
 	const struct step *x = s->layout[k].step;
 	const struct crit_field *want[2] = { wanted(s, hook, 0), wanted(s, hook, 1) };
 	bool wants = want[0] || want[1];
@@ -223,7 +236,7 @@ bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 
 	for (;;) {
 		/* the text before member i's value, or the object's end */
-		if ((size_t)(end - p) < x->need || !same_bytes(p, (const char *)text + x->at, x->len)) {
+		if ((size_t)(end - p) < x->need || !piece_at(p, x)) {
 			/* another shape that begins as this one did, up to here:
 			 * the same members, so what is written stays */
 			int j = 0;
@@ -233,7 +246,6 @@ bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 				return false;
 			tried |= 1u << j;
 			k = j;
-			text = s->text.s[k].text;
 			x = s->layout[k].step + i;
 			continue;
 		}
@@ -246,10 +258,9 @@ bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 			break;
 		/* its value: the usual number, or any other */
 		uint64_t mag, bits;
-		bool neg;
-		size_t n = x->plain ? quick_whole(p, &neg, &mag) : 0;
-		if (n && !neg && mag <= x->plain_max) {
-			memcpy(o, x->tag, 5);
+		size_t n = x->plain ? quick_uint(p, &mag) : 0;
+		if (n && mag <= x->plain_max) {
+			memcpy(o, &x->tag, 8);
 			o += x->tag_len;
 			o += wire_put_varint(o, mag);
 			bits = mag;
@@ -301,8 +312,12 @@ static void lay_out(struct shape *s, struct layout *l, const struct jr_shape *t,
 {
 	for (uint32_t i = 0; i <= t->n; i++) {
 		struct step *x = &l->step[i];
-		*x = (struct step){ .at = t->cut[i], .len = (uint16_t)(t->cut[i + 1] - t->cut[i]),
+		*x = (struct step){ .text = t->text + t->cut[i], .len = (uint16_t)(t->cut[i + 1] - t->cut[i]),
 				    .lines = t->lines[i], .line_at = t->line_at[i] };
+		if (x->len >= 8) {
+			x->head = load64(x->text);
+			x->tail = load64(x->text + x->len - 8);
+		}
 		/* a value is read with QUICK_ROOM bytes in the window */
 		x->need = (uint16_t)(x->len + (i < t->n ? QUICK_ROOM : 0));
 		if (i == t->n)
@@ -311,7 +326,9 @@ static void lay_out(struct shape *s, struct layout *l, const struct jr_shape *t,
 		x->f = f;
 		x->how = (uint8_t)how_of(f);
 		x->memos = x->how == HOW_CODED || x->how == HOW_KNOWN ? memos_of(s, f) : SHAPE_CODED;
-		x->tag_len = (uint8_t)wire_put_varint(x->tag, (uint64_t)f->number << 3 | (unsigned)wire_type_of(f->type));
+		uint8_t tag[8] = { 0 };
+		x->tag_len = (uint8_t)wire_put_varint(tag, (uint64_t)f->number << 3 | (unsigned)wire_type_of(f->type));
+		memcpy(&x->tag, tag, 8);
 		x->plain = true;
 		switch (f->type) {
 		case CRIT_T_UINT64:
