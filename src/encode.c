@@ -51,8 +51,10 @@ static bool put_tag(struct enc *e, uint32_t num, int wt)
  * end_len() fixes. Returns where the value's bytes start. */
 static bool begin_len(struct enc *e, uint32_t num, size_t *start)
 {
-	if (!put_tag(e, num, WT_LEN) || !put(e, "", 1))
-		return false;
+	if (!buf_reserve(e->out, 11))
+		return nomem(e);
+	e->out->n += wire_put_varint(e->out->p + e->out->n, (uint64_t)num << 3 | WT_LEN);
+	e->out->p[e->out->n++] = 0;
 	*start = e->out->n;
 	return true;
 }

@@ -159,16 +159,22 @@ void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err,
 	o->n = 0;
 }
 
+/* Bytes to the sink (none: they are dropped), unless an error came first. */
+static bool emit(struct out *o, const void *p, size_t n)
+{
+	if (!o->sink || !n || crit_failed(o->err))
+		return !crit_failed(o->err);
+	if (!o->sink->write(o->sink->ctx, p, n))
+		return crit_fail(o->err, CRIT_E_IO, 0, "write failed: %s", strerror(errno));
+	return true;
+}
+
 bool out_flush(struct out *o)
 {
 	size_t n = o->n;
 
 	o->n = 0;
-	if (!o->sink || !n || crit_failed(o->err))
-		return !crit_failed(o->err);
-	if (!o->sink->write(o->sink->ctx, o->buf, n))
-		return crit_fail(o->err, CRIT_E_IO, 0, "write failed: %s", strerror(errno));
-	return true;
+	return emit(o, o->buf, n);
 }
 
 void out_put_slow(struct out *o, const void *s, size_t n)
@@ -176,6 +182,10 @@ void out_put_slow(struct out *o, const void *s, size_t n)
 	const uint8_t *p = s;
 
 	while (n) {
+		if (!o->n && n >= o->cap) { /* a buffer's worth or more: as it is */
+			emit(o, p, n);
+			return;
+		}
 		size_t room = o->cap - o->n;
 		size_t k = n < room ? n : room;
 		memcpy(o->buf + o->n, p, k);
