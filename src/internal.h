@@ -41,6 +41,12 @@ static inline bool crit_failed(const struct crit_err *err)
 	return err->code != CRIT_OK;
 }
 
+/* a + n, or UINT32_MAX past it (line and column counts). */
+static inline uint32_t sat_add(uint32_t a, size_t n)
+{
+	return n > UINT32_MAX - a ? UINT32_MAX : a + (uint32_t)n;
+}
+
 /* ------------------------------------------------------------------ */
 /* io.c: the input window and the output buffer                        */
 /* ------------------------------------------------------------------ */

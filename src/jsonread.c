@@ -43,11 +43,6 @@ static const char not_json_msg[] =
 /* Positions, paths and errors                                          */
 /* ------------------------------------------------------------------ */
 
-static uint32_t sat_add(uint32_t a, size_t n)
-{
-	return n > UINT32_MAX - a ? UINT32_MAX : a + (uint32_t)n;
-}
-
 /* The column of the byte off bytes ahead of the reader. */
 static uint32_t col_at(const struct jr *r, size_t off)
 {
@@ -1074,28 +1069,6 @@ int jr_shape_learn(const struct jr *r, uint64_t from, uint32_t n, struct jr_shap
 	return k;
 }
 
-bool jr_shape_window(const struct jr *r, const uint8_t **p, const uint8_t **end)
-{
-	const struct rd *rd = r->rd;
-
-	if (r->tee || !r->depth || r->st[r->depth - 1].kind != '{' || !r->st[r->depth - 1].first)
-		return false;
-	*p = rd->buf + rd->off;
-	*end = rd->buf + rd->len;
-	return true;
-}
-
-void jr_shape_take(struct jr *r, const uint8_t *p, uint32_t lines, const uint8_t *line_start)
-{
-	struct rd *rd = r->rd;
-
-	r->line = sat_add(r->line, lines);
-	if (line_start)
-		r->line_start = (int64_t)rd->base + (line_start - rd->buf);
-	rd->off = (size_t)(p - rd->buf);
-	r->depth--;
-}
-
 bool jr_member(struct jr *r, const char **name, size_t *len)
 {
 	return jr_member_hint(r, NULL, name, len);
@@ -1126,42 +1099,17 @@ bool jr_element(struct jr *r)
 	return true;
 }
 
-/* The array's next element an object after the same text as the last. */
-static bool same_sep(struct jr *r, const struct jr_sep *s)
+/* jr_element_next the general way, learning the text before an object. */
+static __attribute__((noinline)) bool element_next_slow(struct jr *r, int *t)
 {
-	const struct rd *rd = r->rd;
-
-	return s->depth == r->depth && !r->tee && rd->len - rd->off > s->len &&
-	       same_bytes(rd->buf + rd->off, (const char *)s->text, s->len);
-}
-
-bool jr_element_next(struct jr *r, int *t)
-{
-	struct jr_sep *s = &r->sep[r->depth % JR_SEPS];
 	struct rd *rd = r->rd;
 	struct jr_frame *f = r->depth ? &r->st[r->depth - 1] : NULL;
-
-	if (f && f->kind == '[' && !f->first && f->index < UINT32_MAX && r->depth < JR_MAX_DEPTH &&
-	    !crit_failed(r->err) && same_sep(r, s)) {
-		/* what jr_element and jr_next would do, without looking */
-		if (s->lines) {
-			r->line = sat_add(r->line, s->lines);
-			r->line_start = (int64_t)rd_pos(rd) + s->line_at;
-		}
-		rd_advance(rd, s->len - 1u);
-		r->at = here(r);
-		rd_advance(rd, 1);
-		f->index++;
-		f->inside = true;
-		push(r, '{');
-		*t = JV_OBJECT;
-		return true;
-	}
 	size_t from = rd->off;
 	uint64_t base = rd->base;
 	uint32_t line = r->line;
 	int depth = r->depth;
 	bool later = f && !f->first;
+
 	if (!jr_element(r)) {
 		*t = -1;
 		return false;
@@ -1169,15 +1117,43 @@ bool jr_element_next(struct jr *r, int *t)
 	*t = jr_next(r);
 	if (*t < 0)
 		return false;
-	/* learn the text: an object after another element, all in the window */
+	/* the text: an object after another element, all in the window */
 	size_t len = rd->off - from;
 	if (*t == JV_OBJECT && later && rd->base == base && len <= JR_SEP_TEXT && !r->tee) {
+		struct jr_sep *s = &r->sep[depth % JR_SEPS];
 		s->depth = depth;
 		s->len = (uint8_t)len;
 		s->lines = (uint16_t)(r->line - line);
 		s->line_at = s->lines ? (uint8_t)(r->line_start - (int64_t)(base + from)) : 0;
 		memcpy(s->text, rd->buf + from, len);
 	}
+	return true;
+}
+
+bool jr_element_next(struct jr *r, int *t)
+{
+	int depth = r->depth;
+	const struct jr_sep *s = &r->sep[(unsigned)depth % JR_SEPS];
+	struct rd *rd = r->rd;
+
+	if (s->depth != depth || !depth || r->tee || crit_failed(r->err) || rd->len - rd->off <= s->len ||
+	    !same_bytes(rd->buf + rd->off, (const char *)s->text, s->len))
+		return element_next_slow(r, t);
+	struct jr_frame *f = &r->st[depth - 1];
+	if (f->kind != '[' || f->first || f->index == UINT32_MAX || depth == JR_MAX_DEPTH)
+		return element_next_slow(r, t);
+	/* what jr_element and jr_next would do, without looking */
+	if (s->lines) {
+		r->line = sat_add(r->line, s->lines);
+		r->line_start = (int64_t)rd_pos(rd) + s->line_at;
+	}
+	rd_advance(rd, s->len - 1u);
+	r->at = here(r);
+	rd_advance(rd, 1);
+	f->index++;
+	f->inside = true;
+	push(r, '{');
+	*t = JV_OBJECT;
 	return true;
 }
 

@@ -174,12 +174,30 @@ int jr_shape_learn(const struct jr *r, uint64_t from, uint32_t n, struct jr_shap
 /* For the object jr_next has just opened, to be matched against shapes in
  * place: the window from its first byte after the '{'. False when the
  * reader is not there (or is copying what it reads). */
-bool jr_shape_window(const struct jr *r, const uint8_t **p, const uint8_t **end);
+static inline bool jr_shape_window(const struct jr *r, const uint8_t **p, const uint8_t **end)
+{
+	const struct rd *rd = r->rd;
+
+	if (r->tee || !r->depth || r->st[r->depth - 1].kind != '{' || !r->st[r->depth - 1].first)
+		return false;
+	*p = rd->buf + rd->off;
+	*end = rd->buf + rd->len;
+	return true;
+}
 
 /* That object matched, up to and with its '}' before p: consume it and
  * close it; its text held lines newlines, the last just before
  * line_start (NULL when lines is 0). */
-void jr_shape_take(struct jr *r, const uint8_t *p, uint32_t lines, const uint8_t *line_start);
+static inline void jr_shape_take(struct jr *r, const uint8_t *p, uint32_t lines, const uint8_t *line_start)
+{
+	struct rd *rd = r->rd;
+
+	r->line = sat_add(r->line, lines);
+	if (line_start)
+		r->line_start = (int64_t)rd->base + (line_start - rd->buf);
+	rd->off = (size_t)(p - rd->buf);
+	r->depth--;
+}
 
 /* Inside the innermost open array: true when another element follows
  * (read it with jr_next); false at the closing ']', which closes the
