@@ -17,6 +17,8 @@ PROTO_DIR ?= ../shared/criu-images
 ORIGIN    ?= CRIU 4.2 (upstream commit 2cf8f13)
 
 BUILD := build
+# a large input file is read ahead by a second thread (src/io.c)
+LDFLAGS += -pthread
 # ./crit is linked static: one file that runs anywhere, and it starts in a
 # fraction of the time the dynamic loader takes. The sanitizers need it.
 STATIC := -static
@@ -94,7 +96,7 @@ build/fuzz/libcrit.a: $(FUZZ_OBJ)
 	$(AR) rcs $@ $^
 
 build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h build/fuzz/libcrit.a
-	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS) -o $@ $< build/fuzz/libcrit.a
+	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS) -o $@ $< build/fuzz/libcrit.a -pthread
 
 fuzz: $(FUZZ:%=build/fuzz/%)
 
@@ -104,7 +106,7 @@ fuzz-dicts: $(BUILD)/gen-dict
 
 # One binary that runs anywhere, even in an empty chroot: musl if installed.
 static: $(LIB_SRC) src/main.c $(HEADERS)
-	$(if $(MUSL_GCC),$(MUSL_GCC),$(CC)) -static -Os $(WARN) $(CPPFLAGS) -o crit-static \
+	$(if $(MUSL_GCC),$(MUSL_GCC),$(CC)) -static -Os -pthread $(WARN) $(CPPFLAGS) -o crit-static \
 		$(LIB_SRC) src/main.c
 	strip crit-static
 

@@ -61,17 +61,25 @@ struct rd {
 	size_t cap;
 	size_t off, len; /* buf[off, len) is read but not consumed */
 	uint64_t base;   /* input offset of buf[0] */
+	uint64_t kept;   /* input offset of the first byte buf still holds */
 	bool eof;
 	bool owned;      /* buf is ours to free */
 	struct crit_err *err;
+	struct rd_ahead *ahead; /* a thread reading the next window, or NULL */
+	uint64_t next;   /* with it: the file offset of the byte after buf[len) */
 };
+
+/* A regular file of this size or more is read ahead by a second thread. */
+#define RD_AHEAD_MIN ((uint64_t)4 * CRIT_WINDOW)
 
 bool rd_open(struct rd *r, const struct crit_source *src, struct crit_err *err);
 void rd_close(struct rd *r);
 size_t rd_fill_slow(struct rd *r, size_t n);
 bool rd_need_slow(struct rd *r, size_t n, const char *what);
 
-/* Make up to n (<= r->cap) bytes contiguous at rd_ptr(); returns how many are. */
+/* Make up to n (<= CRIT_WINDOW + 64) bytes contiguous at rd_ptr();
+ * returns how many are. Bytes before rd_ptr() may be dropped: only input
+ * offsets from r->kept on are still in buf. */
 static inline size_t rd_fill(struct rd *r, size_t n)
 {
 	return r->len - r->off >= n ? n : rd_fill_slow(r, n);

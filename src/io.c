@@ -1,5 +1,7 @@
 /* io.c - bounded, forward-only input and buffered output. */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,168 @@
 #include <unistd.h>
 
 #include "internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Input                                                                */
+/* ------------------------------------------------------------------ */
+
+/* ------------------------------------------------------------------ */
+/* Reading ahead                                                        */
+/* ------------------------------------------------------------------ */
+
+/* A large file is read a window ahead by a second thread, so that copying
+ * it out of the page cache overlaps the work on the window before. The
+ * thread preads the next window into a spare buffer, after AHEAD_ROOM
+ * bytes where the unconsumed end of the current one is put; then the two
+ * buffers change places. */
+#define AHEAD_ROOM ((size_t)64 << 10)
+
+struct rd_ahead {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int fd;
+	uint8_t *spare;  /* AHEAD_ROOM + the window, like buf */
+	size_t size;     /* bytes a job reads, at most */
+	uint64_t pos;    /* the file offset the job reads from */
+	ssize_t got;     /* what it read: bytes, 0 at the end, -1 (err) */
+	int err;
+	bool busy;       /* a job is asked for and not done */
+	bool quit;
+};
+
+static void *ahead_run(void *arg)
+{
+	struct rd_ahead *a = arg;
+
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		while (!a->busy && !a->quit)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->quit)
+			break;
+		uint64_t pos = a->pos;
+		pthread_mutex_unlock(&a->mu);
+		ssize_t got;
+		do
+			got = pread(a->fd, a->spare + AHEAD_ROOM, a->size, (off_t)pos);
+		while (got < 0 && errno == EINTR);
+		int err = got < 0 ? errno : 0;
+		pthread_mutex_lock(&a->mu);
+		a->got = got;
+		a->err = err;
+		a->busy = false;
+		pthread_cond_broadcast(&a->cv);
+	}
+	pthread_mutex_unlock(&a->mu);
+	return NULL;
+}
+
+/* The job: read the window after r->next. */
+static void ahead_ask(struct rd *r)
+{
+	struct rd_ahead *a = r->ahead;
+
+	pthread_mutex_lock(&a->mu);
+	a->pos = r->next;
+	a->busy = true;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+}
+
+static void ahead_wait(struct rd_ahead *a)
+{
+	pthread_mutex_lock(&a->mu);
+	while (a->busy)
+		pthread_cond_wait(&a->cv, &a->mu);
+	pthread_mutex_unlock(&a->mu);
+}
+
+/* A thread for r, if the file is worth it and one can be had. */
+static void ahead_start(struct rd *r, const struct stat *st)
+{
+	off_t at = lseek(r->fd, 0, SEEK_CUR);
+	struct rd_ahead *a;
+
+	if (!S_ISREG(st->st_mode) || at < 0 || (uint64_t)st->st_size < (uint64_t)at + RD_AHEAD_MIN ||
+	    !(a = calloc(1, sizeof(*a))))
+		return;
+	a->fd = r->fd;
+	a->size = r->cap - AHEAD_ROOM;
+	a->spare = huge_alloc(r->cap, NULL);
+	/* the thread takes no signal: they stay the caller's */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	bool ok = a->spare && pthread_mutex_init(&a->mu, NULL) == 0;
+	ok = ok && (pthread_cond_init(&a->cv, NULL) == 0 || (pthread_mutex_destroy(&a->mu), false));
+	ok = ok && (pthread_create(&a->thread, NULL, ahead_run, a) == 0 ||
+		    (pthread_cond_destroy(&a->cv), pthread_mutex_destroy(&a->mu), false));
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!ok) {
+		free(a->spare);
+		free(a);
+		return;
+	}
+	a->pos = UINT64_MAX; /* no job yet: the first window is read here */
+	r->ahead = a;
+	r->next = (uint64_t)at;
+}
+
+static void ahead_stop(struct rd *r)
+{
+	struct rd_ahead *a = r->ahead;
+
+	pthread_mutex_lock(&a->mu);
+	a->quit = true;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->thread, NULL);
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mu);
+	free(a->spare);
+	free(a);
+	r->ahead = NULL;
+	lseek(r->fd, (off_t)r->next, SEEK_SET); /* where reading stopped, as read() leaves it */
+}
+
+/* More input after buf[len), from the thread's window when the unconsumed
+ * bytes fit before it (the buffers change places), else read here. */
+static void ahead_more(struct rd *r)
+{
+	struct rd_ahead *a = r->ahead;
+	size_t left = r->len - r->off;
+	ssize_t got;
+
+	ahead_wait(a);
+	if (a->pos == r->next && left <= AHEAD_ROOM && rd_pos(r) >= AHEAD_ROOM - left) {
+		errno = a->err;
+		if ((got = a->got) > 0) {
+			uint8_t *old = r->buf;
+			memcpy(a->spare + AHEAD_ROOM - left, old + r->off, left);
+			r->base = rd_pos(r) - (AHEAD_ROOM - left);
+			r->buf = a->spare;
+			a->spare = old;
+			r->off = AHEAD_ROOM - left;
+			r->len = AHEAD_ROOM;
+			r->kept = rd_pos(r);
+		}
+	} else {
+		do
+			got = pread(r->fd, r->buf + r->len, r->cap - r->len, (off_t)r->next);
+		while (got < 0 && errno == EINTR);
+	}
+	if (got < 0) {
+		crit_fail(r->err, CRIT_E_IO, r->base + r->len, "read failed: %s", strerror(errno));
+		r->eof = true;
+		return;
+	}
+	r->eof = got == 0;
+	r->len += (size_t)got;
+	r->next += (uint64_t)got;
+	if (!r->eof)
+		ahead_ask(r);
+}
 
 /* ------------------------------------------------------------------ */
 /* Input                                                                */
@@ -25,21 +189,28 @@ bool rd_open(struct rd *r, const struct crit_source *src, struct crit_err *err)
 		return true;
 	}
 	r->fd = src->fd;
-	/* A bit more than a window, so a whole window fits after a partial
-	 * tag or length left over from the previous fill. */
-	r->cap = CRIT_WINDOW + 64;
-	/* a file that fills the window fills all its pages: take them at once */
 	struct stat st;
-	bool fills = fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size >= r->cap;
+	bool file = fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode);
+	/* A bit more than a window, so a whole window fits after a partial
+	 * tag or length left over from the previous fill; room before it when
+	 * the file is read ahead. */
+	bool ahead = file && (uint64_t)st.st_size >= RD_AHEAD_MIN;
+	r->cap = (ahead ? AHEAD_ROOM : 0) + CRIT_WINDOW + 64;
+	/* a file that fills the window fills all its pages: take them at once */
+	bool fills = file && (uint64_t)st.st_size >= r->cap;
 	r->buf = fills ? huge_alloc(r->cap, NULL) : malloc(r->cap);
 	if (!r->buf)
 		return crit_fail(err, CRIT_E_NOMEM, 0, "out of memory");
 	r->owned = true;
+	if (ahead)
+		ahead_start(r, &st);
 	return true;
 }
 
 void rd_close(struct rd *r)
 {
+	if (r->ahead)
+		ahead_stop(r);
 	if (r->owned)
 		free(r->buf);
 	r->buf = NULL;
@@ -56,8 +227,13 @@ size_t rd_fill_slow(struct rd *r, size_t n)
 		r->base += r->off;
 		r->len -= r->off;
 		r->off = 0;
+		r->kept = r->base;
 	}
 	while (r->len - r->off < n && !r->eof) {
+		if (r->ahead) {
+			ahead_more(r);
+			continue;
+		}
 		ssize_t got = read(r->fd, r->buf + r->len, r->cap - r->len);
 		if (got < 0 && errno == EINTR)
 			continue;

@@ -1052,7 +1052,7 @@ int jr_shape_learn(const struct jr *r, uint64_t from, uint32_t n, struct jr_shap
 	struct jr_shape t;
 
 	*added = false;
-	if (from < rd->base || from > rd_pos(rd) ||
+	if (from < rd->kept || from > rd_pos(rd) ||
 	    !learn(&t, rd->buf + (from - rd->base), rd->buf + rd->off, rd->buf + rd->len, v) || t.n != n)
 		return -1;
 	for (int k = 0; k < set->n; k++)
@@ -1104,8 +1104,7 @@ static __attribute__((noinline)) bool element_next_slow(struct jr *r, int *t)
 {
 	struct rd *rd = r->rd;
 	struct jr_frame *f = r->depth ? &r->st[r->depth - 1] : NULL;
-	size_t from = rd->off;
-	uint64_t base = rd->base;
+	uint64_t from = rd_pos(rd);
 	uint32_t line = r->line;
 	int depth = r->depth;
 	bool later = f && !f->first;
@@ -1117,15 +1116,15 @@ static __attribute__((noinline)) bool element_next_slow(struct jr *r, int *t)
 	*t = jr_next(r);
 	if (*t < 0)
 		return false;
-	/* the text: an object after another element, all in the window */
-	size_t len = rd->off - from;
-	if (*t == JV_OBJECT && later && rd->base == base && len <= JR_SEP_TEXT && !r->tee) {
+	/* the text: an object after another element, still in the window */
+	uint64_t len = rd_pos(rd) - from;
+	if (*t == JV_OBJECT && later && from >= rd->kept && len <= JR_SEP_TEXT && !r->tee) {
 		struct jr_sep *s = &r->sep[depth % JR_SEPS];
 		s->depth = depth;
 		s->len = (uint8_t)len;
 		s->lines = (uint16_t)(r->line - line);
-		s->line_at = s->lines ? (uint8_t)(r->line_start - (int64_t)(base + from)) : 0;
-		memcpy(s->text, rd->buf + from, len);
+		s->line_at = s->lines ? (uint8_t)(r->line_start - (int64_t)from) : 0;
+		memcpy(s->text, rd->buf + (from - rd->base), (size_t)len);
 	}
 	return true;
 }

@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests.h"
 
@@ -146,6 +147,47 @@ START_TEST(huge_message_is_streamed)
 	ck_assert_uint_eq(vmas, n);
 	membuf_free(&out);
 	free(m.p);
+	free(img.p);
+}
+END_TEST
+
+/* A large image from a file, read ahead by a second thread (src/io.c),
+ * decodes as it does from memory: entries of every size, some longer than
+ * the window, so the windows end in every kind of place. */
+START_TEST(large_file_decodes_as_from_memory)
+{
+	static const uint32_t sizes[] = { 1, 7, 300, 40000, 3, 5000, 20000, 2, 60000, 11, 9000, 30000 };
+	enum { K = sizeof(sizes) / sizeof(sizes[0]) };
+	struct pb msgs[K];
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < K; i++) {
+		msgs[i] = big_mm(sizes[i], false);
+		total += msgs[i].n;
+	}
+	ck_assert_uint_gt(total, RD_AHEAD_MIN);
+	struct pb img = image(MM, K, msgs);
+	char path[] = "/tmp/crit-test-decode-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	ck_assert_int_eq(write(fd, img.p, img.n), (ssize_t)img.n);
+	for (int pretty = 0; pretty < 2; pretty++) {
+		struct membuf want = { 0 }, got = { 0 };
+		struct crit_err err;
+		struct crit_source src = { .fd = fd };
+		struct crit_decode_opts opts = { .pretty = pretty };
+		ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+		ck_assert_msg(decode_mem(img.p, img.n, pretty, false, &want, &err), "%s", err.msg);
+		ck_assert_msg(crit_decode(&src, membuf_sink(&got), &opts, &err), "%s", err.msg);
+		ck_assert_uint_eq(got.len, want.len);
+		ck_assert(memcmp(got.data, want.data, want.len) == 0);
+		membuf_free(&want);
+		membuf_free(&got);
+	}
+	close(fd);
+	for (size_t i = 0; i < K; i++)
+		free(msgs[i].p);
 	free(img.p);
 }
 END_TEST
@@ -373,6 +415,7 @@ Suite *decode_suite(void)
 	tcase_add_test(tc, non_utf8_string_is_escaped_losslessly);
 	tcase_add_test(tc, repeated_numbers_are_one_list);
 	tcase_add_test(tc, huge_message_is_streamed);
+	tcase_add_test(tc, large_file_decodes_as_from_memory);
 	tcase_add_test(tc, huge_message_out_of_order_is_refused);
 	tcase_add_test(tc, huge_converted_field_is_refused);
 	suite_add_tcase(s, tc);

@@ -1060,9 +1060,11 @@ END_TEST
 /* streaming                                                            */
 /* ------------------------------------------------------------------ */
 
-/* A string and a number longer than the window, through a pipe in
- * uneven pieces, arrive intact. */
-START_TEST(longer_than_the_window_through_a_pipe)
+/* A string and a number longer than the window arrive intact: through a
+ * pipe in uneven pieces, and from a file read ahead by a second thread
+ * (src/io.c; they are longer than the room before its windows), which
+ * starts where the file offset is and leaves it where reading stopped. */
+START_TEST(longer_than_the_window_through_a_pipe_and_a_file)
 {
 	static const struct {
 		const char *json, *bytes;
@@ -1092,14 +1094,26 @@ START_TEST(longer_than_the_window_through_a_pipe)
 	pb_bytes(&json, digits, DIGITS);
 	pb_bytes(&json, S("e-7, \"last\": true}\n"));
 
+	for (int file = 0; file < 2; file++) {
 	int fd;
-	pid_t pid = pipe_writer((const char *)json.p, json.n, false, &fd);
+	pid_t pid = 0;
+	char path[] = "/tmp/crit-test-jsonread-XXXXXX";
+	if (file) {
+		ck_assert_int_ge(fd = mkstemp(path), 0);
+		unlink(path);
+		ck_assert_int_eq(write(fd, "skipped", 7), 7);
+		ck_assert_int_eq(write(fd, json.p, json.n), (ssize_t)json.n);
+		ck_assert_int_eq(lseek(fd, 7, SEEK_SET), 7);
+	} else {
+		pid = pipe_writer((const char *)json.p, json.n, false, &fd);
+	}
 	struct crit_source src = { .fd = fd };
 	struct rd rd;
 	struct jr r;
 	struct crit_err err;
 
 	reader_open(&rd, &r, &err, &src);
+	ck_assert(!file || rd.ahead);
 	struct tv *v = tv_read(&r);
 	ck_assert_msg(v && jr_end(&r), "%u:%u %s", err.line, err.col, err.msg);
 	const struct tv *s = tv_get(v, "s"), *n = tv_get(v, "n");
@@ -1113,9 +1127,15 @@ START_TEST(longer_than_the_window_through_a_pipe)
 	ck_assert_int_eq(tv_get(v, "last")->type, JV_TRUE);
 	/* one scalar at a time, in a buffer that grew by doubling */
 	ck_assert_uint_le(r.text.cap, 2 * (want.n + 1)); /* no runaway copies */
-	writer_done(pid, fd);
 	tv_free(v);
 	reader_close(&rd, &r);
+	if (file) {
+		ck_assert_int_eq(lseek(fd, 0, SEEK_CUR), (off_t)(7 + json.n));
+		close(fd);
+	} else {
+		writer_done(pid, fd);
+	}
+	}
 	free(digits);
 	free(json.p);
 	free(want.p);
@@ -1999,7 +2019,7 @@ Suite *jsonread_suite(void)
 	tcase_add_test(tc, nesting_is_limited);
 	tcase_add_test(tc, member_names_are_limited);
 	tcase_add_test(tc, a_value_over_1_gib);
-	tcase_add_test(tc, longer_than_the_window_through_a_pipe);
+	tcase_add_test(tc, longer_than_the_window_through_a_pipe_and_a_file);
 	tcase_add_test(tc, an_image_is_not_json);
 	tcase_add_test(tc, binary_after_a_good_start);
 	tcase_add_test(tc, walks_pstree);
