@@ -498,6 +498,9 @@ static bool put_repeated(struct enc *e, const struct crit_field *f)
 		if (!packed) {
 			if (!put_value(e, f, t, &bits))
 				return false;
+			/* the objects after it, if shaped as before, at once */
+			if (f->type == CRIT_T_MESSAGE)
+				shape_run(e, f->msg, f, SIZE_MAX);
 			continue;
 		}
 		if (first && !begin_len(e, f->number, &start))

@@ -67,6 +67,13 @@ bool enc_int_bits(const struct crit_field *f, bool neg, uint64_t mag, uint64_t *
  * written. */
 bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook);
 
+/* In an array of objects of m, after an element: the objects that follow,
+ * each after the same text as the element before the last and shaped as
+ * before, up to most of them, appended to e->out each with its frame: f's
+ * tag and the length, or with no f a 4-byte length (an image's entries).
+ * How many; nothing of the first that is not so is read or written. */
+size_t shape_run(struct enc *e, const struct crit_msg *m, const struct crit_field *f, size_t most);
+
 /* The object of m just read the general way, whose text began at input
  * offset from and whose members are spans[base...]: keep its shape. */
 void shape_learn(struct enc *e, const struct crit_msg *m, size_t base, uint64_t from);

@@ -290,6 +290,27 @@ static bool put_entry(struct imgenc *im, int t)
 	return true;
 }
 
+/* The entries after the last one, when they are plain messages (nothing
+ * of theirs wanted, no payload) shaped as before: a run at a time. */
+static void put_run(struct imgenc *im)
+{
+	enum { RUN = 1024 }; /* entries a run holds in im->msg */
+	const struct handler *h = im->h;
+	size_t n;
+
+	if (h->extra != EX_NONE || h->fields[0] || h->fields[1] || h->frame == FR_GHOST ||
+	    (h->frame == FR_PAGEMAP && !im->index))
+		return;
+	do {
+		im->msg.n = 0;
+		im->e.out = &im->msg;
+		n = shape_run(&im->e, h->msg, NULL, RUN);
+		if (n)
+			out_put(&im->out, im->msg.p, im->msg.n);
+		im->index += n;
+	} while (n == RUN);
+}
+
 /* The value of "entries", read with r. */
 static bool put_entries(struct imgenc *im, struct jr *r)
 {
@@ -299,9 +320,11 @@ static bool put_entries(struct imgenc *im, struct jr *r)
 		return false;
 	if (t != JV_ARRAY)
 		return jr_fail(r, CRIT_E_TYPE, "entries must be a list, not %s", jv_type_name(t));
-	for (im->index = 0; jr_element_next(r, &t); im->index++)
+	for (im->index = 0; jr_element_next(r, &t); im->index++) {
 		if (!put_entry(im, t))
 			return false;
+		put_run(im);
+	}
 	return !crit_failed(im->err);
 }
 

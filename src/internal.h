@@ -115,7 +115,7 @@ static inline void rd_advance(struct rd *r, size_t n)
 void *huge_alloc(size_t n, size_t *size);
 
 /* A buffer grows into huge pages from this size on. */
-#define BUF_HUGE ((size_t)256 << 10)
+#define BUF_HUGE ((size_t)64 << 10)
 
 /* A growing byte buffer; its owner frees p. */
 struct buf {
@@ -307,16 +307,22 @@ static inline int hex_digit(int c)
  * value, or false for anything else. */
 static inline bool hex_uint(const char *s, size_t n, uint64_t *v)
 {
-	if (n < 3 || n > 18 || s[0] != '0' || s[1] != 'x')
-		return false;
-	*v = 0;
-	for (size_t i = 2; i < n; i++) {
-		int d = hex_digit(s[i]);
-		if (d < 0)
-			return false;
-		*v = *v << 4 | (unsigned)d;
+	/* a byte's value as a hex digit, plus one; 0 for the others */
+	static const uint8_t hex1[256] = {
+		['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+		['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+		['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	};
+	uint64_t x = 0;
+	bool ok = n >= 3 && n <= 18 && s[0] == '0' && s[1] == 'x';
+
+	for (size_t i = 2; ok && i < n; i++) {
+		unsigned d = hex1[(uint8_t)s[i]];
+		ok = d != 0;
+		x = x << 4 | ((d - 1) & 15);
 	}
-	return true;
+	*v = x;
+	return ok;
 }
 
 static inline uint64_t round_up(uint64_t x, uint64_t to)

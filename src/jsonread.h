@@ -199,6 +199,41 @@ static inline void jr_shape_take(struct jr *r, const uint8_t *p, uint32_t lines,
 	r->depth--;
 }
 
+/* For a run of objects in the innermost array, after an element: the
+ * text that came before the last of them, which the next must have too
+ * (NULL when there is none to go by), and the window from the reader;
+ * *most is cut to the elements the array can still count. */
+static inline const struct jr_sep *jr_run_window(const struct jr *r, const uint8_t **p, const uint8_t **end,
+						 size_t *most)
+{
+	const struct jr_sep *s = &r->sep[(unsigned)r->depth % JR_SEPS];
+	const struct jr_frame *f = r->depth ? &r->st[r->depth - 1] : NULL;
+
+	if (!f || f->kind != '[' || f->first || s->depth != r->depth || r->tee || r->depth >= JR_MAX_DEPTH ||
+	    crit_failed(r->err))
+		return NULL;
+	if (*most > UINT32_MAX - 1 - f->index)
+		*most = UINT32_MAX - 1 - f->index;
+	*p = r->rd->buf + r->rd->off;
+	*end = r->rd->buf + r->rd->len;
+	return s;
+}
+
+/* n more elements of that array matched, up to p: consume them. Their
+ * text held lines newlines, the last just before line_start (NULL when
+ * lines is 0). */
+static inline void jr_run_take(struct jr *r, const uint8_t *p, uint32_t n, uint32_t lines, const uint8_t *line_start)
+{
+	struct jr_frame *f = &r->st[r->depth - 1];
+
+	r->line = sat_add(r->line, lines);
+	if (line_start)
+		r->line_start = (int64_t)r->rd->base + (line_start - r->rd->buf);
+	r->rd->off = (size_t)(p - r->rd->buf);
+	f->index += n;
+	f->inside = true;
+}
+
 /* Inside the innermost open array: true when another element follows
  * (read it with jr_next); false at the closing ']', which closes the
  * array, or on an error. */

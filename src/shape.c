@@ -147,7 +147,7 @@ static enum how how_of(const struct crit_field *f)
 static int recall(const struct memos *m, const struct jr_value *v)
 {
 	for (int k = 0; k < m->n; k++)
-		if (m->slot[k].len == v->len && memcmp(m->slot[k].str, v->s, v->len) == 0)
+		if (m->slot[k].len == v->len && same_bytes((const uint8_t *)v->s, m->slot[k].str, v->len))
 			return k;
 	return -1;
 }
@@ -215,24 +215,29 @@ static const struct crit_field *wanted(struct shape *s, const struct enc_hook *h
 enum { MEMBER_MAX = MEMO_BYTES };
 _Static_assert(MEMBER_MAX >= 8 + 10, "a member's room holds a tag stored whole and a varint");
 
-bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
-{
-	struct shape *s = shapes_of(e, m);
-	const uint8_t *window, *window_end, *ls = NULL;
+/* Matching an object in place: the input from p (the window ends at end),
+ * the message written up to o, and the newlines met, the last line
+ * starting at ls. */
+struct at {
+	const uint8_t *p, *end, *ls;
+	uint8_t *o;
+	uint32_t lines;
+};
 
-	if (!s || !s->text.n || !jr_shape_window(e->jr, &window, &window_end) ||
-	    !buf_reserve(e->out, JR_SHAPE_MEMBERS * MEMBER_MAX))
-		return false;
-	/* copies that stay in registers: their addresses were given away */
-	const uint8_t *p = window, *end = window_end;
+/* The members of the object at a->p (after its '{') against s's shapes,
+ * the last one matched first, written at a->o (out holds room for
+ * JR_SHAPE_MEMBERS * MEMBER_MAX more after out->n): true with a past the
+ * object's '}'; false when it is shaped otherwise (a is then of no use).
+ * The values of want's fields go to got. */
+static inline __attribute__((always_inline)) bool match(struct shape *s, struct at *a, struct buf *out,
+							 const struct crit_field *const want[2], uint64_t got[2])
+{
+	const uint8_t *p = a->p, *end = a->end, *ls = a->ls;
+	uint8_t *o = a->o;
 	int k = s->last;
 	const struct step *x = s->layout[k].step;
-	const struct crit_field *want[2] = { wanted(s, hook, 0), wanted(s, hook, 1) };
 	bool wants = want[0] || want[1];
-	uint64_t got[2] = { 0, 0 };
-	uint32_t lines = 0, tried = 1u << k, i = 0;
-	struct buf *out = e->out;
-	uint8_t *o = out->p + out->n; /* the message so far; committed at the end */
+	uint32_t lines = a->lines, tried = 1u << k, i = 0;
 
 	for (;;) {
 		/* the text before member i's value, or the object's end */
@@ -283,14 +288,96 @@ bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 		x++;
 		i++;
 	}
-	out->n = (size_t)(o - out->p);
-	jr_shape_take(e->jr, p, lines, ls);
 	s->last = k;
+	*a = (struct at){ p, end, ls, o, lines };
+	return true;
+}
+
+bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
+{
+	struct shape *s = shapes_of(e, m);
+	const uint8_t *p, *end;
+
+	if (!s || !s->text.n || !jr_shape_window(e->jr, &p, &end) ||
+	    !buf_reserve(e->out, JR_SHAPE_MEMBERS * MEMBER_MAX))
+		return false;
+	const struct crit_field *want[2] = { wanted(s, hook, 0), wanted(s, hook, 1) };
+	uint64_t got[2] = { 0, 0 };
+	struct at a = { p, end, NULL, e->out->p + e->out->n, 0 };
+	if (!match(s, &a, e->out, want, got))
+		return false;
+	e->out->n = (size_t)(a.o - e->out->p);
+	jr_shape_take(e->jr, a.p, a.lines, a.ls);
 	if (hook) {
 		hook->got[0] = got[0];
 		hook->got[1] = got[1];
 	}
 	return true;
+}
+
+/* The room a run keeps before each object for its tag and length. */
+enum { FRAME_MAX = 10 + 5 };
+
+static void le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> 8 * i);
+}
+
+size_t shape_run(struct enc *e, const struct crit_msg *m, const struct crit_field *f, size_t most)
+{
+	static const struct crit_field *const none[2] = { NULL, NULL };
+	struct shape *s = shapes_of(e, m);
+	const struct jr_sep *sep;
+	const uint8_t *p, *end;
+	struct buf *out = e->out;
+	uint8_t tag[10];
+	size_t tag_len = f ? wire_put_varint(tag, (uint64_t)f->number << 3 | WT_LEN) : 0, n = 0;
+	uint32_t lines = 0;
+	const uint8_t *ls = NULL;
+
+	if (!s || !s->text.n || e->depth >= DEC_MAX_DEPTH || !(sep = jr_run_window(e->jr, &p, &end, &most)))
+		return 0;
+	for (; n < most; n++) {
+		/* the text between the last element and this one, and its '{' */
+		if (!buf_reserve(out, FRAME_MAX + JR_SHAPE_MEMBERS * MEMBER_MAX) || (size_t)(end - p) <= sep->len ||
+		    !same_bytes(p, (const char *)sep->text, sep->len))
+			break;
+		uint8_t *o = out->p + out->n;
+		memcpy(o, tag, tag_len);
+		o += f ? tag_len + 1 : 4; /* a one-byte length, or a u32 */
+		struct at a = { p + sep->len, end, ls, o, lines };
+		if (sep->lines) {
+			a.lines += sep->lines;
+			a.ls = p + sep->line_at;
+		}
+		uint64_t got[2];
+		if (!match(s, &a, out, none, got))
+			break;
+		/* match may have moved the buffer: the object starts after the frame */
+		uint8_t *start = out->p + out->n + (f ? tag_len + 1 : 4);
+		size_t len = (size_t)(a.o - start);
+		if (!f) {
+			le32(start - 4, (uint32_t)len);
+		} else if (len < 0x80) {
+			start[-1] = (uint8_t)len;
+		} else { /* a longer length: the object moves up */
+			size_t k = wire_varint_size(len);
+			if (!buf_reserve(out, (size_t)(a.o - out->p) - out->n + k))
+				break;
+			start = out->p + out->n + tag_len + 1;
+			memmove(start + k - 1, start, len);
+			wire_put_varint(start - 1, len);
+			a.o = start + k - 1 + len;
+		}
+		out->n = (size_t)(a.o - out->p);
+		p = a.p;
+		lines = a.lines;
+		ls = a.ls;
+	}
+	if (n)
+		jr_run_take(e->jr, p, (uint32_t)n, lines, ls);
+	return n;
 }
 
 /* The memos of field f, made if there is room. */

@@ -162,6 +162,55 @@ START_TEST(shaped_objects_write_what_the_general_way_writes)
 }
 END_TEST
 
+/* A cgroup entry whose one directory has n properties, each after sep or,
+ * with odd, after sep and a space every other one: then no two elements in
+ * a row come after the same text, and none is taken in a run. Values of
+ * lengths around 128 and 16384 give lengths of one to three bytes. */
+static void cgroup_doc(struct membuf *doc, int n, const char *sep, bool odd)
+{
+	static char value[20000];
+	memset(value, 'v', sizeof(value));
+	appends(doc, "{\"magic\": \"CGROUP\", \"entries\": [{\"controllers\": [{\"cnames\": [\"cpu\"], "
+		     "\"dirs\": [{\"dir_name\": \"a\", \"properties\": [");
+	for (int i = 0; i < n; i++) {
+		int len = i % 50 == 7 ? 16370 + i % 30 : 110 + i % 40;
+		char head[64];
+		snprintf(head, sizeof(head), "%s%s{\"name\": \"p%d\", \"value\": \"", i ? sep : "",
+			 odd && i % 2 ? " " : "", i);
+		appends(doc, head);
+		append(doc, value, (size_t)len);
+		appends(doc, "\"}");
+	}
+	appends(doc, "]}]}]}]}\n");
+}
+
+START_TEST(runs_of_nested_objects_write_what_one_at_a_time_writes)
+{
+	static const char *const seps[] = { ", ", ",\n                    " };
+
+	for (size_t k = 0; k < sizeof(seps) / sizeof(seps[0]); k++) {
+		struct membuf doc = { 0 }, alone = { 0 }, want = { 0 }, got = { 0 };
+		struct crit_err err;
+		cgroup_doc(&doc, 400, seps[k], false);
+		cgroup_doc(&alone, 400, seps[k], true);
+		ck_assert_msg(encode_text(alone.data, alone.len, &want, &err), "%u:%u: %s", err.line, err.col, err.msg);
+		ck_assert_msg(encode_text(doc.data, doc.len, &got, &err), "%u:%u: %s", err.line, err.col, err.msg);
+		same_bytes(&got, &want, "from memory");
+		membuf_free(&got);
+		int fd;
+		pid_t pid = pipe_writer(doc.data, doc.len, false, &fd);
+		struct crit_source src = { .fd = fd };
+		ck_assert_msg(encode_src(&src, &got, &err), "piped: %u:%u: %s", err.line, err.col, err.msg);
+		writer_done(pid, fd);
+		same_bytes(&got, &want, "through a pipe");
+		membuf_free(&doc);
+		membuf_free(&alone);
+		membuf_free(&want);
+		membuf_free(&got);
+	}
+}
+END_TEST
+
 /* The line and column of byte off of s, from 1. */
 static void line_col(const char *s, size_t off, uint32_t *line, uint32_t *col)
 {
@@ -248,6 +297,7 @@ Suite *shape_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, shaped_objects_write_what_the_general_way_writes);
+	tcase_add_test(tc, runs_of_nested_objects_write_what_one_at_a_time_writes);
 	tcase_add_test(tc, errors_among_shaped_objects_point_where_they_are);
 	suite_add_tcase(s, tc);
 	return s;
