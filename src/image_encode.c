@@ -18,7 +18,6 @@
 
 struct imgenc {
 	struct rd rd;
-	struct jr jr;
 	struct out out;
 	struct enc e;
 	struct buf msg;        /* the entry's message */
@@ -33,6 +32,7 @@ struct imgenc {
 	struct jr_pos payload_at[2]; /* the strings payload[] came from */
 	uint64_t count;        /* semaphores, or messages of a queue */
 	struct crit_err *err;
+	struct jr jr; /* jr_init clears what it needs: not its frames' pages */
 	uint8_t outbuf[1u << 16];
 };
 
@@ -411,7 +411,7 @@ bool crit_encode(const struct crit_source *in, const struct crit_sink *out, stru
 	memset(err, 0, sizeof(*err));
 	if (!im)
 		return crit_fail(err, CRIT_E_NOMEM, 0, "out of memory");
-	memset(im, 0, offsetof(struct imgenc, outbuf));
+	memset(im, 0, offsetof(struct imgenc, jr));
 	im->err = err;
 	im->e.err = err;
 	im->e.jr = &im->jr;
