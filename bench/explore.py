@@ -29,6 +29,7 @@ or ./crit and Python CRIT differ on the synthetic checkpoint; 2 fatal.
 import difflib
 import os
 import re
+import subprocess
 import sys
 
 sys.dont_write_bytecode = True   # no bench/__pycache__
@@ -39,6 +40,30 @@ from benchlib import (arg_parser, fill_times, finish, fmt_kib,  # noqa: E402
                       spawn_floor, start)
 
 EXPLORERS = ("ps", "fds", "mems", "rss")
+
+# The images Python CRIT's explorer reads (strace), the least its output
+# needs: reading them is part of the floor under any tool's time.
+READS = {
+    "ps": ("pstree.img", "core-*.img"),
+    "fds": ("pstree.img", "files.img", "ids-*.img", "fs-*.img",
+            "fdinfo-*.img"),
+    "mems": ("pstree.img", "files.img", "mm-*.img"),
+    "rss": ("pstree.img", "files.img", "mm-*.img", "pagemap-*.img"),
+}
+
+
+def read_floor(floor_bin, d, what, passes=10):
+    """(files, seconds): the best of `passes` times bench/floor.c takes to
+    open, fstat, read and close the images READS[what] of d one by one;
+    None without floor_bin."""
+    if not floor_bin:
+        return None
+    out = subprocess.run([floor_bin, str(passes), d] + list(READS[what]),
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        return None
+    files, usec = out.stdout.split()
+    return int(files), int(usec) / 1e6
 
 
 def dir_files(d):
@@ -133,6 +158,8 @@ def main():
     ap.add_argument("--checkpoint", required=True,
                     help="dir made by mkcheckpoint.py")
     ap.add_argument("--tasks", type=int, required=True)
+    ap.add_argument("--floor", help="bench/floor.c, built: the least time "
+                    "reading the images takes (optional)")
     ap.add_argument("--diff-lines", type=int, default=12,
                     help="lines of each unified diff excerpt to print")
     a = ap.parse_args()
@@ -182,13 +209,20 @@ def main():
                        " + 1 from the check" if r.times else ""))
                 fill_times(r.times, n, r.argv, r.tname)
     floor = spawn_floor()
+    # the least any `crit x` can take: starting ./crit, then the reads
+    start_crit = min(fill_times([], a.crit_runs, [a.crit, "--version"],
+                                "crit"))
+    floors = {(inp.label, what): read_floor(a.floor, inp.path, what)
+              for inp in inputs for what in EXPLORERS}
     load_end = os.getloadavg()
 
     # ---------------------------------------------------------------- table
     hdr = ["input", "explorer", "output", "crit time", "python time",
-           "ratio", "crit RSS", "python RSS", "output check"]
+           "ratio", "floor", "at most", "crit RSS", "python RSS",
+           "output check"]
     rows = []
     ratios = []
+    bounds = []  # (python time / floor, input, explorer)
     for inp in inputs:
         for what in EXPLORERS:
             rs = runs[(inp.label, what)]
@@ -197,9 +231,15 @@ def main():
             ratio = pt / ct if ct and pt else None
             if ratio is not None:
                 ratios.append((ratio, inp.label, what))
+            fl = floors[(inp.label, what)]
+            least = start_crit + fl[1] if fl else None
+            most = pt / least if least and pt else None
+            if most is not None:
+                bounds.append((most, inp.label, what))
             rows.append([
                 inp.label, what, fmt_size(len(c.out)), fmt_time(ct),
                 fmt_time(pt) if p else "n/a", fmt_ratio(ratio),
+                fmt_time(least) if least else "n/a", fmt_ratio(most),
                 fmt_kib(c.rss), fmt_kib(p.rss) if p else "n/a",
                 verdicts[(inp.label, what)]])
 
@@ -217,8 +257,14 @@ def main():
           "(crit) / %d (python); output = size of crit's output"
           % (a.crit_runs, a.py_runs))
     print_ratio_and_machine(probe.how, load_start, load_end, floor)
+    print("floor = the least any `crit x` can take here: starting ./crit "
+          "(`crit --version`, best of %d: %s) and then opening, fstat-ing, "
+          "reading and closing, one by one, the images Python CRIT's "
+          "explorer reads (bench/floor.c, best of 10 passes); at most = "
+          "python time / floor, the best ratio any tool reading those files "
+          "could reach" % (a.crit_runs, fmt_time(start_crit)))
     print()
-    print_table(hdr, rows, left={0, 1, 8})
+    print_table(hdr, rows, left={0, 1, 10})
 
     print("Output checks (done before timing):")
     print("  =ref        ./crit is byte-identical to ref/x-WHAT.txt, upstream "
@@ -250,6 +296,13 @@ def main():
             if mine:
                 print("    %s: %s" % (inp.label, ", ".join(
                     "%s %s" % (w, fmt_ratio(r)) for r, _, w in mine)))
+        out_of_reach = [b for b in bounds if b[0] < 100]
+        if out_of_reach:
+            print("  out of reach on %d of %d rows: there even the floor is "
+                  "more than 1/100 of Python's time (%s)" % (
+                      len(out_of_reach), len(bounds), ", ".join(
+                          "%s x %s at most %s" % (i, w, fmt_ratio(b))
+                          for b, i, w in out_of_reach)))
     else:
         print("  speed ratio unavailable: %s is not installed (or failed "
               "everywhere), so there is nothing to compare against"

@@ -21,7 +21,10 @@
 #    same bytes), then measures wall time (best of N, output to /dev/null)
 #    and peak RSS (ru_maxrss, /usr/bin/time -f %M) of both tools for every
 #    explorer and input, and prints the table, how outputs differ, and the
-#    target: crit >= 100x faster than Python CRIT.
+#    target: crit >= 100x faster than Python CRIT. bench/floor.c, built
+#    into the temp dir, times opening, reading and closing the images each
+#    explorer needs: with the start of ./crit, the floor under any `crit x`
+#    and so the best ratio that could be reached.
 #
 # Knobs (environment): TASKS (1000), FIXTURES (<repo>/fixtures),
 #   PYCRIT (/usr/bin/crit), CRIT_RUNS (10), PY_RUNS (3).
@@ -51,5 +54,13 @@ if ! "$PY" "$here/mkcheckpoint.py" --crit "$tmp/crit" --tasks "$TASKS" "$tmp/ckp
     exit 2
 fi
 
+floor=()
+if cc -O2 -o "$tmp/floor" "$here/floor.c" 2>/dev/null; then
+    floor=(--floor "$tmp/floor")
+else
+    echo "bench: no C compiler for bench/floor.c: no floor column" >&2
+fi
+
 bench_exec explore.py --fixtures "$FIXTURES" --checkpoint "$tmp/ckpt" \
-    --tasks "$TASKS" --crit-runs "${CRIT_RUNS:-10}" --py-runs "${PY_RUNS:-3}"
+    --tasks "$TASKS" --crit-runs "${CRIT_RUNS:-10}" --py-runs "${PY_RUNS:-3}" \
+    "${floor[@]}"
