@@ -132,8 +132,9 @@ static void *mem_alloc(struct x *x, size_t n)
 		bool large = n > MEM_BLOCK / 4;
 		/* the first block small, the next ones in huge pages: a large
 		 * checkpoint's results fill them */
-		size_t size = sizeof(struct crit_mem) + (large ? n : m ? BUF_HUGE : MEM_BLOCK);
-		struct crit_mem *b = size < BUF_HUGE ? malloc(size) : huge_alloc(size, &size);
+		size_t size = sizeof(struct crit_mem) + (large ? n : MEM_BLOCK);
+		bool huge = large ? size >= BUF_HUGE : m != NULL;
+		struct crit_mem *b = huge ? huge_alloc(size, &size) : malloc(size);
 		if (!b)
 			return crit_fail(x->err, CRIT_E_NOMEM, 0, "out of memory for %zu bytes", n), NULL;
 		b->used = 0;
