@@ -1,6 +1,7 @@
 /* view.c - the fields of one protobuf message read in place, by name. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "view.h"
 #include "wire.h"
@@ -148,16 +149,29 @@ uint32_t view_read(const struct view *v, struct view_fields *fs, uint64_t *out)
 	size_t n = fs->n < VIEW_MAX_UINTS ? fs->n : VIEW_MAX_UINTS;
 
 	if (fs->m != v->m) {
-		for (size_t i = 0; i < n; i++)
+		memset(fs->slot, 0, sizeof(fs->slot));
+		for (size_t i = 0; i < n; i++) {
 			fs->f[i] = field(v, fs->names[i]);
+			if (fs->f[i] && fs->f[i]->number < VIEW_DIRECT && !fs->slot[fs->f[i]->number])
+				fs->slot[fs->f[i]->number] = (uint8_t)(i + 1);
+		}
 		fs->m = v->m;
 	}
-	while (next_field(v, &p, &w))
+	while (next_field(v, &p, &w)) {
+		if (w.num < VIEW_DIRECT) { /* the usual: one of names[], or none */
+			size_t i = fs->slot[w.num];
+			if (i-- && w.wt == wire_type_of(fs->f[i]->type)) {
+				out[i] = number(fs->f[i], w.u);
+				found |= 1u << i;
+			}
+			continue;
+		}
 		for (size_t i = 0; i < n; i++)
 			if (fs->f[i] && w.num == fs->f[i]->number && w.wt == wire_type_of(fs->f[i]->type)) {
 				out[i] = number(fs->f[i], w.u);
 				found |= 1u << i;
 			}
+	}
 	return crit_failed(v->src->err) ? 0 : found;
 }
 

@@ -36,11 +36,13 @@ uint64_t view_uint_or(const struct view *v, const char *field, uint64_t dflt);
  * only for a message of another type. */
 #define VIEW_MAX_UINTS 16
 
+#define VIEW_DIRECT 64 /* field numbers below it are looked up directly */
 struct view_fields {
 	const char *const *names;
 	size_t n;
 	const struct crit_msg *m; /* what f was looked up in */
 	const struct crit_field *f[VIEW_MAX_UINTS];
+	uint8_t slot[VIEW_DIRECT]; /* field number -> 1 + i of names[i], or 0 */
 };
 
 /* Each field's last value into out[i] (left as it is when absent).

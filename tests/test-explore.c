@@ -772,7 +772,7 @@ END_TEST
 START_TEST(view_reads_fields_in_one_walk)
 {
 	static const char *const names[] = { "start", "end", "prot", "status" };
-	struct view_fields fs = { names, 4, NULL, { NULL } };
+	struct view_fields fs = { .names = names, .n = 4 };
 	uint64_t out[4] = { 0, 0, 0, 7 };
 	struct crit_err err = { 0 };
 	struct pb b = { 0 };
@@ -781,12 +781,14 @@ START_TEST(view_reads_fields_in_one_walk)
 	pb_uint(&b, 2, 0x2000);
 	pb_uint(&b, 1, 0x3000);
 	pb_uint(&b, 5, 5);
+	pb_len(&b, 5, "x", 1); /* prot of another wire type: not prot's value */
+	pb_uint(&b, 3, 9);     /* pgoff, not asked for */
 	struct view_src src = { "vma", b.p, &err };
 	struct view v = { b.p, b.p + b.n, &crit_msg_vma_entry, &src };
 	ck_assert_uint_eq(view_read(&v, &fs, out), 0x7);
 	ck_assert(out[0] == 0x3000 && out[1] == 0x2000 && out[2] == 5 && out[3] == 7);
 	ck_assert_ptr_eq(fs.m, &crit_msg_vma_entry);
-	v.end--; /* prot's value cut off */
+	v.end--; /* pgoff's value cut off */
 	ck_assert_uint_eq(view_read(&v, &fs, out), 0);
 	ck_assert_int_eq(err.code, CRIT_E_VARINT);
 	ck_assert_uint_eq(err.pos, b.n - 2);
