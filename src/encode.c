@@ -613,11 +613,13 @@ static bool reorder(struct enc *e, size_t base)
 	for (size_t i = 0; i < n; i++) {
 		if (i + 1 < n && sp[i + 1].key == sp[i].key)
 			continue;
-		if (!buf_put(&e->tmp, e->out->p + sp[i].start, sp[i].len))
+		/* members may all be empty: then out may have no memory yet */
+		if (sp[i].len && !buf_put(&e->tmp, e->out->p + sp[i].start, sp[i].len))
 			return nomem(e);
 		sp[kept++] = sp[i];
 	}
-	memcpy(e->out->p + from, e->tmp.p, e->tmp.n);
+	if (e->tmp.n)
+		memcpy(e->out->p + from, e->tmp.p, e->tmp.n);
 	e->out->n = from + e->tmp.n;
 	e->nspans = base + kept;
 	return true;
