@@ -415,7 +415,7 @@ bool crit_encode(const struct crit_source *in, const struct crit_sink *out, stru
 	im->err = err;
 	im->e.err = err;
 	im->e.jr = &im->jr;
-	if (rd_open(&im->rd, in, err)) {
+	if (rd_open_ahead(&im->rd, in, err)) {
 		jr_init(&im->jr, &im->rd, err);
 		out_init(&im->out, out, err, im->outbuf, sizeof(im->outbuf));
 		if (encode_image(im))

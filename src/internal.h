@@ -69,10 +69,12 @@ struct rd {
 	uint64_t next;   /* with it: the file offset of the byte after buf[len) */
 };
 
-/* A regular file of this size or more is read ahead by a second thread. */
-#define RD_AHEAD_MIN ((uint64_t)4 * CRIT_WINDOW)
-
 bool rd_open(struct rd *r, const struct crit_source *src, struct crit_err *err);
+/* rd_open, and a regular file of RD_AHEAD_MIN bytes or more is read a
+ * window ahead by a second thread: faster, for one more window of memory
+ * (encode's choice; decode keeps its memory small). */
+#define RD_AHEAD_MIN ((uint64_t)4 * CRIT_WINDOW)
+bool rd_open_ahead(struct rd *r, const struct crit_source *src, struct crit_err *err);
 void rd_close(struct rd *r);
 size_t rd_fill_slow(struct rd *r, size_t n);
 bool rd_need_slow(struct rd *r, size_t n, const char *what);

@@ -177,7 +177,7 @@ static void ahead_more(struct rd *r)
 /* Input                                                                */
 /* ------------------------------------------------------------------ */
 
-bool rd_open(struct rd *r, const struct crit_source *src, struct crit_err *err)
+static bool rd_init(struct rd *r, const struct crit_source *src, bool may_read_ahead, struct crit_err *err)
 {
 	memset(r, 0, sizeof(*r));
 	r->err = err;
@@ -194,7 +194,7 @@ bool rd_open(struct rd *r, const struct crit_source *src, struct crit_err *err)
 	/* A bit more than a window, so a whole window fits after a partial
 	 * tag or length left over from the previous fill; room before it when
 	 * the file is read ahead. */
-	bool ahead = file && (uint64_t)st.st_size >= RD_AHEAD_MIN;
+	bool ahead = may_read_ahead && file && (uint64_t)st.st_size >= RD_AHEAD_MIN;
 	r->cap = (ahead ? AHEAD_ROOM : 0) + CRIT_WINDOW + 64;
 	/* a file that fills the window fills all its pages: take them at once */
 	bool fills = file && (uint64_t)st.st_size >= r->cap;
@@ -205,6 +205,16 @@ bool rd_open(struct rd *r, const struct crit_source *src, struct crit_err *err)
 	if (ahead)
 		ahead_start(r, &st);
 	return true;
+}
+
+bool rd_open(struct rd *r, const struct crit_source *src, struct crit_err *err)
+{
+	return rd_init(r, src, false, err);
+}
+
+bool rd_open_ahead(struct rd *r, const struct crit_source *src, struct crit_err *err)
+{
+	return rd_init(r, src, true, err);
 }
 
 void rd_close(struct rd *r)
