@@ -24,20 +24,15 @@
 /* The output                                                           */
 /* ------------------------------------------------------------------ */
 
-static bool nomem(struct enc *e)
-{
-	return jr_fail(e->jr, buf_code(), "%s encoding an entry", buf_why());
-}
-
 static bool put(struct enc *e, const void *s, size_t n)
 {
-	return buf_put(e->out, s, n) || nomem(e);
+	return buf_put(e->out, s, n) || enc_nomem(e);
 }
 
 static bool put_varint(struct enc *e, uint64_t v)
 {
 	if (!buf_reserve(e->out, 10))
-		return nomem(e);
+		return enc_nomem(e);
 	e->out->n += wire_put_varint(e->out->p + e->out->n, v);
 	return true;
 }
@@ -45,34 +40,6 @@ static bool put_varint(struct enc *e, uint64_t v)
 static bool put_tag(struct enc *e, uint32_t num, int wt)
 {
 	return put_varint(e, (uint64_t)num << 3 | (unsigned)wt);
-}
-
-/* A length-delimited value starts: its tag and a one-byte length, which
- * end_len() fixes. Returns where the value's bytes start. */
-static bool begin_len(struct enc *e, uint32_t num, size_t *start)
-{
-	if (!buf_reserve(e->out, 11))
-		return nomem(e);
-	e->out->n += wire_put_varint(e->out->p + e->out->n, (uint64_t)num << 3 | WT_LEN);
-	e->out->p[e->out->n++] = 0;
-	*start = e->out->n;
-	return true;
-}
-
-/* The bytes since start get their length in front; a length past one
- * byte makes them slide up, which is rare and costs one move. */
-static bool end_len(struct enc *e, size_t start)
-{
-	size_t len = e->out->n - start, k = wire_varint_size(len);
-
-	if (k > 1) {
-		if (!buf_reserve(e->out, k - 1))
-			return nomem(e);
-		memmove(e->out->p + start + k - 1, e->out->p + start, len);
-		e->out->n += k - 1;
-	}
-	wire_put_varint(e->out->p + start - 1, len);
-	return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -334,7 +301,7 @@ static bool scalar_bits(struct enc *e, const struct crit_field *f, int t, uint64
 static bool put_scalar(struct enc *e, const struct crit_field *f, uint64_t bits)
 {
 	if (!buf_reserve(e->out, 10))
-		return nomem(e);
+		return enc_nomem(e);
 	e->out->n += wire_put_scalar(e->out->p + e->out->n, wire_type_of(f->type), bits);
 	return true;
 }
@@ -360,7 +327,7 @@ bool enc_base64(struct enc *e, struct buf *b, const char *what)
 
 	/* at most 3 bytes for every 4 characters */
 	if (!buf_reserve(b, n / 4 * 3 + 3))
-		return nomem(e);
+		return enc_nomem(e);
 	uint8_t *p = b->p + b->n;
 	while (i < n) {
 		/* four characters of the alphabet at once: the usual case */
@@ -406,7 +373,7 @@ static bool unquopri(struct enc *e)
 	size_t n = e->jr->len;
 
 	if (!buf_reserve(e->out, n))
-		return nomem(e);
+		return enc_nomem(e);
 	uint8_t *p = e->out->p + e->out->n;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t c = (uint8_t)s[i];
@@ -433,16 +400,16 @@ static bool unquopri(struct enc *e)
 /* A string, bytes or message value of type t, written with its length. */
 static bool put_len_value(struct enc *e, const struct crit_field *f, int t)
 {
-	size_t start;
+	size_t start = 0;
 
 	if (f->type == CRIT_T_MESSAGE) {
 		if (t != JV_OBJECT)
 			return jr_fail(e->jr, CRIT_E_TYPE, "%s must be an object, not %s", f->name, jv_type_name(t));
-		return begin_len(e, f->number, &start) && enc_object(e, f->msg, NULL) && end_len(e, start);
+		return enc_begin_len(e, f->number, &start) && enc_object(e, f->msg, NULL) && enc_end_len(e, start);
 	}
 	if (t != JV_STRING)
 		return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a string, not %s", f->name, jv_type_name(t));
-	if (!begin_len(e, f->number, &start))
+	if (!enc_begin_len(e, f->number, &start))
 		return false;
 	bool ok;
 	if (f->type == CRIT_T_STRING)
@@ -451,7 +418,7 @@ static bool put_len_value(struct enc *e, const struct crit_field *f, int t)
 		ok = unquopri(e);
 	else
 		ok = enc_base64(e, e->out, f->name);
-	return ok && end_len(e, start);
+	return ok && enc_end_len(e, start);
 }
 
 /* A value of type t (just read) of field f; a number's bits in *bits. */
@@ -503,14 +470,14 @@ static bool put_repeated(struct enc *e, const struct crit_field *f)
 				shape_run(e, f->msg, f, SIZE_MAX);
 			continue;
 		}
-		if (first && !begin_len(e, f->number, &start))
+		if (first && !enc_begin_len(e, f->number, &start))
 			return false;
 		if (!scalar_bits(e, f, t, &bits) || !put_scalar(e, f, bits))
 			return false;
 	}
 	if (crit_failed(e->err))
 		return false;
-	return !start || end_len(e, start);
+	return !start || enc_end_len(e, start);
 }
 
 /* The usual value, the quick way: a whole number from 0 up for a field
@@ -546,7 +513,7 @@ static bool put_raw(struct enc *e, uint32_t num)
 	if (t != JV_STRING || !e->jr->len || e->jr->len % 2) /* decode keeps at least one occurrence */
 		return jr_fail(e->jr, CRIT_E_TYPE, "an unknown field's value must be its wire bytes in hex");
 	if (!buf_reserve(e->out, e->jr->len / 2))
-		return nomem(e);
+		return enc_nomem(e);
 	uint8_t *p = e->out->p + e->out->n;
 	for (size_t i = 0; i < e->jr->len; i += 2) {
 		int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
@@ -580,7 +547,7 @@ static bool push_span(struct enc *e, uint32_t key, const struct crit_field *f)
 		size_t cap = e->capspans ? 2 * e->capspans : 64;
 		struct span *p = cap <= SIZE_MAX / sizeof(*p) ? realloc(e->spans, cap * sizeof(*p)) : NULL;
 		if (!p)
-			return nomem(e);
+			return enc_nomem(e);
 		e->spans = p;
 		e->capspans = cap;
 	}
@@ -615,7 +582,7 @@ static bool reorder(struct enc *e, size_t base)
 			continue;
 		/* members may all be empty: then out may have no memory yet */
 		if (sp[i].len && !buf_put(&e->tmp, e->out->p + sp[i].start, sp[i].len))
-			return nomem(e);
+			return enc_nomem(e);
 		sp[kept++] = sp[i];
 	}
 	if (e->tmp.n)

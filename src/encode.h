@@ -4,6 +4,7 @@
 
 #include "internal.h"
 #include "jsonread.h"
+#include "wire.h"
 
 #define ENC_SEEN 1024 /* a power of two */
 
@@ -55,6 +56,40 @@ bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook);
 /* The string jr_next has just read, as base64 (with or without the
  * newlines of base64.encodebytes) decoded into b. */
 bool enc_base64(struct enc *e, struct buf *b, const char *what);
+
+/* Out of memory, or past what encode holds: the error, recorded. */
+static inline bool enc_nomem(struct enc *e)
+{
+	return jr_fail(e->jr, buf_code(), "%s encoding an entry", buf_why());
+}
+
+/* A length-delimited value of field num starts in e->out: its tag and a
+ * one-byte length, which enc_end_len fixes; *start: where its bytes go. */
+static inline bool enc_begin_len(struct enc *e, uint32_t num, size_t *start)
+{
+	if (!buf_reserve(e->out, 11))
+		return enc_nomem(e);
+	e->out->n += wire_put_varint(e->out->p + e->out->n, (uint64_t)num << 3 | WT_LEN);
+	e->out->p[e->out->n++] = 0;
+	*start = e->out->n;
+	return true;
+}
+
+/* The bytes since start get their length in front; a length past one
+ * byte makes them slide up, which is rare and costs one move. */
+static inline bool enc_end_len(struct enc *e, size_t start)
+{
+	size_t len = e->out->n - start, k = wire_varint_size(len);
+
+	if (k > 1) {
+		if (!buf_reserve(e->out, k - 1))
+			return enc_nomem(e);
+		memmove(e->out->p + start + k - 1, e->out->p + start, len);
+		e->out->n += k - 1;
+	}
+	wire_put_varint(e->out->p + start - 1, len);
+	return true;
+}
 
 /* The wire value of a whole number of an integer field f (zigzag for the
  * sint types, 64-bit two's complement for negative int32 and enum), or

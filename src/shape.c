@@ -315,9 +315,6 @@ bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 	return true;
 }
 
-/* The room a run keeps before each object for its tag and length. */
-enum { FRAME_MAX = 10 + 5 };
-
 static void le32(uint8_t *p, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)
@@ -331,8 +328,7 @@ size_t shape_run(struct enc *e, const struct crit_msg *m, const struct crit_fiel
 	const struct jr_sep *sep;
 	const uint8_t *p, *end;
 	struct buf *out = e->out;
-	uint8_t tag[10];
-	size_t tag_len = f ? wire_put_varint(tag, (uint64_t)f->number << 3 | WT_LEN) : 0, n = 0;
+	size_t n = 0;
 	uint32_t lines = 0;
 	const uint8_t *ls = NULL;
 
@@ -340,37 +336,34 @@ size_t shape_run(struct enc *e, const struct crit_msg *m, const struct crit_fiel
 		return 0;
 	for (; n < most; n++) {
 		/* the text between the last element and this one, and its '{' */
-		if (!buf_reserve(out, FRAME_MAX + JR_SHAPE_MEMBERS * MEMBER_MAX) || (size_t)(end - p) <= sep->len ||
-		    !same_bytes(p, (const char *)sep->text, sep->len))
+		if ((size_t)(end - p) <= sep->len || !same_bytes(p, (const char *)sep->text, sep->len))
 			break;
-		uint8_t *o = out->p + out->n;
-		memcpy(o, tag, tag_len);
-		o += f ? tag_len + 1 : 4; /* a one-byte length, or a u32 */
-		struct at a = { p + sep->len, end, ls, o, lines };
+		/* its frame: f's tag and a length, or a 4-byte length */
+		size_t frame = out->n, start = 0;
+		if (f ? !enc_begin_len(e, f->number, &start) : !buf_reserve(out, 4))
+			break;
+		if (!f)
+			start = out->n += 4;
+		struct at a = { p + sep->len, end, ls, NULL, lines };
 		if (sep->lines) {
 			a.lines += sep->lines;
 			a.ls = p + sep->line_at;
 		}
 		uint64_t got[2];
-		if (!match(s, &a, out, none, got))
+		bool ok = buf_reserve(out, JR_SHAPE_MEMBERS * MEMBER_MAX);
+		if (ok) {
+			a.o = out->p + out->n;
+			ok = match(s, &a, out, none, got);
+		}
+		if (!ok) { /* not shaped so: nothing of it stays */
+			out->n = frame;
 			break;
-		/* match may have moved the buffer: the object starts after the frame */
-		uint8_t *start = out->p + out->n + (f ? tag_len + 1 : 4);
-		size_t len = (size_t)(a.o - start);
-		if (!f) {
-			le32(start - 4, (uint32_t)len);
-		} else if (len < 0x80) {
-			start[-1] = (uint8_t)len;
-		} else { /* a longer length: the object moves up */
-			size_t k = wire_varint_size(len);
-			if (!buf_reserve(out, (size_t)(a.o - out->p) - out->n + k))
-				break;
-			start = out->p + out->n + tag_len + 1;
-			memmove(start + k - 1, start, len);
-			wire_put_varint(start - 1, len);
-			a.o = start + k - 1 + len;
 		}
 		out->n = (size_t)(a.o - out->p);
+		if (!f)
+			le32(out->p + start - 4, (uint32_t)(out->n - start));
+		else if (!enc_end_len(e, start)) /* out of memory, recorded */
+			break;
 		p = a.p;
 		lines = a.lines;
 		ls = a.ls;
