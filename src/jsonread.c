@@ -1131,16 +1131,16 @@ static __attribute__((noinline)) bool element_next_slow(struct jr *r, int *t)
 
 bool jr_element_next(struct jr *r, int *t)
 {
-	int depth = r->depth;
-	const struct jr_sep *s = &r->sep[(unsigned)depth % JR_SEPS];
+	/* the next element an object after the same text as the last: a run
+	 * of one */
+	const uint8_t *p, *end;
+	size_t most = 1;
+	const struct jr_sep *s = jr_run_window(r, &p, &end, &most);
 	struct rd *rd = r->rd;
 
-	if (s->depth != depth || !depth || r->tee || crit_failed(r->err) || rd->len - rd->off <= s->len ||
-	    !same_bytes(rd->buf + rd->off, (const char *)s->text, s->len))
+	if (!s || !most || (size_t)(end - p) <= s->len || !same_bytes(p, (const char *)s->text, s->len))
 		return element_next_slow(r, t);
-	struct jr_frame *f = &r->st[depth - 1];
-	if (f->kind != '[' || f->first || f->index == UINT32_MAX || depth == JR_MAX_DEPTH)
-		return element_next_slow(r, t);
+	struct jr_frame *f = &r->st[r->depth - 1];
 	/* what jr_element and jr_next would do, without looking */
 	if (s->lines) {
 		r->line = sat_add(r->line, s->lines);

@@ -185,10 +185,9 @@ static inline bool jr_shape_window(const struct jr *r, const uint8_t **p, const 
 	return true;
 }
 
-/* That object matched, up to and with its '}' before p: consume it and
- * close it; its text held lines newlines, the last just before
- * line_start (NULL when lines is 0). */
-static inline void jr_shape_take(struct jr *r, const uint8_t *p, uint32_t lines, const uint8_t *line_start)
+/* Input matched in place up to p, whose text held lines newlines, the
+ * last just before line_start (NULL when lines is 0): consume it. */
+static inline void jr_take(struct jr *r, const uint8_t *p, uint32_t lines, const uint8_t *line_start)
 {
 	struct rd *rd = r->rd;
 
@@ -196,6 +195,13 @@ static inline void jr_shape_take(struct jr *r, const uint8_t *p, uint32_t lines,
 	if (line_start)
 		r->line_start = (int64_t)rd->base + (line_start - rd->buf);
 	rd->off = (size_t)(p - rd->buf);
+}
+
+/* That object matched, up to and with its '}' before p: jr_take, and
+ * close it. */
+static inline void jr_shape_take(struct jr *r, const uint8_t *p, uint32_t lines, const uint8_t *line_start)
+{
+	jr_take(r, p, lines, line_start);
 	r->depth--;
 }
 
@@ -219,17 +225,13 @@ static inline const struct jr_sep *jr_run_window(const struct jr *r, const uint8
 	return s;
 }
 
-/* n more elements of that array matched, up to p: consume them. Their
- * text held lines newlines, the last just before line_start (NULL when
- * lines is 0). */
+/* n more elements of that array matched, up to p: jr_take, and count
+ * them. */
 static inline void jr_run_take(struct jr *r, const uint8_t *p, uint32_t n, uint32_t lines, const uint8_t *line_start)
 {
 	struct jr_frame *f = &r->st[r->depth - 1];
 
-	r->line = sat_add(r->line, lines);
-	if (line_start)
-		r->line_start = (int64_t)r->rd->base + (line_start - r->rd->buf);
-	r->rd->off = (size_t)(p - r->rd->buf);
+	jr_take(r, p, lines, line_start);
 	f->index += n;
 	f->inside = true;
 }
