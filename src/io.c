@@ -12,10 +12,6 @@
 #include "internal.h"
 
 /* ------------------------------------------------------------------ */
-/* Input                                                                */
-/* ------------------------------------------------------------------ */
-
-/* ------------------------------------------------------------------ */
 /* Reading ahead                                                        */
 /* ------------------------------------------------------------------ */
 
@@ -87,14 +83,14 @@ static void ahead_wait(struct rd_ahead *a)
 	pthread_mutex_unlock(&a->mu);
 }
 
-/* A thread for r, if the file is worth it and one can be had. */
-static void ahead_start(struct rd *r, const struct stat *st)
+/* A thread for r, a regular file of size bytes, if what is left of it
+ * from the file offset is worth it and a thread can be had. */
+static void ahead_start(struct rd *r, uint64_t size)
 {
 	off_t at = lseek(r->fd, 0, SEEK_CUR);
 	struct rd_ahead *a;
 
-	if (!S_ISREG(st->st_mode) || at < 0 || (uint64_t)st->st_size < (uint64_t)at + RD_AHEAD_MIN ||
-	    !(a = calloc(1, sizeof(*a))))
+	if (at < 0 || size < (uint64_t)at + RD_AHEAD_MIN || !(a = calloc(1, sizeof(*a))))
 		return;
 	a->fd = r->fd;
 	a->size = r->cap - AHEAD_ROOM;
@@ -203,7 +199,7 @@ static bool rd_init(struct rd *r, const struct crit_source *src, bool may_read_a
 		return crit_fail(err, CRIT_E_NOMEM, 0, "out of memory");
 	r->owned = true;
 	if (ahead)
-		ahead_start(r, &st);
+		ahead_start(r, (uint64_t)st.st_size);
 	return true;
 }
 
