@@ -29,9 +29,13 @@ CFLAGS  := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard proto-tables/*.c)
+# src/*.c and each subsystem's folder src/NAME/ make the library; src/cli/
+# is the command line.
+CLI_SRC  := $(wildcard src/cli/*.c)
+LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard src/*.c src/*/*.c)) $(wildcard proto-tables/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-HEADERS  := $(wildcard src/*.h) $(wildcard proto-tables/*.h)
+HEADERS  := $(wildcard src/*.h src/*/*.h) $(wildcard proto-tables/*.h)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/*.c)
 FUZZ     := decode encode roundtrip explore
 MUSL_GCC := $(shell command -v musl-gcc 2>/dev/null)
@@ -45,7 +49,7 @@ $(BUILD)/%.o: %.c $(HEADERS)
 $(BUILD)/libcrit.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-$(BUILD)/crit: $(BUILD)/src/main.o $(BUILD)/libcrit.a
+$(BUILD)/crit: $(CLI_OBJ) $(BUILD)/libcrit.a
 	$(CC) $(LDFLAGS) $(STATIC) -o $@ $^
 
 crit: $(BUILD)/crit
@@ -77,7 +81,7 @@ check: $(BUILD)/crit $(BUILD)/run-tests $(FUZZ:%=$(BUILD)/replay/%) $(BUILD)/gen
 
 # valgrind over decode, encode and crit x on every fixture (tests/memcheck.sh),
 # linked dynamically: valgrind checks malloc and free where it can replace them.
-$(BUILD)/crit-dyn: $(BUILD)/src/main.o $(BUILD)/libcrit.a
+$(BUILD)/crit-dyn: $(CLI_OBJ) $(BUILD)/libcrit.a
 	$(CC) $(LDFLAGS) -o $@ $^
 
 memcheck: $(BUILD)/crit-dyn
@@ -105,9 +109,9 @@ fuzz-dicts: $(BUILD)/gen-dict
 	for k in image json explore; do $(BUILD)/gen-dict $$k >tests/fuzz/$$k.dict || exit 1; done
 
 # One binary that runs anywhere, even in an empty chroot: musl if installed.
-static: $(LIB_SRC) src/main.c $(HEADERS)
+static: $(LIB_SRC) $(CLI_SRC) $(HEADERS)
 	$(if $(MUSL_GCC),$(MUSL_GCC),$(CC)) -static -Os -pthread $(WARN) $(CPPFLAGS) -o crit-static \
-		$(LIB_SRC) src/main.c
+		$(LIB_SRC) $(CLI_SRC)
 	strip crit-static
 
 tables:
