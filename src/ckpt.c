@@ -25,7 +25,7 @@ bool ckpt_open(struct ckpt *c, const char *dir, struct crit_err *err)
 	c->err = err;
 	c->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->dirfd < 0)
-		return crit_fail_in(err, dir, CRIT_E_IO, 0, "cannot open the directory: %s", strerror(errno));
+		return crit_fail_in(err, dir, CRIT_E_IO, CRIT_NOPOS, "cannot open the directory: %s", strerror(errno));
 	return true;
 }
 
@@ -70,14 +70,14 @@ static bool read_whole(struct ckpt *c, struct ckpt_image *im, const char *name, 
 		return false;
 	}
 	if (fd < 0)
-		return fail(im, 0, CRIT_E_IO, "cannot open: %s", strerror(errno));
+		return fail(im, CRIT_NOPOS, CRIT_E_IO, "cannot open: %s", strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return fail(im, 0, CRIT_E_IO, "not a regular file");
+		return fail(im, CRIT_NOPOS, CRIT_E_IO, "not a regular file");
 	}
 	if ((uint64_t)st.st_size > CKPT_MAX_IMAGE) {
 		close(fd);
-		return fail(im, 0, CRIT_E_LIMIT, "an image of %llu bytes, more than the %zu MiB crit x reads",
+		return fail(im, CRIT_NOPOS, CRIT_E_LIMIT, "an image of %llu bytes, more than the %zu MiB crit x reads",
 			    (unsigned long long)st.st_size, CKPT_MAX_IMAGE >> 20);
 	}
 	im->size = (size_t)st.st_size;
@@ -93,7 +93,7 @@ static bool read_whole(struct ckpt *c, struct ckpt_image *im, const char *name, 
 	}
 	close(fd);
 	if (!im->data)
-		return fail(im, 0, CRIT_E_NOMEM, "out of memory for %zu bytes", im->size);
+		return fail(im, CRIT_NOPOS, CRIT_E_NOMEM, "out of memory for %zu bytes", im->size);
 	if (got < im->size)
 		return fail(im, got, CRIT_E_IO, "the file shrank while it was read");
 	return true;
@@ -112,7 +112,7 @@ static bool payload_size(struct ckpt_image *im, const struct view *e, uint64_t l
 		return fail(im, (uint64_t)(e->end - im->data), CRIT_E_TRUNCATED,
 			    "the entry's payload runs past the image");
 	if (!extra_layout(h, a, b, &data, &pad))
-		return fail(im, 0, CRIT_E_USAGE, "%s images cannot be explored", h->magic);
+		return fail(im, 0, CRIT_E_MAGIC, "%s images cannot be explored", h->magic);
 	*n = data + pad;
 	return true;
 }
@@ -123,7 +123,7 @@ static bool add_entry(struct ckpt_image *im, struct view v, size_t *cap)
 		size_t c = *cap ? 2 * *cap : 16;
 		struct view *p = realloc(im->entries, c * sizeof(*p));
 		if (!p)
-			return fail(im, 0, CRIT_E_NOMEM, "out of memory");
+			return fail(im, CRIT_NOPOS, CRIT_E_NOMEM, "out of memory");
 		im->entries = p;
 		*cap = c;
 	}
@@ -195,7 +195,11 @@ bool ckpt_load(struct ckpt *c, struct ckpt_image *im, bool *missing, const char 
 	va_start(ap, fmt);
 	vsnprintf(name, sizeof(name), fmt, ap);
 	va_end(ap);
-	if (snprintf(im->file, sizeof(im->file), "%s/%s", c->dir, name) >= (int)sizeof(im->file))
+	size_t dn = strlen(c->dir);
+	while (dn > 1 && c->dir[dn - 1] == '/') /* "DIR/" names its images DIR/NAME */
+		dn--;
+	if (snprintf(im->file, sizeof(im->file), "%.*s%s%s", (int)dn, c->dir, dn && c->dir[dn - 1] == '/' ? "" : "/",
+		     name) >= (int)sizeof(im->file))
 		memcpy(im->file + sizeof(im->file) - 4, "...", 4); /* named, if cut */
 	im->src = (struct view_src){ im->file, NULL, c->err };
 	if (crit_failed(c->err) || !read_whole(c, im, name, missing))

@@ -17,7 +17,7 @@
 
 enum crit_code {
 	CRIT_OK = 0,
-	CRIT_E_IO,        /* read(2)/write(2) failed */
+	CRIT_E_IO,        /* an input could not be opened or read */
 	CRIT_E_NOMEM,     /* an allocation within our limits failed */
 	CRIT_E_MAGIC,     /* unknown image magic */
 	CRIT_E_RAW,       /* a raw image (pages, ifaddr, tarball): no protobuf */
@@ -33,10 +33,15 @@ enum crit_code {
 	CRIT_E_KEY,       /* a key the schema does not have */
 	CRIT_E_NOTJSON,   /* binary input where JSON was expected */
 	CRIT_E_NONCANON,  /* valid protobuf, but not as protobuf-c writes it */
+	CRIT_E_WRITE,     /* the sink's write failed (errno's message says why) */
 };
 
 /* One error: what, where and a message. Where is a byte offset in an
- * image, or a line and column (from 1) in JSON; line is 0 otherwise. */
+ * image, or a line and column (from 1) in JSON; line is 0 otherwise.
+ * pos is CRIT_NOPOS when the error has no place in the input (a file
+ * that cannot be opened, a write, memory, a usage error). */
+#define CRIT_NOPOS UINT64_MAX
+
 struct crit_err {
 	enum crit_code code;
 	uint64_t pos;
@@ -289,7 +294,9 @@ struct crit_stats {
 bool crit_explore_stats(const char *dir, struct crit_stats *stats, struct crit_err *err);
 
 struct crit_explore_opts {
-	bool json; /* JSON (the schema is in the README), not text */
+	bool json;   /* JSON (the schema is in the README), not text */
+	bool escape; /* text: image bytes escaped as crit_escape does (for a
+		      * terminal); otherwise as they are, as Python CRIT shows them */
 };
 
 /* crit x DIR WHAT: what the explorer WHAT (ps, fds, mems, rss, sk or
@@ -297,6 +304,13 @@ struct crit_explore_opts {
  * them) or as JSON; opts may be NULL. */
 bool crit_explore(const char *dir, const char *what, const struct crit_explore_opts *opts,
 		  const struct crit_sink *out, struct crit_err *err);
+
+/* s[0, n) made safe to show on a terminal, in the one style every text
+ * view uses when it escapes: control bytes (C0, DEL, C1), bidi controls
+ * and bytes that are not UTF-8 as \e, \n, \x9b, \u202e..., a backslash
+ * as \\. Like snprintf: writes at most cap - 1 bytes and a NUL, returns
+ * the length of the whole. */
+size_t crit_escape(char *dst, size_t cap, const void *s, size_t n);
 
 /* The schema the tables were generated from. */
 const char *crit_tables_origin(void);

@@ -49,6 +49,18 @@ static bool put_tag(struct enc *e, uint32_t num, int wt)
 /* Python's int(s, 0) as CRIT uses it for numbers written as strings
  * ("0x1f", "-12", "0o17", "0b101", "1_000"), plus the "0x-1" that Python's
  * "0x%x" prints for negative numbers. Magnitude up to 2^64 - 1. */
+/* A whole number as a double prints it: at most 17 significant digits,
+ * then zeros (what a JSON tool that reads numbers as doubles writes). */
+static bool double_rounded(const char *s)
+{
+	s += *s == '-';
+	size_t n = strlen(s), zeros = 0;
+
+	while (zeros < n && s[n - 1 - zeros] == '0')
+		zeros++;
+	return n > 17 && n - zeros <= 17;
+}
+
 static bool parse_int(const char *s, size_t n, bool *neg, uint64_t *mag)
 {
 	size_t i = 0;
@@ -282,8 +294,14 @@ static bool scalar_bits(struct enc *e, const struct crit_field *f, int t, uint64
 		if (e->jr->whole) {
 			neg = e->jr->neg;
 			mag = e->jr->mag;
-		} else if (strspn(s, "-0123456789") == e->jr->len) /* whole, but past 64 bits */
-			return jr_fail(e->jr, CRIT_E_TYPE, "%s is out of range for %s", s, f->name);
+		} else if (strspn(s, "-0123456789") == e->jr->len) { /* whole, but past 64 bits */
+			return jr_fail(e->jr, CRIT_E_TYPE, "%s is out of range for %s%s", s, f->name,
+				       double_rounded(s) ? ": a number past 2^64-1 that looks rounded through a double "
+							   "(jq before 1.7 turns 18446744073709551615 into "
+							   "18446744073709552000); edit with a tool that keeps "
+							   "whole numbers exact"
+							 : "");
+		}
 		else
 			return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a whole number, not %s", f->name, s);
 	} else if (t == JV_STRING) {

@@ -126,7 +126,7 @@ static void *mem_alloc(struct x *x, size_t n)
 	struct crit_mem *m = *x->mem;
 
 	if (n > SIZE_MAX / 4)
-		return crit_fail(x->err, CRIT_E_NOMEM, 0, "out of memory for %zu bytes", n), NULL;
+		return crit_fail(x->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory for %zu bytes", n), NULL;
 	n = n ? (size_t)round_up(n, sizeof(max_align_t)) : sizeof(max_align_t);
 	if (!m || m->cap - m->used < n) {
 		bool large = n > MEM_BLOCK / 4;
@@ -136,7 +136,7 @@ static void *mem_alloc(struct x *x, size_t n)
 		bool huge = large ? size >= BUF_HUGE : m != NULL;
 		struct crit_mem *b = huge ? huge_alloc(size, &size) : malloc(size);
 		if (!b)
-			return crit_fail(x->err, CRIT_E_NOMEM, 0, "out of memory for %zu bytes", n), NULL;
+			return crit_fail(x->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory for %zu bytes", n), NULL;
 		b->used = 0;
 		b->cap = size - sizeof(*b);
 		if (large && m) { /* behind the current block, which keeps its room */
@@ -156,7 +156,7 @@ static void *mem_alloc(struct x *x, size_t n)
 static void *mem_array(struct x *x, size_t n, size_t size)
 {
 	if (n > SIZE_MAX / 4 / size)
-		return crit_fail(x->err, CRIT_E_NOMEM, 0, "out of memory for %zu items", n), NULL;
+		return crit_fail(x->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory for %zu items", n), NULL;
 	return mem_alloc(x, n * size);
 }
 
@@ -280,7 +280,7 @@ static size_t look_up(struct x *x, int k, uint64_t id, const struct by_id **by)
 			const char *key = lookups[k].key;
 			l->ids = malloc((l->im.n ? l->im.n : 1) * sizeof(*l->ids));
 			if (!l->ids)
-				return crit_fail(x->err, CRIT_E_NOMEM, 0, "out of memory"), 0;
+				return crit_fail(x->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory"), 0;
 			for (size_t i = 0; i < l->im.n; i++)
 				l->ids[i] = (struct by_id){ view_uint_or(&l->im.entries[i], key, UINT64_MAX), i };
 			qsort(l->ids, l->im.n, sizeof(*l->ids), cmp_id);
@@ -334,7 +334,7 @@ static struct crit_str file_name(struct x *x, int32_t type, uint64_t id)
 		size_t cap = x->capnamed ? 2 * x->capnamed : 256;
 		struct named *t = cap <= SIZE_MAX / sizeof(*t) ? calloc(cap, sizeof(*t)) : NULL;
 		if (!t)
-			return crit_fail(x->err, CRIT_E_NOMEM, 0, "out of memory"), (struct crit_str){ "", 0 };
+			return crit_fail(x->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory"), (struct crit_str){ "", 0 };
 		for (size_t i = 0; i < x->capnamed; i++)
 			if (x->named[i].used)
 				*named_slot(t, cap, x->named[i].type, x->named[i].id) = x->named[i];
@@ -511,7 +511,7 @@ static bool ps_gather(struct x *x, void *r)
 
 	ps->tasks = mem_array(x, n, sizeof(*ps->tasks));
 	if (!pids || !last || !stack || !depth) {
-		crit_fail(x->err, CRIT_E_NOMEM, 0, "out of memory");
+		crit_fail(x->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
 		goto out;
 	}
 	if (!ps->tasks)
@@ -642,7 +642,7 @@ static uint64_t small_id(struct x *x, struct ids *ids, uint64_t shmid)
 		size_t cap = ids->cap ? 2 * ids->cap : 16;
 		uint64_t *p = realloc(ids->v, cap * sizeof(*p));
 		if (!p)
-			return crit_fail(x->err, CRIT_E_NOMEM, 0, "out of memory"), 0;
+			return crit_fail(x->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory"), 0;
 		ids->v = p;
 		ids->cap = cap;
 	}

@@ -17,10 +17,10 @@
 /* Text and JSON pieces                                                 */
 /* ------------------------------------------------------------------ */
 
+/* Bytes from the checkpoint: escaped for a terminal when asked. */
 static void put_s(struct out *o, const struct crit_str *s)
 {
-	if (s->n)
-		out_put(o, s->s, s->n);
+	out_untrusted(o, s->s, s->n);
 }
 
 static void put_spaces(struct out *o, size_t n)
@@ -587,18 +587,42 @@ static struct cell sk_cell(const struct crit_socket *s, const struct sk_names *n
 }
 
 /* A unix name as ss shows it: an abstract name's NULs as '@' (its first
- * byte is one), other control bytes as '?'. */
+ * byte is one), other control bytes as '?', or, for a terminal, escaped
+ * as every text view escapes. */
 static void put_name(struct out *o, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = (uint8_t)s[i];
-		out_byte(o, c == 0 ? '@' : c < 0x20 || c == 0x7f ? '?' : c);
+	size_t run = 0;
+
+	for (size_t i = 0; i <= n; i++) {
+		uint8_t c = i < n ? (uint8_t)s[i] : 0;
+		if (i < n && c && (o->escape || (c >= 0x20 && c != 0x7f)))
+			continue;
+		out_untrusted(o, s + run, i - run);
+		if (i < n)
+			out_byte(o, c == 0 ? '@' : '?');
+		run = i + 1;
 	}
+}
+
+/* How wide put_name shows a name. */
+static size_t name_width(const struct out *o, const char *s, size_t n)
+{
+	if (!o->escape)
+		return n;
+	size_t w = 0, run = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && s[i])
+			continue;
+		w += term_escape_width(s + run, i - run) + (i < n);
+		run = i + 1;
+	}
+	return w;
 }
 
 static void put_cell(struct out *o, struct cell c, bool left, size_t width, bool last)
 {
-	size_t pad = width > c.n ? width - c.n : 0;
+	size_t n = c.name ? name_width(o, c.s, c.n) : c.n;
+	size_t pad = width > n ? width - n : 0;
 
 	if (!left)
 		put_spaces(o, pad);
@@ -625,7 +649,8 @@ static void sk_text(struct out *o, const struct crit_sk *sk)
 		for (size_t k = 0; k < sk->tasks[i].n; k++) {
 			sk_names(&sk->tasks[i].sks[k], &nm);
 			for (int c = 0; c < C_N; c++) {
-				size_t n = sk_cell(&sk->tasks[i].sks[k], &nm, c, buf).n;
+				struct cell cl = sk_cell(&sk->tasks[i].sks[k], &nm, c, buf);
+				size_t n = cl.name ? name_width(o, cl.s, cl.n) : cl.n;
 				width[c] = n > width[c] ? n : width[c];
 			}
 		}
@@ -796,8 +821,9 @@ bool crit_explore(const char *dir, const char *what, const struct crit_explore_o
 		struct out o;
 		struct jw w;
 		if (!buf)
-			return crit_fail(err, CRIT_E_NOMEM, 0, "out of memory");
+			return crit_fail(err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
 		out_init(&o, sink, err, buf, OUT_BUF);
+		o.escape = opts && opts->escape;
 		jw_init(&w, &o, true);
 		bool ok = explorers[i].show(dir, &o, json ? &w : NULL, err);
 		if (ok && json)
@@ -806,5 +832,5 @@ bool crit_explore(const char *dir, const char *what, const struct crit_explore_o
 		free(buf);
 		return ok;
 	}
-	return crit_fail(err, CRIT_E_USAGE, 0, "no explorer '%s' (ps, fds, mems, rss, sk, stats)", what);
+	return crit_fail(err, CRIT_E_USAGE, CRIT_NOPOS, "no explorer '%s' (ps, fds, mems, rss, sk, stats)", what);
 }

@@ -146,12 +146,24 @@ struct image {
 	bool nopl;
 	bool skim; /* crit info: skip entries nobody needs to look into */
 	uint64_t count;
+	uint64_t entry_at;   /* the offset of the entry's size */
+	uint32_t entry_size;
 	const struct handler *h;
 	const struct crit_magic *magic;
 	struct crit_err *err;
 	uint8_t mutebuf[256];
 	uint8_t outbuf[1u << 16]; /* last: not cleared on open */
 };
+
+/* What `crit decode` writes starts with '{' (maybe after white space). */
+static bool looks_like_json(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+		i++;
+	return i < n && (p[i] == '{' || p[i] == '[');
+}
 
 bool image_head(const uint8_t *p, size_t n, const char *file, struct image_head *hd, struct crit_err *err)
 {
@@ -175,6 +187,9 @@ bool image_head(const uint8_t *p, size_t n, const char *file, struct image_head 
 	}
 	const struct crit_magic *mg = m ? schema_magic_by_value(m) : NULL;
 	if (!mg) {
+		if (pos == 0 && looks_like_json(p, n))
+			return crit_fail_in(err, file, CRIT_E_MAGIC, 0,
+					    "this is JSON, not an image: crit encode turns it into one");
 		if (pos == 0 && p[0] == 0x1f && p[1] == 0x8b)
 			return crit_fail_in(err, file, CRIT_E_RAW, pos,
 					    "gzip data (a tmpfs tarball?), not a protobuf image. Maybe you are "
@@ -220,8 +235,32 @@ static bool next_entry(struct image *im, uint32_t *size)
 		return false;
 	}
 	*size = (uint32_t)wire_le(rd_ptr(&im->rd), 4);
+	im->entry_at = rd_pos(&im->rd);
+	im->entry_size = *size;
 	rd_advance(&im->rd, 4);
 	return true;
+}
+
+/* An entry that the image ends inside is named as such, whatever inside
+ * it noticed first: decode, info and crit x say the same of the same
+ * damage (ckpt.c's "an entry of N bytes, M left"). */
+static bool entry_cut(struct image *im)
+{
+	const struct rd *r = &im->rd;
+	uint64_t start = im->entry_at + 4;
+
+	if (im->err->code == CRIT_E_TRUNCATED && r->eof && r->base + r->len < start + im->entry_size) {
+		memset(im->err, 0, sizeof(*im->err));
+		crit_fail(im->err, CRIT_E_TRUNCATED, im->entry_at, "an entry of %u bytes, %llu left", im->entry_size,
+			  (unsigned long long)(r->base + r->len - start));
+	}
+	return false;
+}
+
+/* The entry's message, as JSON. */
+static bool entry_msg(struct image *im, const struct crit_msg *m, uint32_t size)
+{
+	return dec_fields(&im->d, m, size) || entry_cut(im);
 }
 
 /* Ask the decoder to note the values of these top-level fields. */
@@ -231,7 +270,7 @@ static bool want(struct image *im, const struct crit_msg *m, const char *const *
 	for (int i = 0; i < n && names[i]; i++) {
 		const struct crit_field *f = schema_field_by_name(m, names[i]);
 		if (!f)
-			return crit_fail(im->err, CRIT_E_USAGE, 0, "the tables' %s has no field %s", m->name,
+			return crit_fail(im->err, CRIT_E_USAGE, CRIT_NOPOS, "the tables' %s has no field %s", m->name,
 					 names[i]);
 		im->d.caps[im->d.ncaps++] = (struct capture){ .f = f };
 	}
@@ -430,11 +469,11 @@ static bool entry(struct image *im, const struct crit_msg *m, uint32_t size, boo
 {
 	im->count++;
 	if (im->skim && !has_extra)
-		return rd_skip(&im->rd, size, "entry");
+		return rd_skip(&im->rd, size, "entry") || entry_cut(im);
 	if (has_extra && !want(im, m, im->h->fields, 2))
 		return false;
 	jw_obj_open(&im->w);
-	bool ok = dec_fields(&im->d, m, size) && (!has_extra || put_extra(im));
+	bool ok = entry_msg(im, m, size) && (!has_extra || put_extra(im));
 	jw_obj_close(&im->w);
 	return ok;
 }
@@ -449,7 +488,7 @@ static bool ghost_chunks(struct image *im)
 		if (!want(im, &crit_msg_ghost_chunk_entry, len, 1))
 			return false;
 		jw_obj_open(&im->w);
-		if (!dec_fields(&im->d, &crit_msg_ghost_chunk_entry, size))
+		if (!entry_msg(im, &crit_msg_ghost_chunk_entry, size))
 			return false;
 		if (im->nopl) {
 			if (!rd_skip(&im->rd, cap(im, 0), "ghost file chunk"))
@@ -476,7 +515,7 @@ static bool ghost(struct image *im)
 	if (!want(im, im->h->msg, im->h->fields, 2))
 		return false;
 	jw_obj_open(&im->w);
-	if (!dec_fields(&im->d, im->h->msg, size))
+	if (!entry_msg(im, im->h->msg, size))
 		return false;
 	if (cap(im, 0)) {
 		jw_obj_close(&im->w);
@@ -518,7 +557,7 @@ static struct image *image_open(const struct crit_source *in, const struct crit_
 
 	memset(err, 0, sizeof(*err));
 	if (!im) {
-		crit_fail(err, CRIT_E_NOMEM, 0, "out of memory");
+		crit_fail(err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
 		return NULL;
 	}
 	memset(im, 0, offsetof(struct image, outbuf));

@@ -410,7 +410,7 @@ bool crit_encode(const struct crit_source *in, const struct crit_sink *out, stru
 
 	memset(err, 0, sizeof(*err));
 	if (!im)
-		return crit_fail(err, CRIT_E_NOMEM, 0, "out of memory");
+		return crit_fail(err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
 	memset(im, 0, offsetof(struct imgenc, jr));
 	im->err = err;
 	im->e.err = err;

@@ -166,6 +166,7 @@ struct out {
 	struct crit_err *err;
 	uint8_t *buf;
 	size_t n, cap;
+	bool escape; /* out_untrusted escapes: the text goes to a terminal */
 };
 
 void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err, uint8_t *buf, size_t cap);
@@ -336,6 +337,13 @@ static inline uint64_t round_up(uint64_t x, uint64_t to)
  * overlongs, no surrogates, nothing past U+10FFFF): its length, 0 when
  * invalid, -1 when s could still become valid with more bytes. */
 int utf8_decode(const uint8_t *s, size_t n, uint32_t *cp);
+
+/* Bytes from an image in a text view: as they are, or, when o->escape,
+ * with every control byte (C0, DEL, C1), bidi control, backslash and
+ * byte that is not UTF-8 shown as an escape: \e, \n, \x9b, \u202e, \\. */
+void out_untrusted(struct out *o, const void *s, size_t n);
+/* How many bytes out_untrusted writes for s when it escapes. */
+size_t term_escape_width(const void *s, size_t n);
 
 /* quopri.encodestring, as a JSON string, or as text. */
 void qp_str(struct jw *w, const uint8_t *s, size_t n);

@@ -196,7 +196,7 @@ static bool rd_init(struct rd *r, const struct crit_source *src, bool may_read_a
 	bool fills = file && (uint64_t)st.st_size >= r->cap;
 	r->buf = fills ? huge_alloc(r->cap, NULL) : malloc(r->cap);
 	if (!r->buf)
-		return crit_fail(err, CRIT_E_NOMEM, 0, "out of memory");
+		return crit_fail(err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
 	r->owned = true;
 	if (ahead)
 		ahead_start(r, (uint64_t)st.st_size);
@@ -339,6 +339,7 @@ void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err,
 	o->buf = buf;
 	o->cap = cap;
 	o->n = 0;
+	o->escape = false;
 }
 
 /* Bytes to the sink (none: they are dropped), unless an error came first. */
@@ -347,7 +348,7 @@ static bool emit(struct out *o, const void *p, size_t n)
 	if (!o->sink || !n || crit_failed(o->err))
 		return !crit_failed(o->err);
 	if (!o->sink->write(o->sink->ctx, p, n))
-		return crit_fail(o->err, CRIT_E_IO, 0, "write failed: %s", strerror(errno));
+		return crit_fail(o->err, CRIT_E_WRITE, CRIT_NOPOS, "write failed: %s", strerror(errno));
 	return true;
 }
 

@@ -1,5 +1,6 @@
 /* text.c - payload encodings as Python CRIT writes them: base64.encodebytes
  * and quopri.encodestring (binascii.b2a_qp). */
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -220,6 +221,98 @@ int utf8_decode(const uint8_t *s, size_t n, uint32_t *cp)
 	}
 	*cp = v;
 	return len;
+}
+
+/* ------------------------------------------------------------------ */
+/* Text for a terminal                                                  */
+/* ------------------------------------------------------------------ */
+
+/* Code points a terminal acts on, or that hide what follows: C0, DEL,
+ * C1, the line and paragraph separators and the bidi controls. */
+static bool cp_unsafe(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
+	       cp == 0x200f || cp == 0x061c;
+}
+
+/* The escape for the text at s[0, n): its bytes in rep (up to 6) and
+ * the input it stands for in *len; 0 when the text is shown as it is. */
+static size_t escape_one(const uint8_t *s, size_t n, size_t *len, char rep[8])
+{
+	static const char named[] = "0\0\0\0\0\0\0abtnvfr";
+	uint32_t cp;
+	int k = utf8_decode(s, n, &cp);
+
+	if (k <= 0) { /* not UTF-8: the byte */
+		*len = 1;
+		return (size_t)snprintf(rep, 8, "\\x%02x", s[0]);
+	}
+	*len = (size_t)k;
+	if (cp == '\\')
+		return (size_t)snprintf(rep, 8, "\\\\");
+	if (!cp_unsafe(cp))
+		return 0;
+	if (cp < sizeof(named) - 1 && named[cp])
+		return (size_t)snprintf(rep, 8, "\\%c", named[cp]);
+	if (cp == 0x1b)
+		return (size_t)snprintf(rep, 8, "\\e");
+	if (cp < 0x80)
+		return (size_t)snprintf(rep, 8, "\\x%02x", cp);
+	return (size_t)snprintf(rep, 8, "\\u%04x", cp);
+}
+
+size_t term_escape_width(const void *s, size_t n)
+{
+	const uint8_t *p = s;
+	size_t w = 0, len;
+	char rep[8];
+
+	for (size_t i = 0; i < n; i += len) {
+		size_t r = escape_one(p + i, n - i, &len, rep);
+		w += r ? r : len;
+	}
+	return w;
+}
+
+void out_untrusted(struct out *o, const void *s, size_t n)
+{
+	const uint8_t *p = s;
+	size_t run = 0, len; /* p[run_start, i): shown as it is */
+	char rep[8];
+
+	if (!o->escape) {
+		out_put(o, s, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i += len) {
+		size_t r = escape_one(p + i, n - i, &len, rep);
+		if (!r)
+			continue;
+		out_put(o, p + run, i - run);
+		out_put(o, rep, r);
+		run = i + len;
+	}
+	out_put(o, p + run, n - run);
+}
+
+size_t crit_escape(char *dst, size_t cap, const void *s, size_t n)
+{
+	const uint8_t *p = s;
+	size_t w = 0, len;
+	char rep[8];
+
+	for (size_t i = 0; i < n; i += len) {
+		size_t r = escape_one(p + i, n - i, &len, rep);
+		const char *from = r ? rep : (const char *)p + i;
+		size_t k = r ? r : len;
+		for (size_t j = 0; j < k; j++, w++)
+			if (w + 1 < cap)
+				dst[w] = from[j];
+	}
+	if (cap)
+		dst[w < cap ? w : cap - 1] = 0;
+	return w;
 }
 
 /* ------------------------------------------------------------------ */

@@ -60,7 +60,8 @@ START_TEST(entry_framing)
 	expect_ok("\x40\x59\x10\x55\x06\x33\x09\x57", 8, "{\"magic\": \"STATS\", \"entries\": []}");
 	/* a size cut short, and an entry longer than what is left */
 	expect_fail("\x16\x31\x31\x58\x02\x00", 6, CRIT_E_TRUNCATED, 4, "truncated entry");
-	expect_fail("\x16\x31\x31\x58\x09\x00\x00\x00\x08\x02", 10, CRIT_E_TRUNCATED, 8, "truncated entry");
+	/* named at its size, as info and crit x name it */
+	expect_fail("\x16\x31\x31\x58\x09\x00\x00\x00\x08\x02", 10, CRIT_E_TRUNCATED, 4, "an entry of 9 bytes, 2 left");
 }
 END_TEST
 

@@ -45,6 +45,14 @@ static const char usage_info[] =
 /* Commands                                                             */
 /* ------------------------------------------------------------------ */
 
+/* A failed decode or encode: the output goes, and the error names the
+ * file it is about (the output, for a write that failed). */
+static void fail(struct outfile *of, const char *in, const struct crit_err *err)
+{
+	out_abort(of);
+	die_err(err->code == CRIT_E_WRITE ? (of->path ? of->path : "<stdout>") : in_name(in), err);
+}
+
 static int run_decode(const char *in, const char *out, bool pretty, bool nopl)
 {
 	struct crit_decode_opts opts = { .pretty = pretty, .nopl = nopl };
@@ -54,55 +62,55 @@ static int run_decode(const char *in, const char *out, bool pretty, bool nopl)
 
 	out_open(&of, out, src.fd);
 	struct crit_sink sink = { fd_write, &of.fd };
-	if (!crit_decode(&src, &sink, &opts, &err)) {
-		out_abort(&of);
-		die_err(in ? in : "<stdin>", &err);
-	}
+	if (!crit_decode(&src, &sink, &opts, &err))
+		fail(&of, in, &err);
 	/* CRIT ends its JSON with a newline on stdout only. */
-	if (!out && !fd_write(&of.fd, "\n", 1)) {
-		fprintf(stderr, "crit: <stdout>: %s\n", strerror(errno));
-		return 1;
-	}
-	return out_commit(&of) ? 0 : 1;
+	if (!of.path && !fd_write(&of.fd, "\n", 1))
+		die(EXIT_DAMAGED, "<stdout>: %s", strerror(errno));
+	return out_commit(&of) ? 0 : EXIT_DAMAGED;
+}
+
+/* decode's and encode's options: -i IN, -o OUT (and --input, --output). */
+static bool in_out(struct args *a, const char **in, const char **out)
+{
+	if (args_value(a, "-i", "--in") || args_value(a, NULL, "--input"))
+		*in = a->val;
+	else if (args_value(a, "-o", "--out") || args_value(a, NULL, "--output"))
+		*out = a->val;
+	else
+		return false;
+	return true;
 }
 
 int cmd_decode(int argc, char **argv)
 {
-	const char *in = NULL, *out = NULL, *v;
+	const char *in = NULL, *out = NULL;
 	bool pretty = false;
+	struct args a;
 
-	for (int i = 1; i < argc; i++) {
-		if (is_opt(argv[i], "-h", "--help", NULL)) {
-			fputs(usage_decode, stdout);
-			return 0;
-		} else if (is_opt(argv[i], NULL, "--pretty", NULL)) {
+	args_init(&a, argc, argv, usage_decode);
+	while (args_next(&a)) {
+		if (args_flag(&a, "-h", "--help"))
+			return help(usage_decode);
+		else if (args_flag(&a, NULL, "--pretty"))
 			pretty = true;
-		} else if (is_opt(argv[i], "-i", "--in", &v)) {
-			in = opt_value(argc, argv, &i, v, usage_decode);
-		} else if (is_opt(argv[i], "-o", "--out", &v)) {
-			out = opt_value(argc, argv, &i, v, usage_decode);
-		} else {
-			bad_arg(usage_decode, argv[i]);
-		}
+		else if (!in_out(&a, &in, &out))
+			args_unknown(&a);
 	}
 	return run_decode(in, out, pretty, false);
 }
 
 int cmd_encode(int argc, char **argv)
 {
-	const char *in = NULL, *out = NULL, *v;
+	const char *in = NULL, *out = NULL;
+	struct args a;
 
-	for (int i = 1; i < argc; i++) {
-		if (is_opt(argv[i], "-h", "--help", NULL)) {
-			fputs(usage_encode, stdout);
-			return 0;
-		} else if (is_opt(argv[i], "-i", "--in", &v)) {
-			in = opt_value(argc, argv, &i, v, usage_encode);
-		} else if (is_opt(argv[i], "-o", "--out", &v)) {
-			out = opt_value(argc, argv, &i, v, usage_encode);
-		} else {
-			bad_arg(usage_encode, argv[i]);
-		}
+	args_init(&a, argc, argv, usage_encode);
+	while (args_next(&a)) {
+		if (args_flag(&a, "-h", "--help"))
+			return help(usage_encode);
+		else if (!in_out(&a, &in, &out))
+			args_unknown(&a);
 	}
 	struct crit_source src = { .fd = open_in(in) };
 	struct crit_err err;
@@ -110,50 +118,65 @@ int cmd_encode(int argc, char **argv)
 
 	out_open(&of, out, src.fd);
 	struct crit_sink sink = { fd_write, &of.fd };
-	if (!crit_encode(&src, &sink, &err)) {
-		out_abort(&of);
-		die_err(in ? in : "<stdin>", &err);
-	}
-	return out_commit(&of) ? 0 : 1;
+	if (!crit_encode(&src, &sink, &err))
+		fail(&of, in, &err);
+	return out_commit(&of) ? 0 : EXIT_DAMAGED;
+}
+
+/* The one operand IN of show and info. */
+static const char *one_in(struct args *a, const char *in)
+{
+	if (in)
+		args_unknown(a);
+	return args_operand(a);
+}
+
+static const char *need_in(const struct args *a, const char *in)
+{
+	if (!in)
+		usage_error(a->usage, "the following arguments are required: in");
+	return in;
 }
 
 int cmd_show(int argc, char **argv)
 {
 	const char *in = NULL;
 	bool nopl = false;
+	struct args a;
 
-	for (int i = 1; i < argc; i++) {
-		if (is_opt(argv[i], "-h", "--help", NULL)) {
-			fputs(usage_show, stdout);
-			return 0;
-		} else if (is_opt(argv[i], NULL, "--nopl", NULL)) {
+	args_init(&a, argc, argv, usage_show);
+	while (args_next(&a)) {
+		if (args_flag(&a, "-h", "--help"))
+			return help(usage_show);
+		else if (args_flag(&a, NULL, "--nopl"))
 			nopl = true;
-		} else {
-			in = positional(in, argv[i], usage_show);
-		}
+		else
+			in = one_in(&a, in);
 	}
-	return run_decode(need_in(in, usage_show), NULL, true, nopl);
+	return run_decode(need_in(&a, in), NULL, true, nopl);
 }
 
 int cmd_info(int argc, char **argv)
 {
 	const char *in = NULL;
+	struct args a;
 
-	for (int i = 1; i < argc; i++) {
-		if (is_opt(argv[i], "-h", "--help", NULL)) {
-			fputs(usage_info, stdout);
-			return 0;
-		}
-		in = positional(in, argv[i], usage_info);
+	args_init(&a, argc, argv, usage_info);
+	while (args_next(&a)) {
+		if (args_flag(&a, "-h", "--help"))
+			return help(usage_info);
+		in = one_in(&a, in);
 	}
-	in = need_in(in, usage_info);
+	in = need_in(&a, in);
 
 	struct crit_source src = { .fd = open_in(in) };
 	struct crit_info info;
 	struct crit_err err;
 	if (!crit_info(&src, &info, &err))
-		die_err(in, &err);
+		die_err(in_name(in), &err);
 	printf("{\n    \"magic\": \"%s\",\n    \"count\": %llu\n}\n", info.magic,
 	       (unsigned long long)info.count);
-	return fflush(stdout) == 0 ? 0 : 1;
+	if (fflush(stdout) != 0)
+		die(EXIT_DAMAGED, "<stdout>: %s", strerror(errno));
+	return 0;
 }

@@ -16,7 +16,10 @@ static const char usage_top[] =
 	"  info     show the magic and the number of entries of an image\n"
 	"  x        explore a checkpoint directory: ps, fds, mems, rss, sk, stats\n"
 	"\n"
-	"Use crit COMMAND --help for command-specific help.\n";
+	"Use crit COMMAND --help for command-specific help.\n"
+	"\n"
+	"exit status: 0 success, 1 a damaged or unreadable input (or an output\n"
+	"that cannot be written), 2 a usage error.\n";
 
 /* A new command is one row here and one line in usage_top. */
 static const struct command {
@@ -33,9 +36,7 @@ static const struct command {
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(usage_top, stderr);
-		fputs("crit: error: too few arguments\n", stderr);
-		return 1;
+		usage_error(usage_top, "too few arguments");
 	}
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
@@ -44,12 +45,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-		fputs(usage_top, stdout);
-		return 0;
+		return help(usage_top);
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(cmd, commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "%scrit: error: invalid command '%s'\n", usage_top, cmd);
-	return 1;
+	usage_error(usage_top, "invalid command '%s'", cmd);
 }

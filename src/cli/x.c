@@ -1,5 +1,6 @@
 /* x.c - crit x DIR WHAT: the checkpoint's explorers. */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -16,36 +17,36 @@ static const char usage_x[] =
 	"Zombie and dead tasks are listed with their state.\n"
 	"\n"
 	"options:\n"
-	"  --json            machine-readable JSON (its schema is in the README)\n";
+	"  --json            machine-readable JSON (its schema is in the README)\n"
+	"  --escape          show control bytes and invalid UTF-8 of names as escapes\n"
+	"                    (\\e, \\n, \\x9b...), as on a terminal, where it is the default\n";
 
 int cmd_x(int argc, char **argv)
 {
 	const char *pos[2] = { NULL, NULL };
-	struct crit_explore_opts opts = { .json = false };
+	struct crit_explore_opts opts = { .escape = isatty(1) };
 	int n = 0;
+	struct args a;
 
-	for (int i = 1; i < argc; i++) {
-		if (is_opt(argv[i], "-h", "--help", NULL)) {
-			fputs(usage_x, stdout);
-			return 0;
-		}
-		if (is_opt(argv[i], NULL, "--json", NULL)) {
+	args_init(&a, argc, argv, usage_x);
+	while (args_next(&a)) {
+		if (args_flag(&a, "-h", "--help"))
+			return help(usage_x);
+		if (args_flag(&a, NULL, "--json"))
 			opts.json = true;
-			continue;
-		}
-		if (n == 2 || (argv[i][0] == '-' && argv[i][1]))
-			bad_arg(usage_x, argv[i]);
-		pos[n++] = argv[i];
+		else if (args_flag(&a, NULL, "--escape"))
+			opts.escape = true;
+		else if (n == 2)
+			args_unknown(&a);
+		else
+			pos[n++] = args_operand(&a);
 	}
-	if (n < 2) {
-		fprintf(stderr, "%scrit: error: the following arguments are required: %s\n", usage_x,
-			n ? "what" : "dir, what");
-		return 1;
-	}
+	if (n < 2)
+		usage_error(usage_x, "the following arguments are required: %s", n ? "what" : "dir, what");
 	int fd = 1;
 	struct crit_sink sink = { fd_write, &fd };
 	struct crit_err err;
 	if (!crit_explore(pos[0], pos[1], &opts, &sink, &err))
-		die_err(pos[0], &err);
+		die_err(err.code == CRIT_E_WRITE ? "<stdout>" : pos[0], &err);
 	return 0;
 }
