@@ -7,6 +7,8 @@
 #   make fuzz         libFuzzer targets in build/fuzz/ (needs clang; docs/security.md)
 #   make memcheck     valgrind over decode, encode and crit x on every fixture
 #   make tables       regenerate proto-tables/ from CRIU's .proto files
+#   make install      crit, libcrit.a, crit.h, crit.pc and crit.1 under
+#                     $(DESTDIR)$(PREFIX); make uninstall removes them
 
 CC        ?= cc
 CFLAGS    ?= -O2
@@ -76,6 +78,8 @@ check: $(BUILD)/crit $(BUILD)/run-tests $(FUZZ:%=$(BUILD)/replay/%) $(BUILD)/gen
 	GEN_DICT=$(BUILD)/gen-dict bash tests/fuzz/dicts-fresh.sh
 	bash tests/static.sh
 	CRIT=$(BUILD)/crit bash tests/cli.sh
+	CRIT=$(BUILD)/crit bash tests/safety.sh
+	bash tests/install.sh
 	$(BUILD)/run-tests
 	for t in $(FUZZ); do $(BUILD)/replay/$$t tests/fuzz/corpus/$$t tests/fuzz/regress/$$t || exit 1; done
 
@@ -117,7 +121,30 @@ static: $(LIB_SRC) $(CLI_SRC) $(HEADERS)
 tables:
 	$(PYTHON) tools/gen-tables.py --proto-dir $(PROTO_DIR) --origin "$(ORIGIN)"
 
+# Installed as a Unix tool: the binary, the library with its header and
+# pkg-config file, and the manual page.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+VERSION    := $(shell sed -n 's/^\#define CRIT_VERSION "\(.*\)"/\1/p' src/crit.h)
+INSTALLED  := $(BINDIR)/crit $(LIBDIR)/libcrit.a $(INCLUDEDIR)/crit.h $(LIBDIR)/pkgconfig/crit.pc \
+	      $(MANDIR)/man1/crit.1
+
+install: crit libcrit.a
+	install -D -m 755 crit $(DESTDIR)$(BINDIR)/crit
+	install -D -m 644 libcrit.a $(DESTDIR)$(LIBDIR)/libcrit.a
+	install -D -m 644 src/crit.h $(DESTDIR)$(INCLUDEDIR)/crit.h
+	install -D -m 644 docs/crit.1 $(DESTDIR)$(MANDIR)/man1/crit.1
+	mkdir -p $(DESTDIR)$(LIBDIR)/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|' src/crit.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/crit.pc
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
 clean:
 	rm -rf build crit crit-static libcrit.a
 
-.PHONY: all check fuzz fuzz-dicts memcheck static tables clean
+.PHONY: all check fuzz fuzz-dicts memcheck static tables install uninstall clean

@@ -70,7 +70,8 @@ struct crit_decode_opts {
 };
 
 /* The image as JSON, exactly as Python CRIT's `crit decode` prints it
- * (without the trailing newline that CRIT adds on stdout). */
+ * (without the trailing newline that CRIT adds on stdout); opts may be
+ * NULL: compact JSON with payloads. */
 bool crit_decode(const struct crit_source *in, const struct crit_sink *out,
 		 const struct crit_decode_opts *opts, struct crit_err *err);
 

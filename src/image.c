@@ -584,6 +584,9 @@ static void image_close(struct image *im)
 bool crit_decode(const struct crit_source *in, const struct crit_sink *out,
 		 const struct crit_decode_opts *opts, struct crit_err *err)
 {
+	static const struct crit_decode_opts defaults;
+	if (!opts)
+		opts = &defaults;
 	struct image *im = image_open(in, out, opts->pretty, err);
 
 	if (!im)

@@ -185,19 +185,17 @@ static void open_tmp(struct outfile *o)
 	o->atomic = true;
 }
 
-/* A symlink into /proc (/dev/stdout, /dev/fd/N): it names an open file,
- * written where it stands, as the shell opened it (maybe to append). */
-static bool proc_link(const char *path, const struct stat *lst)
+static bool same_file(int fd, const struct stat *st)
 {
-	char to[8];
+	struct stat f;
 
-	return S_ISLNK(lst->st_mode) && readlink(path, to, sizeof(to)) >= 6 && memcmp(to, "/proc/", 6) == 0;
+	return fstat(fd, &f) == 0 && f.st_dev == st->st_dev && f.st_ino == st->st_ino;
 }
 
 /* Never onto the input (in_fd): that is a mistake, not an edit. */
 void out_open(struct outfile *o, const char *path, int in_fd)
 {
-	struct stat in, st, lst;
+	struct stat st, lst;
 
 	memset(o, 0, sizeof(*o));
 	o->fd = 1;
@@ -216,12 +214,13 @@ void out_open(struct outfile *o, const char *path, int in_fd)
 	if (stat(path, &st) < 0) /* a symlink to nothing: whatever it names is not ours to create */
 		die(EXIT_DAMAGED, "%s: a symlink to a missing file (%s); give the path it should name",
 		    path, strerror(errno));
-	if (fstat(in_fd, &in) == 0 && in.st_dev == st.st_dev && in.st_ino == st.st_ino)
+	if (same_file(in_fd, &st))
 		die(EXIT_DAMAGED, "%s: is the input; refusing to overwrite it", path);
 	if (faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) < 0)
 		die(EXIT_DAMAGED, "%s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode) || proc_link(path, &lst)) { /* a device, FIFO, socket or terminal,
-							       * or /dev/stdout: in place */
+	if (S_ISLNK(lst.st_mode) && same_file(1, &st)) /* /dev/stdout: as the shell opened it */
+		return;
+	if (!S_ISREG(st.st_mode)) { /* a device, FIFO, socket or terminal: in place */
 		o->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 		if (o->fd < 0)
 			die(EXIT_DAMAGED, "%s: %s", path, strerror(errno));
