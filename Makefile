@@ -19,6 +19,8 @@ PROTO_DIR ?= ../shared/criu-images
 ORIGIN    ?= CRIU 4.2 (upstream commit 2cf8f13)
 
 BUILD := build
+LD      ?= ld
+OBJCOPY ?= objcopy
 # a large input file is read ahead by a second thread (src/io.c)
 LDFLAGS += -pthread
 # ./crit is linked static: one file that runs anywhere, and it starts in a
@@ -48,7 +50,21 @@ $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-$(BUILD)/libcrit.a: $(LIB_OBJ)
+# The tests reach inside: every object, every symbol.
+$(BUILD)/libcrit-internal.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# libcrit.a keeps to its own names: the objects linked into one, and every
+# global symbol but the crit_ ones made local, so that a program linking it
+# cannot collide with the library's insides (tests/symbols.sh).
+$(BUILD)/libcrit.o: $(LIB_OBJ)
+	$(LD) -r -o $@.all $^
+	$(OBJCOPY) -w --keep-global-symbol='crit_*' $@.all $@
+	rm -f $@.all
+
+$(BUILD)/libcrit.a: $(BUILD)/libcrit.o
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/crit: $(CLI_OBJ) $(BUILD)/libcrit.a
@@ -60,19 +76,19 @@ crit: $(BUILD)/crit
 libcrit.a: $(BUILD)/libcrit.a
 	cp $< $@
 
-$(BUILD)/run-tests: $(TEST_SRC) tests/tests.h $(BUILD)/libcrit.a
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -Itests $(LDFLAGS) -o $@ $(TEST_SRC) $(BUILD)/libcrit.a \
+$(BUILD)/run-tests: $(TEST_SRC) tests/tests.h $(BUILD)/libcrit-internal.a
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) -Itests $(LDFLAGS) -o $@ $(TEST_SRC) $(BUILD)/libcrit-internal.a \
 		$$(pkg-config --cflags --libs check)
 
 # A fuzz target with a plain main(): replays files through it (tests/fuzz/replay.c).
-$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(BUILD)/libcrit.a
+$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(BUILD)/libcrit-internal.a
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ tests/fuzz/replay.c $< $(BUILD)/libcrit.a
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ tests/fuzz/replay.c $< $(BUILD)/libcrit-internal.a
 
-$(BUILD)/gen-dict: tests/fuzz/gen-dict.c $(BUILD)/libcrit.a
-	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libcrit.a
+$(BUILD)/gen-dict: tests/fuzz/gen-dict.c $(BUILD)/libcrit-internal.a
+	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libcrit-internal.a
 
-check: $(BUILD)/crit $(BUILD)/run-tests $(FUZZ:%=$(BUILD)/replay/%) $(BUILD)/gen-dict
+check: $(BUILD)/crit $(BUILD)/libcrit.a $(BUILD)/run-tests $(FUZZ:%=$(BUILD)/replay/%) $(BUILD)/gen-dict
 	bash tests/gen-tables-errors.sh
 	bash tests/tables-fresh.sh
 	GEN_DICT=$(BUILD)/gen-dict bash tests/fuzz/dicts-fresh.sh
@@ -80,6 +96,7 @@ check: $(BUILD)/crit $(BUILD)/run-tests $(FUZZ:%=$(BUILD)/replay/%) $(BUILD)/gen
 	CRIT=$(BUILD)/crit bash tests/cli.sh
 	CRIT=$(BUILD)/crit bash tests/safety.sh
 	bash tests/install.sh
+	LIBCRIT=$(BUILD)/libcrit.a LINKFLAGS="$(LDFLAGS)" bash tests/symbols.sh
 	$(BUILD)/run-tests
 	for t in $(FUZZ); do $(BUILD)/replay/$$t tests/fuzz/corpus/$$t tests/fuzz/regress/$$t || exit 1; done
 

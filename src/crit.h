@@ -4,7 +4,14 @@
  *
  * Every function returns bool and fills a struct crit_err on failure; the
  * first error is kept. Input is never trusted: every length is checked and
- * no allocation grows with an unchecked length.
+ * no allocation grows with an unchecked length. Options may be NULL: the
+ * defaults.
+ *
+ * Threads: every call is reentrant and keeps its state in what the caller
+ * passes (no globals, no signal handlers), so calls on different objects
+ * may run in parallel threads; one object (a result, an error) is used by
+ * one thread at a time. crit_encode() may read ahead in a thread of its
+ * own, joined before it returns: link with -pthread.
  */
 #ifndef CRIT_H
 #define CRIT_H
@@ -13,7 +20,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define CRIT_VERSION "0.1.0"
+
+/* A bool result that says whether the call worked: ignoring it is a bug. */
+#if defined(__GNUC__) || defined(__clang__)
+#define CRIT_CHECK __attribute__((warn_unused_result))
+#else
+#define CRIT_CHECK
+#endif
+
+/* The library's version, CRIT_VERSION when it was built. */
+const char *crit_version(void);
 
 enum crit_code {
 	CRIT_OK = 0,
@@ -36,6 +57,11 @@ enum crit_code {
 	CRIT_E_WRITE,     /* the sink's write failed (errno's message says why) */
 };
 
+/* The code's name ("CRIT_E_TRUNCATED"), and what it means in words;
+ * "CRIT_E_?" and "unknown error" for a number that is none. */
+const char *crit_code_name(enum crit_code code);
+const char *crit_strerror(enum crit_code code);
+
 /* One error: what, where and a message. Where is a byte offset in an
  * image, or a line and column (from 1) in JSON; line is 0 otherwise.
  * pos is CRIT_NOPOS when the error has no place in the input (a file
@@ -50,12 +76,22 @@ struct crit_err {
 	char file[256]; /* the image, when the call reads a directory (crit_x) */
 };
 
-/* Where bytes come from: a file descriptor read forward only (a pipe works),
- * or a buffer the caller owns. */
+/* Where bytes come from, said explicitly: a zeroed source is an error, not
+ * stdin. A file descriptor is read forward only (a pipe works) and left
+ * open; a path is opened and closed by the call. */
+enum crit_source_kind {
+	CRIT_SOURCE_NONE = 0, /* refused */
+	CRIT_SOURCE_FD,       /* fd */
+	CRIT_SOURCE_BUFFER,   /* data[0, size): the caller's, never written */
+	CRIT_SOURCE_PATH,     /* path */
+};
+
 struct crit_source {
-	int fd;           /* used when data is NULL */
-	const void *data; /* in-memory image */
+	enum crit_source_kind kind;
+	int fd;
+	const void *data;
 	size_t size;
+	const char *path;
 };
 
 /* Where bytes go. write returns false on failure (errno tells why). */
@@ -72,12 +108,12 @@ struct crit_decode_opts {
 /* The image as JSON, exactly as Python CRIT's `crit decode` prints it
  * (without the trailing newline that CRIT adds on stdout); opts may be
  * NULL: compact JSON with payloads. */
-bool crit_decode(const struct crit_source *in, const struct crit_sink *out,
+CRIT_CHECK bool crit_decode(const struct crit_source *in, const struct crit_sink *out,
 		 const struct crit_decode_opts *opts, struct crit_err *err);
 
 /* JSON as decode writes it (either form, or Python CRIT's) back to the
  * exact image bytes. */
-bool crit_encode(const struct crit_source *in, const struct crit_sink *out, struct crit_err *err);
+CRIT_CHECK bool crit_encode(const struct crit_source *in, const struct crit_sink *out, struct crit_err *err);
 
 struct crit_info {
 	char magic[48];
@@ -85,7 +121,7 @@ struct crit_info {
 };
 
 /* The magic name and entry count (crit info). */
-bool crit_info(const struct crit_source *in, struct crit_info *info, struct crit_err *err);
+CRIT_CHECK bool crit_info(const struct crit_source *in, struct crit_info *info, struct crit_err *err);
 
 /* ------------------------------------------------------------------ */
 /* crit x: a checkpoint directory explored                              */
@@ -135,7 +171,7 @@ struct crit_ps {
 	struct crit_mem *mem;
 };
 
-bool crit_explore_ps(const char *dir, struct crit_ps *ps, struct crit_err *err);
+CRIT_CHECK bool crit_explore_ps(const char *dir, struct crit_ps *ps, struct crit_err *err);
 void crit_ps_free(struct crit_ps *ps);
 
 /* fds: each task's open files, cwd and root. */
@@ -162,7 +198,7 @@ struct crit_fds {
 	struct crit_mem *mem;
 };
 
-bool crit_explore_fds(const char *dir, struct crit_fds *fds, struct crit_err *err);
+CRIT_CHECK bool crit_explore_fds(const char *dir, struct crit_fds *fds, struct crit_err *err);
 void crit_fds_free(struct crit_fds *fds);
 
 /* mems: each task's memory mappings. */
@@ -192,7 +228,7 @@ struct crit_mems {
 	struct crit_mem *mem;
 };
 
-bool crit_explore_mems(const char *dir, struct crit_mems *mems, struct crit_err *err);
+CRIT_CHECK bool crit_explore_mems(const char *dir, struct crit_mems *mems, struct crit_err *err);
 void crit_mems_free(struct crit_mems *mems);
 
 /* rss: each task's dumped pages (pagemap entries) against its mappings. */
@@ -223,7 +259,7 @@ struct crit_rss {
 	struct crit_mem *mem;
 };
 
-bool crit_explore_rss(const char *dir, struct crit_rss *rss, struct crit_err *err);
+CRIT_CHECK bool crit_explore_rss(const char *dir, struct crit_rss *rss, struct crit_err *err);
 void crit_rss_free(struct crit_rss *rss);
 
 /* sk: each task's sockets (the files behind its fds that are sockets).
@@ -266,7 +302,7 @@ struct crit_sk {
 	struct crit_mem *mem;
 };
 
-bool crit_explore_sk(const char *dir, struct crit_sk *sk, struct crit_err *err);
+CRIT_CHECK bool crit_explore_sk(const char *dir, struct crit_sk *sk, struct crit_err *err);
 void crit_sk_free(struct crit_sk *sk);
 
 /* stats: stats-dump and stats-restore, each present or not. */
@@ -292,7 +328,7 @@ struct crit_stats {
 	struct crit_stats_part dump, restore;
 };
 
-bool crit_explore_stats(const char *dir, struct crit_stats *stats, struct crit_err *err);
+CRIT_CHECK bool crit_explore_stats(const char *dir, struct crit_stats *stats, struct crit_err *err);
 
 struct crit_explore_opts {
 	bool json;   /* JSON (the schema is in the README), not text */
@@ -303,7 +339,7 @@ struct crit_explore_opts {
 /* crit x DIR WHAT: what the explorer WHAT (ps, fds, mems, rss, sk or
  * stats) finds, as text (ps, fds, mems and rss as Python CRIT prints
  * them) or as JSON; opts may be NULL. */
-bool crit_explore(const char *dir, const char *what, const struct crit_explore_opts *opts,
+CRIT_CHECK bool crit_explore(const char *dir, const char *what, const struct crit_explore_opts *opts,
 		  const struct crit_sink *out, struct crit_err *err);
 
 /* s[0, n) made safe to show on a terminal, in the one style every text
@@ -316,5 +352,9 @@ size_t crit_escape(char *dst, size_t cap, const void *s, size_t n);
 /* The schema the tables were generated from. */
 const char *crit_tables_origin(void);
 const char *crit_tables_digest(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

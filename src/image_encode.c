@@ -331,7 +331,7 @@ static bool put_entries(struct imgenc *im, struct jr *r)
 /* Entries that came before the magic, kept as text: read them now. */
 static bool put_early_entries(struct imgenc *im, const struct buf *text, struct jr_pos at)
 {
-	struct crit_source src = { .fd = -1, .data = text->p, .size = text->n };
+	struct crit_source src = { .kind = CRIT_SOURCE_BUFFER, .data = text->p, .size = text->n };
 	struct jr outer = im->jr;
 	struct rd rd;
 	bool ok = false;

@@ -64,6 +64,7 @@ struct rd {
 	uint64_t kept;   /* input offset of the first byte buf still holds */
 	bool eof;
 	bool owned;      /* buf is ours to free */
+	bool own_fd;     /* fd is ours to close (a path source) */
 	struct crit_err *err;
 	struct rd_ahead *ahead; /* a thread reading the next window, or NULL */
 	uint64_t next;   /* with it: the file offset of the byte after buf[len) */

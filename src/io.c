@@ -1,5 +1,6 @@
 /* io.c - bounded, forward-only input and buffered output. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -177,14 +178,30 @@ static bool rd_init(struct rd *r, const struct crit_source *src, bool may_read_a
 {
 	memset(r, 0, sizeof(*r));
 	r->err = err;
-	if (src->data) {
-		r->fd = -1;
+	r->fd = -1;
+	switch (src->kind) {
+	case CRIT_SOURCE_BUFFER:
+		if (!src->data && src->size)
+			return crit_fail(err, CRIT_E_USAGE, CRIT_NOPOS, "a buffer source of %zu bytes at NULL",
+					 src->size);
 		r->buf = (uint8_t *)src->data; /* never written through */
 		r->cap = r->len = src->size;
 		r->eof = true;
 		return true;
+	case CRIT_SOURCE_FD:
+		r->fd = src->fd;
+		break;
+	case CRIT_SOURCE_PATH:
+		r->fd = src->path ? open(src->path, O_RDONLY | O_CLOEXEC | O_NOCTTY) : -1;
+		if (r->fd < 0)
+			return crit_fail(err, CRIT_E_IO, CRIT_NOPOS, "cannot open %s: %s",
+					 src->path ? src->path : "(null)", src->path ? strerror(errno) : "no path");
+		r->own_fd = true;
+		break;
+	default: /* a zeroed source must not quietly read stdin */
+		return crit_fail(err, CRIT_E_USAGE, CRIT_NOPOS,
+				 "a crit_source needs its kind: CRIT_SOURCE_FD, _BUFFER or _PATH");
 	}
-	r->fd = src->fd;
 	struct stat st;
 	bool file = fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode);
 	/* A bit more than a window, so a whole window fits after a partial
@@ -195,8 +212,10 @@ static bool rd_init(struct rd *r, const struct crit_source *src, bool may_read_a
 	/* a file that fills the window fills all its pages: take them at once */
 	bool fills = file && (uint64_t)st.st_size >= r->cap;
 	r->buf = fills ? huge_alloc(r->cap, NULL) : malloc(r->cap);
-	if (!r->buf)
+	if (!r->buf) {
+		rd_close(r);
 		return crit_fail(err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
+	}
 	r->owned = true;
 	if (ahead)
 		ahead_start(r, (uint64_t)st.st_size);
@@ -219,6 +238,9 @@ void rd_close(struct rd *r)
 		ahead_stop(r);
 	if (r->owned)
 		free(r->buf);
+	if (r->own_fd)
+		close(r->fd);
+	r->own_fd = false;
 	r->buf = NULL;
 }
 

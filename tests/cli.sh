@@ -3,18 +3,9 @@
 # line naming the file and offset with exit status 1, atomic -o, stdin.
 set -u
 cd "$(dirname "$0")/.."
+. tests/lib.sh cli
 crit=${CRIT:-./crit}
 fx=fixtures
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
-check() { # name, then a command that must succeed
-	local name=$1; shift
-	if "$@"; then ok "$name"; else bad "$name"; fi
-}
 
 # An error: exit 1, one line on stderr: "crit: FILE: offset N: ..." matching
 # $3 (expect_error), or "crit: FILE: ..." for an error that has no place in
@@ -364,6 +355,4 @@ check "unknown command: a usage error" test $? -eq 2
 "$crit" >/dev/null 2>&1
 check "no command: a usage error" test $? -eq 2
 
-echo "cli: $passed passed, $failed failed"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -62,7 +62,7 @@ char *slurp(const char *path, size_t *len)
 bool decode_mem(const void *img, size_t len, bool pretty, bool nopl, struct membuf *out,
 		struct crit_err *err)
 {
-	struct crit_source src = { .fd = -1, .data = img, .size = len };
+	struct crit_source src = { .kind = CRIT_SOURCE_BUFFER, .data = img, .size = len };
 	struct crit_decode_opts opts = { .pretty = pretty, .nopl = nopl };
 
 	return crit_decode(&src, membuf_sink(out), &opts, err);

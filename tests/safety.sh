@@ -7,19 +7,10 @@
 # on a usage error and 1 on damaged input.
 set -u
 cd "$(dirname "$0")/.."
+. tests/lib.sh safety
 crit=$(realpath "${CRIT:-./crit}")
 fx=$PWD/fixtures
-tmp=$(mktemp -d)
 chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; }
-check() { # name, then a command that must succeed
-	local name=$1; shift
-	if "$@"; then ok "$name"; else bad "$name"; fi
-}
 # name, the exit status wanted, then the command
 status() {
 	local name=$1 want=$2; shift 2
@@ -270,6 +261,4 @@ check "JSON given to decode: said, with encode" grep -q "this is JSON, not an im
 sed 's/"cwd_id": 6/"cwd_id": 18446744073709552000/' "$json" | "$crit" encode >/dev/null 2>"$tmp/err"
 check "a number rounded through a double: named" grep -q "rounded through a double (jq before 1.7" "$tmp/err"
 
-echo "safety: $passed passed, $failed failed"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -175,7 +175,7 @@ START_TEST(large_file_decodes_as_from_memory)
 	for (int pretty = 0; pretty < 2; pretty++) {
 		struct membuf want = { 0 }, got = { 0 };
 		struct crit_err err;
-		struct crit_source src = { .fd = fd };
+		struct crit_source src = { .kind = CRIT_SOURCE_FD, .fd = fd };
 		struct crit_decode_opts opts = { .pretty = pretty };
 		ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
 		ck_assert_msg(decode_mem(img.p, img.n, pretty, false, &want, &err), "%s", err.msg);
@@ -268,7 +268,7 @@ static const struct crit_msg t_msg = { "t", N(t_fields), N(t_fields), t_fields, 
 /* A message of t, alone, to JSON. */
 static bool decode_t(const uint8_t *msg, size_t len, struct membuf *json, struct crit_err *err)
 {
-	struct crit_source src = { .fd = -1, .data = msg, .size = len };
+	struct crit_source src = { .kind = CRIT_SOURCE_BUFFER, .data = msg, .size = len };
 	static uint8_t buf[4096];
 	struct rd rd;
 	struct out o;

@@ -15,7 +15,7 @@
 
 static bool encode_mem(const void *json, size_t len, struct membuf *out, struct crit_err *err)
 {
-	struct crit_source src = { .fd = -1, .data = json, .size = len };
+	struct crit_source src = { .kind = CRIT_SOURCE_BUFFER, .data = json, .size = len };
 	return crit_encode(&src, membuf_sink(out), err);
 }
 
@@ -371,7 +371,7 @@ START_TEST(large_entry_from_a_file_round_trips)
 		ck_assert_uint_gt(json.len, RD_AHEAD_MIN); /* read ahead */
 		ck_assert_int_eq(write(fd, json.data, json.len), (ssize_t)json.len);
 		ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
-		struct crit_source src = { .fd = fd };
+		struct crit_source src = { .kind = CRIT_SOURCE_FD, .fd = fd };
 		ck_assert_msg(crit_encode(&src, membuf_sink(&back), &err), "%u:%u: %s", err.line, err.col, err.msg);
 		ck_assert_uint_eq(back.len, img.n);
 		ck_assert(memcmp(back.data, img.p, img.n) == 0);

@@ -43,7 +43,7 @@ static bool has_payload(const char *magic)
 static bool run(const char *img, size_t len, enum mode mode, struct membuf *out, struct crit_err *err)
 {
 	if (mode == INFO) {
-		struct crit_source src = { .fd = -1, .data = img, .size = len };
+		struct crit_source src = { .kind = CRIT_SOURCE_BUFFER, .data = img, .size = len };
 		struct crit_info info;
 		if (!crit_info(&src, &info, err))
 			return false;

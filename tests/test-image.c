@@ -207,7 +207,7 @@ START_TEST(nopl_sizes)
 		struct pb img = image(0x56453709u, 1, &m);
 		uint8_t *big = calloc(1, img.n + cases[i].bytes);
 		memcpy(big, img.p, img.n);
-		struct crit_source src = { .fd = -1, .data = big, .size = img.n + cases[i].bytes };
+		struct crit_source src = { .kind = CRIT_SOURCE_BUFFER, .data = big, .size = img.n + cases[i].bytes };
 		struct crit_decode_opts o = { .pretty = true, .nopl = true };
 		struct membuf out = { 0 };
 		struct crit_err err;
@@ -231,7 +231,7 @@ START_TEST(reads_a_pipe)
 	ck_assert_ptr_nonnull(img);
 	int fd;
 	pid_t pid = pipe_writer(img, len, true, &fd);
-	struct crit_source src = { .fd = fd };
+	struct crit_source src = { .kind = CRIT_SOURCE_FD, .fd = fd };
 	struct crit_decode_opts o = { .pretty = false };
 	struct membuf from_pipe = { 0 }, from_mem = { 0 };
 	struct crit_err err;

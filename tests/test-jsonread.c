@@ -175,7 +175,7 @@ static void doc_open(struct doc *d, const char *s, size_t n)
 	ck_assert_ptr_nonnull(d->copy);
 	if (n)
 		memcpy(d->copy, s, n);
-	struct crit_source src = { .fd = -1, .data = d->copy, .size = n };
+	struct crit_source src = { .kind = CRIT_SOURCE_BUFFER, .data = d->copy, .size = n };
 	ck_assert(rd_open(&d->rd, &src, &d->err));
 	jr_init(&d->r, &d->rd, &d->err);
 }
@@ -1003,7 +1003,7 @@ START_TEST(a_value_over_1_gib)
 			vdoc_open(&v, str, N(str));
 		ck_assert_uint_eq(v.size, number ? max + 3 : max + 5);
 		ck_assert(v.p[v.size - 1] == ']' && v.p[v.size - 2] == (number ? '7' : '"'));
-		struct crit_source src = { .fd = -1, .data = v.p, .size = v.size };
+		struct crit_source src = { .kind = CRIT_SOURCE_BUFFER, .data = v.p, .size = v.size };
 		reader_open(&rd, &r, &err, &src);
 		ck_assert_int_eq(jr_next(&r), JV_ARRAY);
 		ck_assert(jr_element(&r));
@@ -1027,7 +1027,7 @@ START_TEST(a_value_over_1_gib)
 	};
 	int fd;
 	pid_t pid = runs_writer(runs, N(runs), &fd);
-	struct crit_source src = { .fd = fd };
+	struct crit_source src = { .kind = CRIT_SOURCE_FD, .fd = fd };
 	reader_open(&rd, &r, &err, &src);
 	ck_assert_int_eq(jr_next(&r), JV_ARRAY);
 	ck_assert(jr_element(&r));
@@ -1108,7 +1108,7 @@ START_TEST(longer_than_the_window_through_a_pipe_and_a_file)
 	} else {
 		pid = pipe_writer((const char *)json.p, json.n, false, &fd);
 	}
-	struct crit_source src = { .fd = fd };
+	struct crit_source src = { .kind = CRIT_SOURCE_FD, .fd = fd };
 	struct rd rd;
 	struct jr r;
 	struct crit_err err;
@@ -1187,7 +1187,7 @@ START_TEST(an_image_is_not_json)
 	/* From a file descriptor, as crit encode reads it. */
 	int fd = open("fixtures/loop/core-21663.img", O_RDONLY);
 	ck_assert_int_ge(fd, 0);
-	struct crit_source src = { .fd = fd };
+	struct crit_source src = { .kind = CRIT_SOURCE_FD, .fd = fd };
 	struct rd rd;
 	struct jr r;
 	struct crit_err err;
@@ -1331,7 +1331,7 @@ static void rewrites_to_itself(const char *file)
 
 	ck_assert_ptr_nonnull(json);
 	ck_assert(len > 0 && json[len - 1] == '\n'); /* CRIT's newline */
-	struct crit_source src = { .fd = -1, .data = json, .size = len };
+	struct crit_source src = { .kind = CRIT_SOURCE_BUFFER, .data = json, .size = len };
 	walk_and_rewrite(&src, strncmp(json, "{\n", 2) == 0, file);
 	const char *out = capture_output(&outlen);
 	ck_assert_msg(outlen == len - 1 && memcmp(out, json, outlen) == 0, "%s differs:\n%s", file, out);
@@ -1521,7 +1521,7 @@ START_TEST(quick_members_agree)
 		"  \"o\": \"esc\\n\", \"p\": \"\", \"q\": true, \"r\": null, \"s\": [1, {\"t\": 2}],\n"
 		"\t\"u\" :\r\n 3 , \"v\":{\"w\":{}},\"x\":{\"y\":4 }  ,\n\n        \"z\": \"\\u00e9\"}"
 		"                                \n"; /* room: the quick way wants 32 bytes ahead */
-	struct crit_source src = { .fd = -1, .data = doc, .size = sizeof(doc) - 1 };
+	struct crit_source src = { .kind = CRIT_SOURCE_BUFFER, .data = doc, .size = sizeof(doc) - 1 };
 	ck_assert_uint_eq(quick_agrees(&src, &src, false, "doc"), 14);
 	ck_assert_uint_eq(quick_agrees(&src, &src, true, "doc"), 0);
 
@@ -1533,7 +1533,7 @@ START_TEST(quick_members_agree)
 		size_t len;
 		char *json = slurp(g.gl_pathv[i], &len);
 		ck_assert_ptr_nonnull(json);
-		struct crit_source js = { .fd = -1, .data = json, .size = len };
+		struct crit_source js = { .kind = CRIT_SOURCE_BUFFER, .data = json, .size = len };
 		quick += quick_agrees(&js, &js, false, g.gl_pathv[i]);
 		free(json);
 	}
@@ -1546,9 +1546,9 @@ START_TEST(quick_members_agree)
 	int fd;
 	char *json = slurp("fixtures/loop/ref/core-21663.img.pretty.json", &len);
 	ck_assert_ptr_nonnull(json);
-	struct crit_source whole = { .fd = -1, .data = json, .size = len };
+	struct crit_source whole = { .kind = CRIT_SOURCE_BUFFER, .data = json, .size = len };
 	pid_t pid = pipe_writer(json, len, true, &fd);
-	struct crit_source piped = { .fd = fd };
+	struct crit_source piped = { .kind = CRIT_SOURCE_FD, .fd = fd };
 	ck_assert_uint_gt(quick_agrees(&whole, &piped, false, "pipe"), 0);
 	writer_done(pid, fd);
 	free(json);
@@ -1564,7 +1564,7 @@ START_TEST(walks_a_pipe)
 
 	ck_assert_ptr_nonnull(json);
 	pid_t pid = pipe_writer(json, len, true, &fd);
-	struct crit_source src = { .fd = fd };
+	struct crit_source src = { .kind = CRIT_SOURCE_FD, .fd = fd };
 	ck_assert_uint_eq(walk_and_rewrite(&src, true, "pipe"), 1);
 	const char *out = capture_output(&outlen);
 	ck_assert(outlen == len - 1 && memcmp(out, json, outlen) == 0);

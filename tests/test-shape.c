@@ -27,7 +27,7 @@ static bool encode_src(const struct crit_source *src, struct membuf *out, struct
 
 static bool encode_text(const char *json, size_t len, struct membuf *out, struct crit_err *err)
 {
-	struct crit_source src = { .fd = -1, .data = json, .size = len };
+	struct crit_source src = { .kind = CRIT_SOURCE_BUFFER, .data = json, .size = len };
 	return encode_src(&src, out, err);
 }
 
@@ -150,7 +150,7 @@ START_TEST(shaped_objects_write_what_the_general_way_writes)
 		/* through a pipe: the window cuts objects at every place */
 		int fd;
 		pid_t pid = pipe_writer(doc.data, doc.len, false, &fd);
-		struct crit_source src = { .fd = fd };
+		struct crit_source src = { .kind = CRIT_SOURCE_FD, .fd = fd };
 		ck_assert_msg(encode_src(&src, &got, &err), "form %zu, piped: %u:%u: %s", k, err.line, err.col,
 			      err.msg);
 		writer_done(pid, fd);
@@ -199,7 +199,7 @@ START_TEST(runs_of_nested_objects_write_what_one_at_a_time_writes)
 		membuf_free(&got);
 		int fd;
 		pid_t pid = pipe_writer(doc.data, doc.len, false, &fd);
-		struct crit_source src = { .fd = fd };
+		struct crit_source src = { .kind = CRIT_SOURCE_FD, .fd = fd };
 		ck_assert_msg(encode_src(&src, &got, &err), "piped: %u:%u: %s", err.line, err.col, err.msg);
 		writer_done(pid, fd);
 		same_bytes(&got, &want, "through a pipe");

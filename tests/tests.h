@@ -22,6 +22,7 @@ Suite *jsonread_suite(void);
 Suite *encode_suite(void);
 Suite *explore_suite(void);
 Suite *shape_suite(void);
+Suite *api_suite(void);
 
 /* A growing buffer that a crit_sink writes into. */
 struct membuf {

@@ -56,7 +56,7 @@ static void fail(struct outfile *of, const char *in, const struct crit_err *err)
 static int run_decode(const char *in, const char *out, bool pretty, bool nopl)
 {
 	struct crit_decode_opts opts = { .pretty = pretty, .nopl = nopl };
-	struct crit_source src = { .fd = open_in(in) };
+	struct crit_source src = { .kind = CRIT_SOURCE_FD, .fd = open_in(in) };
 	struct crit_err err;
 	struct outfile of;
 
@@ -112,7 +112,7 @@ int cmd_encode(int argc, char **argv)
 		else if (!in_out(&a, &in, &out))
 			args_unknown(&a);
 	}
-	struct crit_source src = { .fd = open_in(in) };
+	struct crit_source src = { .kind = CRIT_SOURCE_FD, .fd = open_in(in) };
 	struct crit_err err;
 	struct outfile of;
 
@@ -169,7 +169,7 @@ int cmd_info(int argc, char **argv)
 	}
 	in = need_in(&a, in);
 
-	struct crit_source src = { .fd = open_in(in) };
+	struct crit_source src = { .kind = CRIT_SOURCE_FD, .fd = open_in(in) };
 	struct crit_info info;
 	struct crit_err err;
 	if (!crit_info(&src, &info, &err))

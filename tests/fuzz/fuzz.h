@@ -66,7 +66,7 @@ static inline struct crit_sink fz_sink(struct fz_buf *b)
 
 static inline struct crit_source fz_source(const void *data, size_t size)
 {
-	return (struct crit_source){ .fd = -1, .data = data, .size = size };
+	return (struct crit_source){ .kind = CRIT_SOURCE_BUFFER, .data = data, .size = size };
 }
 
 /* A failure is a real error: a code and a message, at a place inside the
