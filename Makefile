@@ -21,7 +21,7 @@ ORIGIN    ?= CRIU 4.2 (upstream commit 2cf8f13)
 BUILD := build
 LD      ?= ld
 OBJCOPY ?= objcopy
-# a large input file is read ahead by a second thread (src/io.c)
+# a large input file is read ahead by a second thread (src/base/io.c)
 LDFLAGS += -pthread
 # ./crit is linked static: one file that runs anywhere, and it starts in a
 # fraction of the time the dynamic loader takes. The sanitizers need it.

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "schema.h"
+#include "format/schema.h"
 
 extern const struct crit_enum crit_enum_SysctlType;
 extern const struct crit_enum crit_enum_TtyType;

@@ -151,7 +151,7 @@ START_TEST(huge_message_is_streamed)
 }
 END_TEST
 
-/* A large image from a file (its window in a huge page, src/io.c)
+/* A large image from a file (its window in a huge page, src/base/io.c)
  * decodes as it does from memory: entries of every size, some longer than
  * the window, so the windows end in every kind of place. */
 START_TEST(large_file_decodes_as_from_memory)

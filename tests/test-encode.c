@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jsonread.h"
+#include "json/jsonread.h"
 #include "tests.h"
 
 static bool encode_mem(const void *json, size_t len, struct membuf *out, struct crit_err *err)
@@ -305,11 +305,11 @@ static struct pb cgroup_image(int n)
 	return img;
 }
 
-/* The deepest messages decode takes (DEC_MAX_DEPTH) make JSON that the
+/* The deepest messages decode takes (MSG_MAX_DEPTH) make JSON that the
  * reader takes (JR_MAX_DEPTH), in either form; one more is refused. */
 START_TEST(deepest_messages_round_trip)
 {
-	struct pb img = cgroup_image(DEC_MAX_DEPTH);
+	struct pb img = cgroup_image(MSG_MAX_DEPTH);
 
 	for (int pretty = 0; pretty < 2; pretty++) {
 		struct membuf json = { 0 };
@@ -322,7 +322,7 @@ START_TEST(deepest_messages_round_trip)
 	}
 	free(img.p);
 
-	img = cgroup_image(DEC_MAX_DEPTH + 1);
+	img = cgroup_image(MSG_MAX_DEPTH + 1);
 	struct membuf json = { 0 };
 	struct crit_err err;
 	ck_assert(!decode_mem(img.p, img.n, false, false, &json, &err));

@@ -15,10 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ckpt.h"
+#include "ckpt/ckpt.h"
 #include "tables.h"
 #include "tests.h"
-#include "view.h"
+#include "ckpt/view.h"
 
 static const char *const whats[] = { "ps", "fds", "mems", "rss", "sk", "stats" };
 #define NWHATS (sizeof(whats) / sizeof(whats[0]))

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "jsonread.h"
+#include "json/jsonread.h"
 #include "tests.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -1063,7 +1063,7 @@ END_TEST
 
 /* A string and a number longer than the window arrive intact: through a
  * pipe in uneven pieces, and from a file read ahead by a second thread
- * (src/io.c; they are longer than the room before its windows), which
+ * (src/base/io.c; they are longer than the room before its windows), which
  * starts where the file offset is and leaves it where reading stopped. */
 START_TEST(longer_than_the_window_through_a_pipe_and_a_file)
 {

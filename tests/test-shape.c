@@ -1,5 +1,5 @@
 /*
- * test-shape.c - objects shaped as the last ones (src/shape.c) are written
+ * test-shape.c - objects shaped as the last ones (src/codec/shape.c) are written
  * as the general way writes them, and errors among them point where they
  * are.
  *

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "tests.h"
-#include "wire.h"
+#include "format/wire.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 /* A byte string literal and its length (it may hold NULs). */

@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "internal.h"
+#include "codec/decode.h"
+#include "format/image.h"
+#include "json/text.h"
 
 Suite *json_suite(void);
 Suite *text_suite(void);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """gen-tables.py - turn CRIU's images/*.proto and magic.h into static C tables.
 
-The C side (src/schema.h) walks these tables reflectively, so a new CRIU
+The C side (src/format/schema.h) walks these tables reflectively, so a new CRIU
 schema needs a regeneration, never new C code.
 
 Only the proto2 subset that CRIU uses is understood. Anything else stops the
@@ -985,7 +985,7 @@ def emit_tables_h(types, origin):
                   key=lambda s: bytewise(s[0]))
     return ''.join([header(origin),
                     '#ifndef CRIT_PROTO_TABLES_H\n#define CRIT_PROTO_TABLES_H\n\n',
-                    '#include <stddef.h>\n\n#include "schema.h"\n\n',
+                    '#include <stddef.h>\n\n#include "format/schema.h"\n\n',
                     ''.join('extern const struct crit_%s %s;\n' % (kind, sym)
                             for sym, kind in syms),
                     '\n#endif\n'])

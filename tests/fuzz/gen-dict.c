@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "wire.h"
+#include "codec/decode.h"
+#include "format/image.h"
+#include "format/wire.h"
 
 /* Entries already printed, so that each is printed once. */
 static char **seen;

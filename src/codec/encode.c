@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "encode.h"
-#include "wire.h"
+#include "codec/encode.h"
+#include "format/wire.h"
 
 /* ------------------------------------------------------------------ */
 /* The output                                                           */
@@ -688,8 +688,8 @@ static bool object_members(struct enc *e, const struct crit_msg *m, struct enc_h
 	uint32_t last = 0;
 	bool sorted = true;
 
-	if (++e->depth > DEC_MAX_DEPTH)
-		return jr_fail(r, CRIT_E_LIMIT, "messages nested more than %d deep", DEC_MAX_DEPTH);
+	if (++e->depth > MSG_MAX_DEPTH)
+		return jr_fail(r, CRIT_E_LIMIT, "messages nested more than %d deep", MSG_MAX_DEPTH);
 	uint64_t from = rd_pos(r->rd); /* the object's text, for its shape */
 	size_t hook_len = hook && hook->key ? strlen(hook->key) : SIZE_MAX;
 	for (int i = 0; hook && i < 2; i++) {
@@ -764,7 +764,7 @@ static bool object_members(struct enc *e, const struct crit_msg *m, struct enc_h
 bool enc_object(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 {
 	/* the quick way holds scalars only: it nests no deeper */
-	if (e->depth < DEC_MAX_DEPTH && shape_put(e, m, hook))
+	if (e->depth < MSG_MAX_DEPTH && shape_put(e, m, hook))
 		return true;
 	return object_members(e, m, hook);
 }

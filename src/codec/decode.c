@@ -20,8 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "wire.h"
+#include "codec/decode.h"
+#include "format/wire.h"
+#include "json/text.h"
 
 /* Appended to the message of every refusal of wire data that is valid
  * protobuf, but not protobuf-c's. */
@@ -321,9 +322,9 @@ static bool stream_message(struct dec *d, const struct crit_msg *m, uint64_t len
 
 static bool enter(struct dec *d, uint64_t pos)
 {
-	if (d->depth + 1 >= DEC_MAX_DEPTH)
+	if (d->depth + 1 >= MSG_MAX_DEPTH)
 		return crit_fail(d->err, CRIT_E_LIMIT, pos, "messages nested more than %d deep",
-				 DEC_MAX_DEPTH);
+				 MSG_MAX_DEPTH);
 	d->depth++;
 	return true;
 }

@@ -1,136 +1,19 @@
 /*
- * image.c - CRIU image framing.
- *
- *   IMAGE ::= [IMG_COMMON | IMG_SERVICE] MAGIC { ENTRY }   (inventory: MAGIC only)
- *   ENTRY ::= SIZE(u32 LE) MESSAGE [EXTRA]
- *
- * Which message an image holds, and what raw payload follows an entry, is
- * CRIT's knowledge (CRIU's lib/pycriu/images/images.py), kept in the
- * handler table below; the messages themselves come from the tables.
+ * image_decode.c - a whole image to JSON (crit decode), or counted
+ * (crit info): the walk over its entries and their payloads, as
+ * format/image.h frames them; decode.c writes each message.
  */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "tables.h"
-#include "wire.h"
+#include "codec/decode.h"
+#include "format/image.h"
 
 /* ------------------------------------------------------------------ */
 /* Handlers                                                             */
 /* ------------------------------------------------------------------ */
-
-static const struct handler handlers[] = {
-	{ "APPARMOR", &crit_msg_apparmor_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "AUTOFS", &crit_msg_autofs_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "BINFMT_MISC", &crit_msg_binfmt_misc_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "BPFMAP_DATA", &crit_msg_bpfmap_data_entry, FR_PLAIN, EX_BPF, { "keys_bytes", "values_bytes" } },
-	{ "BPFMAP_FILE", &crit_msg_bpfmap_file_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "CGROUP", &crit_msg_cgroup_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "CORE", &crit_msg_core_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "CPUINFO", &crit_msg_cpuinfo_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "CREDS", &crit_msg_creds_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "EVENTFD_FILE", &crit_msg_eventfd_file_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "EVENTPOLL_FILE", &crit_msg_eventpoll_file_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "EVENTPOLL_TFD", &crit_msg_eventpoll_tfd_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "EXT_FILES", &crit_msg_ext_file_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "FANOTIFY_FILE", &crit_msg_fanotify_file_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "FANOTIFY_MARK", &crit_msg_fanotify_mark_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "FDINFO", &crit_msg_fdinfo_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "FIFO", &crit_msg_fifo_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "FIFO_DATA", &crit_msg_pipe_data_entry, FR_PLAIN, EX_BLOB, { "bytes" } },
-	{ "FILES", &crit_msg_file_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "FILE_LOCKS", &crit_msg_file_lock_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "FS", &crit_msg_fs_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "GHOST_FILE", &crit_msg_ghost_file_entry, FR_GHOST, EX_NONE, { "chunks" } },
-	{ "IDS", &crit_msg_task_kobj_ids_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "INETSK", &crit_msg_inet_sk_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "INOTIFY_FILE", &crit_msg_inotify_file_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "INOTIFY_WD", &crit_msg_inotify_wd_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "INVENTORY", &crit_msg_inventory_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "IPCNS_MSG", &crit_msg_ipc_msg_entry, FR_PLAIN, EX_MSG, { "qnum" } },
-	{ "IPCNS_SEM", &crit_msg_ipc_sem_entry, FR_PLAIN, EX_SEM, { "nsems" } },
-	{ "IPCNS_SHM", &crit_msg_ipc_shm_entry, FR_PLAIN, EX_SHM, { "size", "in_pagemaps" } },
-	{ "IPC_VAR", &crit_msg_ipc_var_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "IRMAP_CACHE", &crit_msg_irmap_cache_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "ITIMERS", &crit_msg_itimer_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "MEMFD_INODE", &crit_msg_memfd_inode_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "MM", &crit_msg_mm_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "MNTS", &crit_msg_mnt_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "NETDEV", &crit_msg_net_device_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "NETLINK_SK", &crit_msg_netlink_sk_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "NETNS", &crit_msg_netns_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "NS_FILES", &crit_msg_ns_file_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "PACKETSK", &crit_msg_packet_sock_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "PAGEMAP", &crit_msg_pagemap_entry, FR_PAGEMAP, EX_NONE, { 0 } },
-	{ "PIDFD", &crit_msg_pidfd_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "PIDNS", &crit_msg_pidns_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "PIPES", &crit_msg_pipe_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "PIPES_DATA", &crit_msg_pipe_data_entry, FR_PLAIN, EX_BLOB, { "bytes" } },
-	{ "POSIX_TIMERS", &crit_msg_posix_timer_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "PSTREE", &crit_msg_pstree_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "REG_FILES", &crit_msg_reg_file_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "REMAP_FPATH", &crit_msg_remap_file_path_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "RLIMIT", &crit_msg_rlimit_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "SECCOMP", &crit_msg_seccomp_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "SIGACT", &crit_msg_sa_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "SIGNAL", &crit_msg_siginfo_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "SIGNALFD", &crit_msg_signalfd_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "SK_QUEUES", &crit_msg_sk_packet_entry, FR_PLAIN, EX_BLOB, { "length" } },
-	{ "STATS", &crit_msg_stats_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "TCP_STREAM", &crit_msg_tcp_stream_entry, FR_PLAIN, EX_TCP, { "inq_len", "outq_len" } },
-	{ "TIMENS", &crit_msg_timens_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "TIMERFD", &crit_msg_timerfd_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "TTY_DATA", &crit_msg_tty_data_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "TTY_FILES", &crit_msg_tty_file_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "TTY_INFO", &crit_msg_tty_info_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "TUNFILE", &crit_msg_tunfile_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "USERNS", &crit_msg_userns_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "UTSNS", &crit_msg_utsns_entry, FR_PLAIN, EX_NONE, { 0 } },
-	{ "VMAS", &crit_msg_vma_entry, FR_PLAIN, EX_NONE, { 0 } },
-};
-
-const struct handler *image_handler(const char *magic)
-{
-	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
-		if (strcmp(handlers[i].magic, magic) == 0)
-			return &handlers[i];
-	return NULL;
-}
-
-bool extra_layout(const struct handler *h, uint64_t a, uint64_t b, uint64_t *data, uint64_t *pad)
-{
-	*data = *pad = 0;
-	switch (h->extra) {
-	case EX_BLOB:
-		*data = a;
-		return true;
-	case EX_TCP: /* inq, then outq */
-	case EX_BPF: /* keys, then values */
-		*data = a + b;
-		return true;
-	case EX_SHM: /* none when in_pagemaps: the segment is in the pagemap */
-		*data = b ? 0 : a;
-		*pad = round_up(*data, 4) - *data;
-		return true;
-	case EX_SEM: /* 16-bit values */
-		*data = 2 * a;
-		*pad = round_up(*data, 8) - *data;
-		return true;
-	case EX_MSG:
-		return false;
-	default:
-		return true;
-	}
-}
-
-const char *image_kind(const char *magic)
-{
-	if (strcmp(magic, "INVENTORY") == 0)
-		return NULL;
-	return strcmp(magic, "STATS") == 0 || strcmp(magic, "IRMAP_CACHE") == 0 ? "IMG_SERVICE" : "IMG_COMMON";
-}
 
 /* ------------------------------------------------------------------ */
 /* The walk over an image                                               */
@@ -155,57 +38,6 @@ struct image {
 	uint8_t outbuf[1u << 16]; /* last: not cleared on open */
 };
 
-/* What `crit decode` writes starts with '{' (maybe after white space). */
-static bool looks_like_json(const uint8_t *p, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
-		i++;
-	return i < n && (p[i] == '{' || p[i] == '[');
-}
-
-bool image_head(const uint8_t *p, size_t n, const char *file, struct image_head *hd, struct crit_err *err)
-{
-	const struct crit_magic *common = schema_magic_by_name("IMG_COMMON");
-	const struct crit_magic *service = schema_magic_by_name("IMG_SERVICE");
-	const char *kind = NULL;
-	size_t pos = 0;
-
-	if (n < 4)
-		return crit_fail_in(err, file, CRIT_E_TRUNCATED, 0,
-				    n ? "truncated magic: %zu bytes" : "empty image: no magic", n);
-	uint32_t m = (uint32_t)wire_le(p, 4);
-	/* (tables from an older magic.h may lack either) */
-	if ((common && m == common->value) || (service && m == service->value)) {
-		kind = common && m == common->value ? common->name : service->name;
-		pos = 4;
-		if (n < 8)
-			return crit_fail_in(err, file, CRIT_E_TRUNCATED, 4,
-					    "truncated magic: needs 4 bytes after %s, %zu left", kind, n - 4);
-		m = (uint32_t)wire_le(p + 4, 4);
-	}
-	const struct crit_magic *mg = m ? schema_magic_by_value(m) : NULL;
-	if (!mg) {
-		if (pos == 0 && looks_like_json(p, n))
-			return crit_fail_in(err, file, CRIT_E_MAGIC, 0,
-					    "this is JSON, not an image: crit encode turns it into one");
-		if (pos == 0 && p[0] == 0x1f && p[1] == 0x8b)
-			return crit_fail_in(err, file, CRIT_E_RAW, pos,
-					    "gzip data (a tmpfs tarball?), not a protobuf image. Maybe you are "
-					    "feeding me an image with raw data(i.e. pages.img)?");
-		return crit_fail_in(err, file, pos ? CRIT_E_MAGIC : CRIT_E_RAW, pos,
-				    "unknown magic 0x%x. Maybe you are feeding me an image with raw "
-				    "data(i.e. pages.img)?", m);
-	}
-	const char *want = image_kind(mg->name);
-	if (want != kind && (!want || !kind || strcmp(want, kind) != 0))
-		return crit_fail_in(err, file, CRIT_E_NONCANON, 0, "%s before the %s magic, where CRIU writes %s",
-				    kind ? kind : "nothing", mg->name, want ? want : "nothing");
-	*hd = (struct image_head){ mg, pos + 4 };
-	return true;
-}
-
 static bool read_magic(struct image *im)
 {
 	struct image_head hd;
@@ -225,19 +57,19 @@ static bool read_magic(struct image *im)
 /* The size of the next entry; false at a clean end of the image. */
 static bool next_entry(struct image *im, uint32_t *size)
 {
-	size_t got = rd_fill(&im->rd, 4);
+	size_t got = rd_fill(&im->rd, ENTRY_SIZE_LEN);
 
 	if (got == 0)
 		return false;
-	if (got < 4) {
+	if (got < ENTRY_SIZE_LEN) {
 		crit_fail(im->err, CRIT_E_TRUNCATED, rd_pos(&im->rd),
 			  "truncated entry: the size needs 4 bytes, %zu left", got);
 		return false;
 	}
-	*size = (uint32_t)wire_le(rd_ptr(&im->rd), 4);
+	*size = le32_get(rd_ptr(&im->rd));
 	im->entry_at = rd_pos(&im->rd);
 	im->entry_size = *size;
-	rd_advance(&im->rd, 4);
+	rd_advance(&im->rd, ENTRY_SIZE_LEN);
 	return true;
 }
 
@@ -385,13 +217,13 @@ static bool msg_extra(struct image *im, uint64_t qnum)
 			return crit_fail(im->err, CRIT_E_TRUNCATED, rd_pos(&im->rd),
 					 "truncated message queue: %llu of its %llu messages", (unsigned long long)i,
 					 (unsigned long long)qnum);
-		if (!want(im, &crit_msg_ipc_msg, msize, 1))
+		if (!want(im, image_queue_msg(), msize, 1))
 			return false;
 		struct jw *w = im->nopl ? &im->mute : &im->w;
 		im->d.w = w;
 		im->d.pretty = false;
 		jw_obj_open(w);
-		bool ok = dec_fields(&im->d, &crit_msg_ipc_msg, size);
+		bool ok = dec_fields(&im->d, image_queue_msg(), size);
 		jw_obj_close(w);
 		im->d.w = &im->w;
 		im->d.pretty = pretty;
@@ -485,10 +317,10 @@ static bool ghost_chunks(struct image *im)
 
 	while (next_entry(im, &size)) {
 		im->count++;
-		if (!want(im, &crit_msg_ghost_chunk_entry, len, 1))
+		if (!want(im, image_entry_msg(im->h, im->count), len, 1))
 			return false;
 		jw_obj_open(&im->w);
-		if (!entry_msg(im, &crit_msg_ghost_chunk_entry, size))
+		if (!entry_msg(im, image_entry_msg(im->h, im->count), size))
 			return false;
 		if (im->nopl) {
 			if (!rd_skip(&im->rd, cap(im, 0), "ghost file chunk"))
@@ -540,11 +372,8 @@ static bool entries(struct image *im)
 
 	if (h->frame == FR_GHOST)
 		return ghost(im);
-	for (bool first = true; next_entry(im, &size); first = false) {
-		const struct crit_msg *m = h->msg;
-		if (h->frame == FR_PAGEMAP && first)
-			m = &crit_msg_pagemap_head;
-		if (!entry(im, m, size, h->extra != EX_NONE))
+	for (uint64_t i = 0; next_entry(im, &size); i++) {
+		if (!entry(im, image_entry_msg(h, i), size, h->extra != EX_NONE))
 			return false;
 	}
 	return !crit_failed(im->err);

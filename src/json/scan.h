@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "jsonread.h"
+#include "json/jsonread.h"
 
 /* The hot loops want these inlined whatever the compiler weighs. */
 #define SCAN_INLINE static inline __attribute__((always_inline))

@@ -5,7 +5,8 @@
 #ifndef CRIT_CKPT_H
 #define CRIT_CKPT_H
 
-#include "view.h"
+#include "ckpt/view.h"
+#include "format/image.h"
 
 /* The largest image crit x reads (whole, and cut into entries of up to
  * 8 times its size): images of real dumps are a few MB. */

@@ -2,9 +2,13 @@
 #ifndef CRIT_ENCODE_H
 #define CRIT_ENCODE_H
 
-#include "internal.h"
-#include "jsonread.h"
-#include "wire.h"
+#include "base/io.h"
+#include "codec/pretty.h"
+#include "format/wire.h"
+#include "json/jsonread.h"
+#include "json/text.h"
+
+_Static_assert(JR_MAX_DEPTH == 2 * MSG_MAX_DEPTH + 2, "encode reads what decode writes, and no deeper");
 
 #define ENC_SEEN 1024 /* a power of two */
 

@@ -12,12 +12,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ckpt.h"
-#include "tables.h"
-#include "wire.h"
+#include "ckpt/ckpt.h"
 
 bool ckpt_open(struct ckpt *c, const char *dir, struct crit_err *err)
 {
@@ -131,23 +130,6 @@ static bool add_entry(struct ckpt_image *im, struct view v, size_t *cap)
 	return true;
 }
 
-/* Images of older CRIU that Python CRIT 4.2 has no handler for (decode
- * refuses them, as CRIT does), read all the same: unix sockets were kept
- * in unixsk.img before files.img held every file. */
-static const struct handler older[] = {
-	{ "UNIXSK", &crit_msg_unix_sk_entry, FR_PLAIN, EX_NONE, { 0 } },
-};
-
-static const struct handler *handler(const char *magic)
-{
-	const struct handler *h = image_handler(magic);
-
-	for (size_t i = 0; !h && i < sizeof(older) / sizeof(older[0]); i++)
-		if (strcmp(older[i].magic, magic) == 0)
-			h = &older[i];
-	return h;
-}
-
 static bool cut(struct ckpt_image *im)
 {
 	const uint8_t *p = im->data, *end = im->data + im->size;
@@ -156,21 +138,19 @@ static bool cut(struct ckpt_image *im)
 
 	if (!image_head(p, im->size, im->file, &hd, im->src.err))
 		return false;
-	im->h = handler(hd.magic->name);
+	im->h = image_handler_any(hd.magic->name);
 	if (!im->h || im->h->frame == FR_GHOST)
 		return fail(im, hd.len - 4, CRIT_E_MAGIC, "no explorer reads images with magic %s", hd.magic->name);
 	p += hd.len;
 	while (p < end) {
 		uint64_t at = (uint64_t)(p - im->data), pay;
-		if (end - p < 4)
+		if (end - p < ENTRY_SIZE_LEN)
 			return fail(im, at, CRIT_E_TRUNCATED, "truncated entry: the size needs 4 bytes");
-		uint32_t size = (uint32_t)wire_le(p, 4);
-		p += 4;
+		uint32_t size = le32_get(p);
+		p += ENTRY_SIZE_LEN;
 		if (size > (size_t)(end - p))
 			return fail(im, at, CRIT_E_TRUNCATED, "an entry of %u bytes, %zu left", size, (size_t)(end - p));
-		const struct crit_msg *msg = im->h->frame == FR_PAGEMAP && im->n == 0 ? &crit_msg_pagemap_head
-											 : im->h->msg;
-		struct view v = { p, p + size, msg, &im->src };
+		struct view v = { p, p + size, image_entry_msg(im->h, im->n), &im->src };
 		p += size;
 		if (!payload_size(im, &v, (uint64_t)(end - p), &pay))
 			return false;

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "encode.h"
-#include "tables.h"
+#include "codec/encode.h"
+#include "format/image.h"
 
 struct imgenc {
 	struct rd rd;
@@ -35,12 +35,6 @@ struct imgenc {
 	struct jr jr; /* jr_init clears what it needs: not its frames' pages */
 	uint8_t outbuf[1u << 16];
 };
-
-static void put_u32(struct out *o, uint32_t v)
-{
-	uint8_t t[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
-	out_put(o, t, 4);
-}
 
 static bool put_zeros(struct imgenc *im, struct buf *b, size_t n)
 {
@@ -127,13 +121,13 @@ static bool read_msgs(struct imgenc *im)
 			return jr_fail(&im->jr, CRIT_E_TYPE, "\"extra\" must list pairs of message and data");
 		im->sub.n = 0;
 		im->e.out = &im->sub;
-		bool ok = enc_object(&im->e, &crit_msg_ipc_msg, &hook);
+		bool ok = enc_object(&im->e, image_queue_msg(), &hook);
 		im->e.out = &im->msg;
 		if (!ok)
 			return false;
-		uint8_t size[4] = { (uint8_t)im->sub.n, (uint8_t)(im->sub.n >> 8), (uint8_t)(im->sub.n >> 16),
-				    (uint8_t)(im->sub.n >> 24) };
-		if (!buf_put(b, size, 4) || !buf_put(b, im->sub.p, im->sub.n))
+		uint8_t size[ENTRY_SIZE_LEN];
+		le32_put(size, (uint32_t)im->sub.n);
+		if (!buf_put(b, size, sizeof(size)) || !buf_put(b, im->sub.p, im->sub.n))
 			return jr_fail(&im->jr, buf_code(), "%s", buf_why());
 		if (!jr_element(&im->jr))
 			return crit_failed(im->err) ? false
@@ -258,19 +252,15 @@ static bool check_ghost(struct imgenc *im, uint64_t v, struct jr_pos entry)
 static bool put_entry(struct imgenc *im, int t)
 {
 	const struct handler *h = im->h;
-	const struct crit_msg *m = h->msg;
+	const struct crit_msg *m = image_entry_msg(h, im->index);
 	struct enc_hook hook = { .key = "extra", .read = read_extra, .ctx = im,
 				 .want = { h->fields[0], h->fields[1] } };
 	struct jr_pos at = im->jr.at;
 
 	if (t != JV_OBJECT)
 		return jr_fail(&im->jr, CRIT_E_TYPE, "an entry must be an object, not %s", jv_type_name(t));
-	if (h->frame == FR_PAGEMAP && im->index == 0)
-		m = &crit_msg_pagemap_head;
-	if (h->frame == FR_GHOST && im->index > 0) {
-		m = &crit_msg_ghost_chunk_entry;
-		hook.want[0] = "len";
-	}
+	if (h->frame == FR_GHOST && im->index > 0)
+		hook.want[0] = "len"; /* a chunk's */
 	im->msg.n = im->payload[0].n = im->payload[1].n = 0;
 	im->has_extra = false;
 	im->count = 0;
@@ -281,7 +271,9 @@ static bool put_entry(struct imgenc *im, int t)
 		return false;
 	if (im->msg.n > UINT32_MAX)
 		return jr_fail_pos(&im->jr, at, CRIT_E_LIMIT, "an entry of %zu bytes", im->msg.n);
-	put_u32(&im->out, (uint32_t)im->msg.n);
+	uint8_t size[ENTRY_SIZE_LEN];
+	le32_put(size, (uint32_t)im->msg.n);
+	out_put(&im->out, size, sizeof(size));
 	for (int i = -1; i < 2; i++) {
 		struct buf *b = i < 0 ? &im->msg : &im->payload[i];
 		if (b->n) /* an empty buffer may have no memory yet */
@@ -361,12 +353,8 @@ static bool put_magic(struct imgenc *im)
 	im->h = canon ? image_handler(canon->name) : NULL;
 	if (!im->h || strlen(r->str) != r->len)
 		return jr_fail(r, CRIT_E_KEY, "unknown magic '%s'", r->str);
-	if (strcmp(canon->name, "INVENTORY") != 0) {
-		const char *first = strcmp(canon->name, "STATS") == 0 || strcmp(canon->name, "IRMAP_CACHE") == 0
-					    ? "IMG_SERVICE" : "IMG_COMMON";
-		put_u32(&im->out, schema_magic_by_name(first)->value);
-	}
-	put_u32(&im->out, canon->value);
+	uint8_t head[IMAGE_HEAD_MAX];
+	out_put(&im->out, head, image_head_put(canon, head));
 	return true;
 }
 

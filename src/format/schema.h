@@ -8,6 +8,7 @@
 #ifndef CRIT_SCHEMA_H
 #define CRIT_SCHEMA_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Field types, numbered as in descriptor.proto's FieldDescriptorProto.Type. */
@@ -100,5 +101,28 @@ extern const struct crit_magic crit_magics[]; /* sorted by name */
 extern const uint32_t crit_n_magics;
 extern const char crit_schema_origin[]; /* where the .proto files came from */
 extern const char crit_schema_digest[]; /* sha256 of the inputs, hex */
+
+/* Messages nested in messages: decode and encode refuse deeper ones
+ * (docs/security.md). */
+#define MSG_MAX_DEPTH 64
+
+/* Lookups in the tables (schema.c). */
+
+const struct crit_field *schema_field_sparse(const struct crit_msg *m, uint32_t number);
+
+/* The field with this number, or NULL: direct while the numbers are dense
+ * (1..dense, the usual case), a binary search after. */
+static inline const struct crit_field *schema_field(const struct crit_msg *m, uint32_t number)
+{
+	if (number - 1 < m->dense)
+		return &m->fields[number - 1];
+	return schema_field_sparse(m, number);
+}
+
+const struct crit_field *schema_field_by_name(const struct crit_msg *m, const char *name);
+const struct crit_enum_value *schema_enum_value(const struct crit_enum *e, int32_t number);
+bool schema_enum_number(const struct crit_enum *e, const char *name, int32_t *number);
+const struct crit_magic *schema_magic_by_value(uint32_t value);
+const struct crit_magic *schema_magic_by_name(const char *name);
 
 #endif

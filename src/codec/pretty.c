@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "codec/pretty.h"
+#include "json/text.h"
 
 struct named_bit {
 	const char *name;

@@ -1,7 +1,7 @@
 /* schema.c - lookups in the generated tables. */
 #include <string.h>
 
-#include "internal.h"
+#include "format/schema.h"
 
 /* The fields past the dense run, by binary search. */
 const struct crit_field *schema_field_sparse(const struct crit_msg *m, uint32_t number)

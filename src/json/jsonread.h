@@ -14,13 +14,21 @@
 #ifndef CRIT_JSONREAD_H
 #define CRIT_JSONREAD_H
 
-#include "internal.h"
+#include "base/io.h"
+
+/* a + n, or UINT32_MAX past it (line and column counts). */
+static inline uint32_t sat_add(uint32_t a, size_t n)
+{
+	return n > UINT32_MAX - a ? UINT32_MAX : a + (uint32_t)n;
+}
+
 
 /* Limits on untrusted JSON (docs/security.md). */
 /* Nested arrays and objects: as deep as decode's JSON of messages nested
- * DEC_MAX_DEPTH deep goes (a list and an object each, below the image's
- * object and its entries; in the deepest, a list of numbers). */
-#define JR_MAX_DEPTH (2 * DEC_MAX_DEPTH + 2)
+ * MSG_MAX_DEPTH deep goes (a list and an object each, below the image's
+ * object and its entries; in the deepest, a list of numbers): encode.h
+ * asserts it. */
+#define JR_MAX_DEPTH 130
 #define JR_MAX_STRING (1ull << 30)  /* bytes of one string or number */
 #define JR_MAX_NAME 255             /* bytes of one member name */
 #define JR_MAX_PATH 512             /* characters of a path in a message */

@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "base/err.h"
 
 static bool record(struct crit_err *err, enum crit_code code, uint64_t pos, uint32_t line, uint32_t col,
 		   const char *fmt, va_list ap)

@@ -32,8 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "jsonread.h"
-#include "scan.h"
+#include "json/jsonread.h"
+#include "json/scan.h"
+#include "json/text.h"
 
 static const char not_json_msg[] =
 	"Cannot read JSON. Maybe you are feeding me an image with protobuf data? "

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "internal.h"
+#include "json/json.h"
+#include "json/text.h"
 #include "tables.h"
 
 /* ------------------------------------------------------------------ */

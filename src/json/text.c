@@ -1,76 +1,10 @@
-/* text.c - payload encodings as Python CRIT writes them: base64.encodebytes
- * and quopri.encodestring (binascii.b2a_qp). */
+/* text.c - byte-level text codecs (text.h): quopri.encodestring
+ * (binascii.b2a_qp) as Python CRIT writes it, UTF-8, hex, and escaping
+ * for a terminal. */
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
-
-/* ------------------------------------------------------------------ */
-/* base64                                                               */
-/* ------------------------------------------------------------------ */
-
-static const char b64dig[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* One output line (up to 57 input bytes) and its "\n", JSON-escaped. */
-static void b64_line(struct jw *w, const uint8_t *s, size_t n)
-{
-	char buf[80];
-	size_t o = 0, i = 0;
-
-	for (; i + 3 <= n; i += 3) {
-		uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
-		buf[o++] = b64dig[v >> 18];
-		buf[o++] = b64dig[(v >> 12) & 63];
-		buf[o++] = b64dig[(v >> 6) & 63];
-		buf[o++] = b64dig[v & 63];
-	}
-	if (i < n) {
-		uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0);
-		buf[o++] = b64dig[v >> 18];
-		buf[o++] = b64dig[(v >> 12) & 63];
-		buf[o++] = i + 1 < n ? b64dig[(v >> 6) & 63] : '=';
-		buf[o++] = '=';
-	}
-	buf[o++] = '\\';
-	buf[o++] = 'n';
-	jw_str_ascii(w, buf, o);
-}
-
-void b64_open(struct b64 *b, struct jw *w)
-{
-	b->w = w;
-	b->n = 0;
-	jw_str_open(w);
-}
-
-void b64_feed(struct b64 *b, const uint8_t *s, size_t n)
-{
-	if (b->n) {
-		size_t k = sizeof(b->line) - b->n;
-		if (k > n)
-			k = n;
-		memcpy(b->line + b->n, s, k);
-		b->n += k;
-		s += k;
-		n -= k;
-		if (b->n < sizeof(b->line))
-			return;
-		b64_line(b->w, b->line, b->n);
-		b->n = 0;
-	}
-	for (; n >= sizeof(b->line); s += sizeof(b->line), n -= sizeof(b->line))
-		b64_line(b->w, s, sizeof(b->line));
-	memcpy(b->line, s, n);
-	b->n = n;
-}
-
-void b64_close(struct b64 *b)
-{
-	if (b->n)
-		b64_line(b->w, b->line, b->n);
-	b->n = 0;
-	jw_str_close(b->w);
-}
+#include "json/text.h"
 
 /* ------------------------------------------------------------------ */
 /* quoted-printable                                                     */
@@ -105,36 +39,27 @@ static void qp_hex(struct qp *q, uint8_t c)
 	qp_put(q, e, 3);
 }
 
-static void qp_encode(struct qp *q, const uint8_t *s, size_t n);
-
-static void json_chunk(void *ctx, const uint8_t *s, size_t n)
-{
-	jw_str_chunk(ctx, s, n);
-}
+static void qp_run(struct qp *q, const uint8_t *s, size_t n);
 
 static void text_chunk(void *ctx, const uint8_t *s, size_t n)
 {
 	out_put(ctx, s, n);
 }
 
-void qp_str(struct jw *w, const uint8_t *s, size_t n)
+void qp_encode(const uint8_t *s, size_t n, void (*chunk)(void *ctx, const uint8_t *s, size_t n), void *ctx)
 {
-	struct qp q = { .chunk = json_chunk, .ctx = w };
+	struct qp q = { .chunk = chunk, .ctx = ctx };
 
-	jw_str_open(w);
-	qp_encode(&q, s, n);
-	jw_str_close(w);
+	qp_run(&q, s, n);
 }
 
 void qp_out(struct out *o, const uint8_t *s, size_t n)
 {
-	struct qp q = { .chunk = text_chunk, .ctx = o };
-
-	qp_encode(&q, s, n);
+	qp_encode(s, n, text_chunk, o);
 }
 
 /* quopri.encodestring: what Python CRIT shows a unix socket's name as. */
-static void qp_encode(struct qp *q, const uint8_t *s, size_t n)
+static void qp_run(struct qp *q, const uint8_t *s, size_t n)
 {
 	const uint8_t *nl = memchr(s, '\n', n);
 	bool crlf = nl && nl > s && nl[-1] == '\r';

@@ -21,9 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "encode.h"
-#include "scan.h"
-#include "wire.h"
+#include "codec/encode.h"
+#include "format/image.h"
+#include "json/scan.h"
+#include "format/wire.h"
 
 /* How a member's values are taken. */
 enum how {
@@ -315,12 +316,6 @@ bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 	return true;
 }
 
-static void le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> 8 * i);
-}
-
 size_t shape_run(struct enc *e, const struct crit_msg *m, const struct crit_field *f, size_t most)
 {
 	static const struct crit_field *const none[2] = { NULL, NULL };
@@ -332,7 +327,7 @@ size_t shape_run(struct enc *e, const struct crit_msg *m, const struct crit_fiel
 	uint32_t lines = 0;
 	const uint8_t *ls = NULL;
 
-	if (!s || !s->text.n || e->depth >= DEC_MAX_DEPTH || !(sep = jr_run_window(e->jr, &p, &end, &most)))
+	if (!s || !s->text.n || e->depth >= MSG_MAX_DEPTH || !(sep = jr_run_window(e->jr, &p, &end, &most)))
 		return 0;
 	for (; n < most; n++) {
 		/* the text between the last element and this one, and its '{' */
@@ -340,10 +335,10 @@ size_t shape_run(struct enc *e, const struct crit_msg *m, const struct crit_fiel
 			break;
 		/* its frame: f's tag and a length, or a 4-byte length */
 		size_t frame = out->n, start = 0;
-		if (f ? !enc_begin_len(e, f->number, &start) : !buf_reserve(out, 4))
+		if (f ? !enc_begin_len(e, f->number, &start) : !buf_reserve(out, ENTRY_SIZE_LEN))
 			break;
 		if (!f)
-			start = out->n += 4;
+			start = out->n += ENTRY_SIZE_LEN;
 		struct at a = { p + sep->len, end, ls, NULL, lines };
 		if (sep->lines) {
 			a.lines += sep->lines;
@@ -361,7 +356,7 @@ size_t shape_run(struct enc *e, const struct crit_msg *m, const struct crit_fiel
 		}
 		out->n = (size_t)(a.o - out->p);
 		if (!f)
-			le32(out->p + start - 4, (uint32_t)(out->n - start));
+			le32_put(out->p + start - ENTRY_SIZE_LEN, (uint32_t)(out->n - start));
 		else if (!enc_end_len(e, start)) /* out of memory, recorded */
 			break;
 		p = a.p;

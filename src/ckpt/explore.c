@@ -13,9 +13,14 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
-#include "ckpt.h"
+#include "base/io.h"
+#include "ckpt/ckpt.h"
+#include "codec/pretty.h"
+#include "json/json.h"
+#include "json/text.h"
 #include "tables.h"
 
 /* ------------------------------------------------------------------ */

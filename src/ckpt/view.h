@@ -9,7 +9,8 @@
 #ifndef CRIT_VIEW_H
 #define CRIT_VIEW_H
 
-#include "internal.h"
+#include "base/err.h"
+#include "format/schema.h"
 
 /* Where a view's bytes come from: an image read whole. */
 struct view_src {

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "view.h"
-#include "wire.h"
+#include "ckpt/view.h"
+#include "format/wire.h"
 
 bool view_fail(const struct view *v, const uint8_t *p, enum crit_code code, const char *fmt, ...)
 {

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "json/json.h"
+#include "json/text.h"
 
 static const char hexdig[] = "0123456789abcdef";
 
@@ -577,4 +578,87 @@ void jw_plain_close(struct jw *w, char *q)
 void jw_str_ascii(struct jw *w, const char *s, size_t n)
 {
 	out_put(w->o, s, n);
+}
+
+/* ------------------------------------------------------------------ */
+/* base64                                                               */
+/* ------------------------------------------------------------------ */
+
+static const char b64dig[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* One output line (up to 57 input bytes) and its "\n", JSON-escaped. */
+static void b64_line(struct jw *w, const uint8_t *s, size_t n)
+{
+	char buf[80];
+	size_t o = 0, i = 0;
+
+	for (; i + 3 <= n; i += 3) {
+		uint32_t v = (uint32_t)s[i] << 16 | (uint32_t)s[i + 1] << 8 | s[i + 2];
+		buf[o++] = b64dig[v >> 18];
+		buf[o++] = b64dig[(v >> 12) & 63];
+		buf[o++] = b64dig[(v >> 6) & 63];
+		buf[o++] = b64dig[v & 63];
+	}
+	if (i < n) {
+		uint32_t v = (uint32_t)s[i] << 16 | (i + 1 < n ? (uint32_t)s[i + 1] << 8 : 0);
+		buf[o++] = b64dig[v >> 18];
+		buf[o++] = b64dig[(v >> 12) & 63];
+		buf[o++] = i + 1 < n ? b64dig[(v >> 6) & 63] : '=';
+		buf[o++] = '=';
+	}
+	buf[o++] = '\\';
+	buf[o++] = 'n';
+	jw_str_ascii(w, buf, o);
+}
+
+void b64_open(struct b64 *b, struct jw *w)
+{
+	b->w = w;
+	b->n = 0;
+	jw_str_open(w);
+}
+
+void b64_feed(struct b64 *b, const uint8_t *s, size_t n)
+{
+	if (b->n) {
+		size_t k = sizeof(b->line) - b->n;
+		if (k > n)
+			k = n;
+		memcpy(b->line + b->n, s, k);
+		b->n += k;
+		s += k;
+		n -= k;
+		if (b->n < sizeof(b->line))
+			return;
+		b64_line(b->w, b->line, b->n);
+		b->n = 0;
+	}
+	for (; n >= sizeof(b->line); s += sizeof(b->line), n -= sizeof(b->line))
+		b64_line(b->w, s, sizeof(b->line));
+	memcpy(b->line, s, n);
+	b->n = n;
+}
+
+void b64_close(struct b64 *b)
+{
+	if (b->n)
+		b64_line(b->w, b->line, b->n);
+	b->n = 0;
+	jw_str_close(b->w);
+}
+
+/* ------------------------------------------------------------------ */
+/* quoted-printable                                                     */
+/* ------------------------------------------------------------------ */
+
+static void json_chunk(void *ctx, const uint8_t *s, size_t n)
+{
+	jw_str_chunk(ctx, s, n);
+}
+
+void qp_str(struct jw *w, const uint8_t *s, size_t n)
+{
+	jw_str_open(w);
+	qp_encode(s, n, json_chunk, w);
+	jw_str_close(w);
 }

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "schema.h"
+#include "format/schema.h"
 
 enum wire_type {
 	WT_VARINT = 0,
