@@ -790,10 +790,59 @@ START_TEST(view_reads_fields_in_one_walk)
 	ck_assert_ptr_eq(fs.m, &crit_msg_vma_entry);
 	v.end--; /* pgoff's value cut off */
 	ck_assert_uint_eq(view_read(&v, &fs, out), 0);
-	ck_assert_int_eq(err.code, CRIT_E_VARINT);
-	ck_assert_uint_eq(err.pos, b.n - 2);
+	/* said as decode says it (format/wire.c): at the value, not the tag */
+	ck_assert_int_eq(err.code, CRIT_E_TRUNCATED);
+	ck_assert_uint_eq(err.pos, b.n - 1);
+	ck_assert_str_eq(err.msg, "truncated varint in field 3");
 	ck_assert_str_eq(err.file, "vma");
 	free(b.p);
+}
+END_TEST
+
+/* One damage, one message: decode in place, decode streamed (a message
+ * past CRIT_WINDOW) and a view say the same of it (format/wire.c). */
+START_TEST(one_damage_one_message)
+{
+	static const struct {
+		const char *bytes;
+		size_t n;
+	} damage[] = {
+		{ "\x80", 1 },         /* a tag cut short */
+		{ "\x00\x01", 2 },     /* field number 0 */
+		{ "\x0b", 1 },         /* field 1, a group */
+		{ "\x0d\x01\x02", 3 }, /* field 1, a 32-bit value cut short */
+		{ "\x12\x05\x01", 3 }, /* field 2, 5 bytes of 1 */
+		{ "\x08\xff", 2 },     /* field 1's varint cut short */
+		{ "\x08\x80\x00", 3 }, /* an over-long varint */
+	};
+	size_t nblob = CRIT_WINDOW + 100;
+	uint8_t *blob = calloc(1, nblob);
+	ck_assert_ptr_nonnull(blob);
+	for (int big = 0; big < 2; big++) {
+		for (size_t i = 0; i < sizeof(damage) / sizeof(damage[0]); i++) {
+			struct pb m = { 0 };
+			if (big)
+				pb_len(&m, 15, blob, nblob); /* unknown: shown as hex */
+			pb_bytes(&m, damage[i].bytes, damage[i].n);
+			struct pb img = image(schema_magic_by_name("FS")->value, 1, &m);
+			struct membuf out = { 0 };
+			struct crit_err derr = { 0 }, verr = { 0 };
+			ck_assert(!decode_mem(img.p, img.n, false, false, &out, &derr));
+			struct view_src src = { "fs", m.p, &verr };
+			struct view v = { m.p, m.p + m.n, &crit_msg_fs_entry, &src };
+			uint64_t x;
+			ck_assert(!view_uint(&v, "umask", &x));
+			ck_assert_msg(derr.code == verr.code && strcmp(derr.msg, verr.msg) == 0,
+				      "damage %zu%s: decode says %d \"%s\", view %d \"%s\"", i, big ? " streamed" : "",
+				      derr.code, derr.msg, verr.code, verr.msg);
+			ck_assert_uint_eq(derr.pos, verr.pos + 12); /* the header and the entry's size */
+			ck_assert_uint_ge(verr.pos, big ? nblob : 0);
+			membuf_free(&out);
+			free(m.p);
+			free(img.p);
+		}
+	}
+	free(blob);
 }
 END_TEST
 
@@ -841,6 +890,7 @@ Suite *explore_suite(void)
 	tcase_add_test(api, api_sk);
 	tcase_add_test(api, api_stats);
 	tcase_add_test(api, view_reads_fields_in_one_walk);
+	tcase_add_test(api, one_damage_one_message);
 	suite_add_tcase(s, api);
 	return s;
 }

@@ -18,56 +18,17 @@ bool view_fail(const struct view *v, const uint8_t *p, enum crit_code code, cons
 			    msg);
 }
 
-/* One field of the message at *p: its number, wire type and value (a
- * number, or the bytes of a length-delimited value). False at the end of
- * the message, or on malformed bytes (recorded). */
-struct wfield {
-	uint32_t num;
-	int wt;
-	uint64_t u;
-	const uint8_t *data;
-	size_t len;
-};
-
-static bool next_field(const struct view *v, const uint8_t **p, struct wfield *w)
+/* The field occurrence of the message at *p (wire_occ), and *p moved
+ * past it. False at the end of the message, or on malformed bytes
+ * (recorded, as decode says it). */
+static bool next_field(const struct view *v, const uint8_t **p, struct wire_occ *w)
 {
-	const uint8_t *at = *p;
-	uint64_t tag;
-
 	if (*p >= v->end)
 		return false;
-	if (wire_varint(p, v->end, &tag) != WIRE_OK)
-		return view_fail(v, at, CRIT_E_VARINT, "a bad tag");
-	w->num = (uint32_t)(tag >> 3);
-	w->wt = (int)(tag & 7);
-	if (tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)
-		return view_fail(v, at, CRIT_E_WIRE, "field number %llu", (unsigned long long)(tag >> 3));
-	switch (w->wt) {
-	case WT_VARINT:
-		if (wire_varint(p, v->end, &w->u) != WIRE_OK)
-			return view_fail(v, at, CRIT_E_VARINT, "a bad varint in field %u", w->num);
-		return true;
-	case WT_I64:
-	case WT_I32: {
-		size_t n = w->wt == WT_I64 ? 8 : 4;
-		if ((size_t)(v->end - *p) < n)
-			return view_fail(v, at, CRIT_E_TRUNCATED, "field %u is cut short", w->num);
-		w->u = wire_le(*p, (int)n);
-		*p += n;
-		return true;
-	}
-	case WT_LEN:
-		if (wire_varint(p, v->end, &w->u) != WIRE_OK)
-			return view_fail(v, at, CRIT_E_VARINT, "a bad length in field %u", w->num);
-		if (w->u > (uint64_t)(v->end - *p))
-			return view_fail(v, at, CRIT_E_LENGTH, "field %u runs past the message", w->num);
-		w->data = *p;
-		w->len = (size_t)w->u;
-		*p += w->len;
-		return true;
-	default:
-		return view_fail(v, at, CRIT_E_WIRE, "wire type %d in field %u", w->wt, w->num);
-	}
+	if (!wire_occ(*p, v->end, w))
+		return wire_fail(v->src->err, v->src->file, w, (uint64_t)(w->at - v->src->base));
+	*p = w->end;
+	return true;
 }
 
 static const struct crit_field *field(const struct view *v, const char *name)
@@ -80,10 +41,10 @@ static const struct crit_field *field(const struct view *v, const char *name)
 }
 
 /* The last value of f, in its own wire type; false when absent. */
-static bool find(const struct view *v, const struct crit_field *f, struct wfield *out)
+static bool find(const struct view *v, const struct crit_field *f, struct wire_occ *out)
 {
 	const uint8_t *p = v->p;
-	struct wfield w;
+	struct wire_occ w;
 	bool found = false;
 
 	while (next_field(v, &p, &w))
@@ -117,11 +78,11 @@ static uint64_t number(const struct crit_field *f, uint64_t u)
 bool view_uint(const struct view *v, const char *name, uint64_t *out)
 {
 	const struct crit_field *f = field(v, name);
-	struct wfield w;
+	struct wire_occ w;
 
 	if (!f || !find(v, f, &w))
 		return false;
-	*out = number(f, w.u);
+	*out = number(f, w.v);
 	return true;
 }
 
@@ -144,7 +105,7 @@ uint64_t view_uint_or(const struct view *v, const char *name, uint64_t dflt)
 uint32_t view_read(const struct view *v, struct view_fields *fs, uint64_t *out)
 {
 	const uint8_t *p = v->p;
-	struct wfield w;
+	struct wire_occ w;
 	uint32_t found = 0;
 	size_t n = fs->n < VIEW_MAX_UINTS ? fs->n : VIEW_MAX_UINTS;
 
@@ -161,14 +122,14 @@ uint32_t view_read(const struct view *v, struct view_fields *fs, uint64_t *out)
 		if (w.num < VIEW_DIRECT) { /* the usual: one of names[], or none */
 			size_t i = fs->slot[w.num];
 			if (i-- && w.wt == wire_type_of(fs->f[i]->type)) {
-				out[i] = number(fs->f[i], w.u);
+				out[i] = number(fs->f[i], w.v);
 				found |= 1u << i;
 			}
 			continue;
 		}
 		for (size_t i = 0; i < n; i++)
 			if (fs->f[i] && w.num == fs->f[i]->number && w.wt == wire_type_of(fs->f[i]->type)) {
-				out[i] = number(fs->f[i], w.u);
+				out[i] = number(fs->f[i], w.v);
 				found |= 1u << i;
 			}
 	}
@@ -178,23 +139,23 @@ uint32_t view_read(const struct view *v, struct view_fields *fs, uint64_t *out)
 bool view_bytes(const struct view *v, const char *name, const uint8_t **p, size_t *n)
 {
 	const struct crit_field *f = field(v, name);
-	struct wfield w;
+	struct wire_occ w;
 
 	if (!f || !find(v, f, &w))
 		return false;
-	*p = w.data;
-	*n = w.len;
+	*p = w.val;
+	*n = (size_t)w.v;
 	return true;
 }
 
 bool view_msg(const struct view *v, const char *name, struct view *sub)
 {
 	const struct crit_field *f = field(v, name);
-	struct wfield w;
+	struct wire_occ w;
 
 	if (!f || f->type != CRIT_T_MESSAGE || !find(v, f, &w))
 		return false;
-	*sub = (struct view){ w.data, w.data + w.len, f->msg, v->src };
+	*sub = (struct view){ w.val, w.val + w.v, f->msg, v->src };
 	return true;
 }
 
@@ -205,27 +166,19 @@ void view_iter(struct view_iter *it, const struct view *v, const char *name)
 
 bool view_next_uint(struct view_iter *it, uint64_t *out)
 {
-	struct wfield w;
+	struct wire_occ w;
 
 	if (!it->f)
 		return false;
 	for (;;) {
 		if (it->pk < it->pkend) {
-			struct view inner = *it->v;
-			inner.end = it->pkend;
 			const uint8_t *at = it->pk;
 			int wt = wire_type_of(it->f->type);
-			if (wt == WT_VARINT) {
-				if (wire_varint(&it->pk, it->pkend, &w.u) != WIRE_OK)
-					return view_fail(&inner, at, CRIT_E_VARINT, "a bad varint in %s", it->f->name);
-			} else {
-				size_t n = wt == WT_I64 ? 8 : 4;
-				if ((size_t)(it->pkend - it->pk) < n)
-					return view_fail(&inner, at, CRIT_E_TRUNCATED, "%s is cut short", it->f->name);
-				w.u = wire_le(it->pk, (int)n);
-				it->pk += n;
-			}
-			*out = number(it->f, w.u);
+			enum wire_status st = wire_packed(&it->pk, it->pkend, wt, &w.v);
+			if (st != WIRE_OK)
+				return wire_packed_fail(it->v->src->err, it->v->src->file, st, wt, it->f->name,
+							(uint64_t)(at - it->v->src->base));
+			*out = number(it->f, w.v);
 			return true;
 		}
 		if (!next_field(it->v, &it->p, &w))
@@ -233,25 +186,25 @@ bool view_next_uint(struct view_iter *it, uint64_t *out)
 		if (w.num != it->f->number)
 			continue;
 		if (w.wt == wire_type_of(it->f->type)) {
-			*out = number(it->f, w.u);
+			*out = number(it->f, w.v);
 			return true;
 		}
 		if (w.wt == WT_LEN && wire_fits(it->f, w.wt)) { /* a packed run */
-			it->pk = w.data;
-			it->pkend = w.data + w.len;
+			it->pk = w.val;
+			it->pkend = w.val + w.v;
 		}
 	}
 }
 
 bool view_next_msg(struct view_iter *it, struct view *sub)
 {
-	struct wfield w;
+	struct wire_occ w;
 
 	if (!it->f || it->f->type != CRIT_T_MESSAGE)
 		return false;
 	while (next_field(it->v, &it->p, &w)) {
 		if (w.num == it->f->number && w.wt == WT_LEN) {
-			*sub = (struct view){ w.data, w.data + w.len, it->f->msg, it->v->src };
+			*sub = (struct view){ w.val, w.val + w.v, it->f->msg, it->v->src };
 			return true;
 		}
 	}

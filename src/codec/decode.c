@@ -24,9 +24,6 @@
 #include "format/wire.h"
 #include "json/text.h"
 
-/* Appended to the message of every refusal of wire data that is valid
- * protobuf, but not protobuf-c's. */
-#define NOT_PBC " (not as protobuf-c writes it)"
 #define noncanon(d, pos, fmt, ...) crit_fail((d)->err, CRIT_E_NONCANON, pos, fmt NOT_PBC, __VA_ARGS__)
 
 /* Bytes of a message in memory; pos is the input offset of p, for errors. */
@@ -38,31 +35,6 @@ struct span {
 static uint64_t span_pos(const struct span *s, const uint8_t *at)
 {
 	return s->pos + (uint64_t)(at - s->p);
-}
-
-static const struct {
-	enum crit_code code;
-	const char *msg, *note;
-} varint_errors[] = {
-	[WIRE_SHORT] = { CRIT_E_TRUNCATED, "truncated varint", "" },
-	[WIRE_LONG] = { CRIT_E_VARINT, "varint longer than 10 bytes", "" },
-	[WIRE_PADDED] = { CRIT_E_NONCANON, "over-long varint", NOT_PBC },
-	[WIRE_PAST_64] = { CRIT_E_NONCANON, "varint of more than 64 bits", NOT_PBC },
-};
-
-/* The varint at pos was refused with status st; the rest says where it is
- * ("field %u"), formatted only now, off the decoder's path. */
-__attribute__((format(printf, 4, 5))) static bool varint_fail(struct dec *d, enum wire_status st, uint64_t pos,
-							       const char *fmt, ...)
-{
-	char what[128];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	return crit_fail(d->err, varint_errors[st].code, pos, "%s in %s%s", varint_errors[st].msg, what,
-			 varint_errors[st].note);
 }
 
 static const char *const wire_type_names[] = {
@@ -114,54 +86,6 @@ static bool value_fail(struct dec *d, const struct crit_field *f, uint64_t v, ui
 				  ? "has more than 32 bits"
 				  : "is not a 32-bit number sign-extended to 64 bits";
 	return noncanon(d, pos, "value 0x%llx of field %s %s", (unsigned long long)v, f->name, why);
-}
-
-/* wire_occ with the reports: why the occurrence at p is malformed. */
-static bool parse_occ(struct dec *d, const struct span *s, const uint8_t *p, struct wire_occ *o)
-{
-	uint64_t tag;
-	enum wire_status st;
-
-	o->start = p;
-	if ((st = wire_varint(&p, s->e, &tag)) != WIRE_OK)
-		return varint_fail(d, st, span_pos(s, o->start), "a field tag");
-	o->num = (uint32_t)(tag >> 3);
-	o->wt = (int)(tag & 7);
-	if (tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)
-		return crit_fail(d->err, CRIT_E_WIRE, span_pos(s, o->start), "invalid field number %llu",
-				 (unsigned long long)(tag >> 3));
-	o->val = p;
-	switch (o->wt) {
-	case WT_VARINT:
-		if ((st = wire_varint(&p, s->e, &o->v)) != WIRE_OK)
-			return varint_fail(d, st, span_pos(s, o->val), "field %u", o->num);
-		break;
-	case WT_I64:
-	case WT_I32: {
-		int n = o->wt == WT_I64 ? 8 : 4;
-		if (s->e - p < n)
-			return crit_fail(d->err, CRIT_E_TRUNCATED, span_pos(s, p),
-					 "truncated %d-byte value of field %u", n, o->num);
-		o->v = wire_le(p, n);
-		p += n;
-		break;
-	}
-	case WT_LEN:
-		if ((st = wire_varint(&p, s->e, &o->v)) != WIRE_OK)
-			return varint_fail(d, st, span_pos(s, o->val), "the length of field %u", o->num);
-		if (o->v > (uint64_t)(s->e - p))
-			return crit_fail(d->err, CRIT_E_LENGTH, span_pos(s, o->val),
-					 "length %llu of field %u runs past its message (%lld bytes left)",
-					 (unsigned long long)o->v, o->num, (long long)(s->e - p));
-		o->val = p;
-		p += o->v;
-		break;
-	default:
-		return crit_fail(d->err, CRIT_E_WIRE, span_pos(s, o->start),
-				 "field %u has wire type %d, which CRIU images never use", o->num, o->wt);
-	}
-	o->end = p;
-	return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -462,18 +386,9 @@ static bool group_packed(struct dec *d, struct group *g, struct span s)
 	while (p < s.e) {
 		const uint8_t *at = p;
 		uint64_t v;
-		if (wt == WT_VARINT) {
-			enum wire_status st = wire_varint(&p, s.e, &v);
-			if (st != WIRE_OK)
-				return varint_fail(d, st, span_pos(&s, at), "packed field %s", g->f->name);
-		} else {
-			int n = wt == WT_I64 ? 8 : 4;
-			if (s.e - p < n)
-				return crit_fail(d->err, CRIT_E_TRUNCATED, span_pos(&s, p),
-						 "packed field %s ends inside a %d-byte value", g->f->name, n);
-			v = wire_le(p, n);
-			p += n;
-		}
+		enum wire_status st = wire_packed(&p, s.e, wt, &v);
+		if (st != WIRE_OK)
+			return wire_packed_fail(d->err, NULL, st, wt, g->f->name, span_pos(&s, at));
 		if (!group_scalar(d, g, v, span_pos(&s, at)))
 			return false;
 	}
@@ -551,8 +466,8 @@ static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, 
 	struct wire_occ o;
 
 	while (p < e) {
-		if (!wire_occ(p, e, &o) && !parse_occ(d, s, p, &o))
-			return false;
+		if (!wire_occ(p, e, &o))
+			return wire_fail(d->err, NULL, &o, span_pos(s, o.at));
 		if (in_run && o.num == g.num) {
 			if (!group_occ(d, &g, s, &o))
 				return false;
@@ -605,25 +520,38 @@ static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, 
 /* Messages larger than the window: streamed, by the same rules         */
 /* ------------------------------------------------------------------ */
 
-/* A varint from the reader, not past end; its bytes are appended to
- * raw[*nraw] when raw is given. */
-static enum wire_status stream_varint(struct dec *d, uint64_t end, uint64_t *v, uint8_t *raw, size_t *nraw)
+/* Up to most bytes from the reader, not past end, in the window: where,
+ * and *got of them (fewer only at the end of the input). */
+static const uint8_t *stream_window(struct dec *d, uint64_t end, size_t most, size_t *got)
+{
+	uint64_t left = end - rd_pos(d->rd);
+
+	*got = rd_fill(d->rd, left < most ? (size_t)left : most);
+	return rd_ptr(d->rd);
+}
+
+/* A tag and a value or a length: the most a field's head takes. */
+#define HEAD_MAX 20
+
+/* The head of the next occurrence (wire_head), from the reader and not
+ * past end, consumed: its bytes are copied to head, *nhead of them, the
+ * first *tag_len the tag's. */
+static bool stream_head(struct dec *d, uint64_t end, struct wire_occ *o, uint8_t head[HEAD_MAX], size_t *nhead,
+			size_t *tag_len)
 {
 	uint64_t pos = rd_pos(d->rd);
-	size_t want = end - pos < 10 ? (size_t)(end - pos) : 10;
-	size_t got = rd_fill(d->rd, want);
-	const uint8_t *p = rd_ptr(d->rd);
-	enum wire_status st = wire_varint(&p, p + got, v);
+	size_t got;
+	const uint8_t *p = stream_window(d, end, HEAD_MAX, &got);
 
-	if (st != WIRE_OK)
-		return st;
-	size_t used = (size_t)(p - rd_ptr(d->rd));
-	if (raw) {
-		memcpy(raw + *nraw, rd_ptr(d->rd), used);
-		*nraw += used;
-	}
-	rd_advance(d->rd, used);
-	return WIRE_OK;
+	if (!wire_head(p, p + got, o))
+		return wire_fail(d->err, NULL, o, pos + (uint64_t)(o->at - p));
+	*nhead = (size_t)(o->end - p);
+	*tag_len = (size_t)((o->wt == WT_LEN ? o->at : o->val) - p);
+	if (o->wt == WT_LEN && !wire_len_fits(o, end - pos - *nhead))
+		return wire_fail(d->err, NULL, o, pos + (uint64_t)(o->at - p));
+	memcpy(head, p, *nhead);
+	rd_advance(d->rd, *nhead);
+	return true;
 }
 
 /* The raw bytes of a streamed occurrence, as hex: what is already consumed
@@ -691,83 +619,48 @@ static bool stream_len(struct dec *d, struct group *g, uint64_t len)
 	g->ipadd = false; /* far too many words for an address */
 	while (rd_pos(d->rd) < end) {
 		uint64_t at = rd_pos(d->rd), v;
-		if (wt == WT_VARINT) {
-			enum wire_status st = stream_varint(d, end, &v, NULL, NULL);
-			if (st != WIRE_OK)
-				return varint_fail(d, st, at, "packed field %s", f->name);
-		} else {
-			size_t n = wt == WT_I64 ? 8 : 4;
-			if (end - at < n)
-				return crit_fail(d->err, CRIT_E_TRUNCATED, at,
-						 "packed field %s ends inside a %zu-byte value", f->name, n);
-			if (!rd_need(d->rd, n, f->name))
-				return false;
-			v = wire_le(rd_ptr(d->rd), (int)n);
-			rd_advance(d->rd, n);
-		}
+		size_t got;
+		const uint8_t *p = stream_window(d, end, 10, &got), *start = p;
+		enum wire_status st = wire_packed(&p, p + got, wt, &v);
+		if (st != WIRE_OK)
+			return wire_packed_fail(d->err, NULL, st, wt, f->name, at);
+		rd_advance(d->rd, (size_t)(p - start));
 		if (!group_scalar(d, g, v, at))
 			return false;
 	}
 	return true;
 }
 
-/* One occurrence, its tag (head[0, nhead)) read, of the group's field. */
-static bool stream_occ(struct dec *d, struct group *g, int wt, uint64_t end, uint8_t *head, size_t nhead)
+/* One occurrence of the group's field at pos, its head (stream_head)
+ * read: head[0, nhead), the value after tag_len bytes of it. */
+static bool stream_occ(struct dec *d, struct group *g, const struct wire_occ *o, uint64_t pos,
+		       const uint8_t *head, size_t nhead, size_t tag_len)
 {
-	uint64_t pos = rd_pos(d->rd), v, vlen;
-	enum wire_status st;
-
-	if (wt != WT_VARINT && wt != WT_I64 && wt != WT_LEN && wt != WT_I32)
-		return crit_fail(d->err, CRIT_E_WIRE, pos - nhead,
-				 "field %u has wire type %d, which CRIU images never use", g->num, wt);
-	if (g->f && wt != wire_type_for(g->f))
-		return wire_type_fail(d, g->f, wt, pos - nhead);
-	switch (wt) {
-	case WT_VARINT:
-		if ((st = stream_varint(d, end, &v, head, &nhead)) != WIRE_OK)
-			return varint_fail(d, st, pos, "field %u", g->num);
+	if (g->f && o->wt != wire_type_for(g->f))
+		return wire_type_fail(d, g->f, o->wt, pos);
+	if (o->wt != WT_LEN) {
 		if (g->f)
-			return group_scalar(d, g, v, pos);
+			return group_scalar(d, g, o->v, pos + tag_len);
 		group_open(d, g);
 		put_hexbytes(d->w, head, nhead);
 		return true;
-	case WT_I64:
-	case WT_I32: {
-		size_t n = wt == WT_I64 ? 8 : 4;
-		if (end - pos < n || !rd_need(d->rd, n, "fixed-size value"))
-			return crit_fail(d->err, CRIT_E_TRUNCATED, pos, "truncated %zu-byte value of field %u", n,
-					 g->num);
-		v = wire_le(rd_ptr(d->rd), (int)n);
-		if (!g->f) {
-			memcpy(head + nhead, rd_ptr(d->rd), n);
-			group_open(d, g);
-			put_hexbytes(d->w, head, nhead + n);
-		}
-		rd_advance(d->rd, n);
-		return !g->f || group_scalar(d, g, v, pos);
 	}
-	default: /* WT_LEN */
-		if ((st = stream_varint(d, end, &vlen, head, &nhead)) != WIRE_OK)
-			return varint_fail(d, st, pos, "the length of field %u", g->num);
-		if (vlen > end - rd_pos(d->rd))
-			return crit_fail(d->err, CRIT_E_LENGTH, pos, "length %llu of field %u runs past its message",
-					 (unsigned long long)vlen, g->num);
-		if (!g->f) {
-			group_open(d, g);
-			return stream_raw(d, head, nhead, vlen);
-		}
-		if (vlen > CRIT_WINDOW)
-			return stream_len(d, g, vlen);
-		if (!rd_need(d->rd, (size_t)vlen, g->f->name))
-			return false;
-		struct wire_occ o = { .num = g->num, .wt = WT_LEN, .val = rd_ptr(d->rd), .v = vlen };
-		o.start = o.val;
-		o.end = o.val + vlen;
-		struct span s = { o.val, o.end, rd_pos(d->rd) };
-		bool ok = group_occ(d, g, &s, &o);
-		rd_advance(d->rd, (size_t)vlen);
-		return ok;
+	uint64_t vlen = o->v;
+	if (!g->f) {
+		group_open(d, g);
+		return stream_raw(d, head, nhead, vlen);
 	}
+	if (vlen > CRIT_WINDOW)
+		return stream_len(d, g, vlen);
+	if (!rd_need(d->rd, (size_t)vlen, g->f->name))
+		return false;
+	struct wire_occ v = { .num = g->num, .wt = WT_LEN, .val = rd_ptr(d->rd), .v = vlen };
+	v.start = v.val;
+	v.end = v.val + vlen;
+	struct span s = { v.val, v.end, rd_pos(d->rd) };
+	bool ok = group_occ(d, g, &s, &v);
+	rd_advance(d->rd, (size_t)vlen);
+	return ok;
 }
 
 static bool stream_message(struct dec *d, const struct crit_msg *m, uint64_t len, bool hex)
@@ -779,18 +672,14 @@ static bool stream_message(struct dec *d, const struct crit_msg *m, uint64_t len
 	struct group g;
 
 	while (rd_pos(d->rd) < end) {
-		uint64_t pos = rd_pos(d->rd), tag;
-		uint8_t head[32];
-		size_t nhead = 0;
+		uint64_t pos = rd_pos(d->rd);
+		uint8_t head[HEAD_MAX];
+		size_t nhead = 0, tag_len = 0;
+		struct wire_occ o;
 
-		enum wire_status st = stream_varint(d, end, &tag, head, &nhead);
-		if (st != WIRE_OK)
-			return varint_fail(d, st, pos, "a field tag");
-		uint32_t num = (uint32_t)(tag >> 3);
-		int wt = (int)(tag & 7);
-		if (tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)
-			return crit_fail(d->err, CRIT_E_WIRE, pos, "invalid field number %llu",
-					 (unsigned long long)(tag >> 3));
+		if (!stream_head(d, end, &o, head, &nhead, &tag_len))
+			return false;
+		uint32_t num = o.num;
 		if (!in_run || num != g.num) {
 			if (in_run)
 				group_end(d, &g);
@@ -802,7 +691,7 @@ static bool stream_message(struct dec *d, const struct crit_msg *m, uint64_t len
 				reach(m, &req, f, pos);
 			group_begin(d, &g, f, num, hex);
 		}
-		if (!stream_occ(d, &g, wt, end, head, nhead))
+		if (!stream_occ(d, &g, &o, pos, head, nhead, tag_len))
 			return false;
 		in_run = group_runs(&g);
 		if (!in_run)

@@ -110,51 +110,6 @@ static bool parse_int(const char *s, size_t n, bool *neg, uint64_t *mag)
 	return true;
 }
 
-struct range {
-	bool is_signed;
-	uint64_t max;    /* largest magnitude of a positive value */
-	uint64_t minmag; /* largest magnitude of a negative value */
-};
-
-static struct range range_of(uint8_t type)
-{
-	switch (type) {
-	case CRIT_T_INT32:
-	case CRIT_T_SINT32:
-	case CRIT_T_SFIXED32:
-	case CRIT_T_ENUM:
-		return (struct range){ true, INT32_MAX, (uint64_t)INT32_MAX + 1 };
-	case CRIT_T_INT64:
-	case CRIT_T_SINT64:
-	case CRIT_T_SFIXED64:
-		return (struct range){ true, INT64_MAX, (uint64_t)INT64_MAX + 1 };
-	case CRIT_T_UINT32:
-	case CRIT_T_FIXED32:
-		return (struct range){ false, UINT32_MAX, 0 };
-	case CRIT_T_BOOL:
-		return (struct range){ false, 1, 0 };
-	default:
-		return (struct range){ false, UINT64_MAX, 0 };
-	}
-}
-
-bool enc_int_bits(const struct crit_field *f, bool neg, uint64_t mag, uint64_t *bits)
-{
-	struct range r = range_of(f->type);
-	uint64_t b = neg ? 0 - mag : mag;
-
-	if ((neg && mag && (!r.is_signed || mag > r.minmag)) || (!neg && mag > r.max))
-		return false;
-	if (f->type == CRIT_T_SINT32)
-		b = (uint32_t)((uint32_t)b << 1) ^ (uint32_t)((int32_t)b >> 31);
-	else if (f->type == CRIT_T_SINT64)
-		b = (b << 1) ^ (uint64_t)((int64_t)b >> 63);
-	else if (f->type == CRIT_T_INT32 || f->type == CRIT_T_ENUM)
-		b = (uint64_t)(int64_t)(int32_t)(uint32_t)b; /* negative: 10 bytes, as protobuf */
-	*bits = b;
-	return true;
-}
-
 /* ------------------------------------------------------------------ */
 /* CRIT's --pretty forms, read back                                     */
 /* ------------------------------------------------------------------ */
@@ -186,7 +141,7 @@ static bool unflags(struct enc *e, const struct crit_field *f, const struct flag
 		sum += bit;
 		s = bar ? bar + 1 : end;
 	}
-	if ((int64_t)sum < 0 && range_of(f->type).is_signed) {
+	if ((int64_t)sum < 0 && wire_range_of(f->type).is_signed) {
 		*neg = true;
 		*mag = 0 - sum;
 	} else {
@@ -310,7 +265,7 @@ static bool scalar_bits(struct enc *e, const struct crit_field *f, int t, uint64
 	} else {
 		return jr_fail(e->jr, CRIT_E_TYPE, "%s must be a number, not %s", f->name, jv_type_name(t));
 	}
-	if (!enc_int_bits(f, neg, mag, bits))
+	if (!wire_int_bits(f, neg, mag, bits))
 		return jr_fail(e->jr, CRIT_E_TYPE, "%s%llu is out of range for %s", neg ? "-" : "",
 			       (unsigned long long)mag, f->name);
 	return true;

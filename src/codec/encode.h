@@ -95,10 +95,6 @@ static inline bool enc_end_len(struct enc *e, size_t start)
 	return true;
 }
 
-/* The wire value of a whole number of an integer field f (zigzag for the
- * sint types, 64-bit two's complement for negative int32 and enum), or
- * false when it is out of f's range. */
-bool enc_int_bits(const struct crit_field *f, bool neg, uint64_t mag, uint64_t *bits);
 
 /* The object jr_next has just opened, when it is shaped as one of the
  * last objects of m read the general way, the quick way (shape.c):

@@ -165,7 +165,7 @@ static uint8_t *put_member(const struct shape *s, const struct step *x, const st
 	*bits = 0;
 	switch (v->type) {
 	case JV_NUMBER: /* not a plain one: shape_put writes those */
-		if ((how != HOW_INT && how != HOW_CODED) || !enc_int_bits(f, v->neg, v->mag, bits))
+		if ((how != HOW_INT && how != HOW_CODED) || !wire_int_bits(f, v->neg, v->mag, bits))
 			return NULL;
 		break;
 	case JV_TRUE:
@@ -183,7 +183,7 @@ static uint8_t *put_member(const struct shape *s, const struct step *x, const st
 			return p + v->len;
 		}
 		if (how == HOW_INT && hex_uint(v->s, v->len, &mag)) {
-			if (!enc_int_bits(f, false, mag, bits))
+			if (!wire_int_bits(f, false, mag, bits))
 				return NULL;
 			break;
 		}

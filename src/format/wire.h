@@ -1,4 +1,5 @@
-/* wire.h - the protobuf wire format on a bounded cursor. */
+/* wire.h - the protobuf wire format on a bounded cursor: varints, field
+ * occurrences, and what is wrong with a damaged one. */
 #ifndef CRIT_WIRE_H
 #define CRIT_WIRE_H
 
@@ -6,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "format/schema.h"
 
 enum wire_type {
@@ -157,54 +159,181 @@ static inline int wire_type_for(const struct crit_field *f)
 	return f->label == CRIT_L_REPEATED && (f->flags & CRIT_F_PACKED) && wt != WT_LEN ? WT_LEN : wt;
 }
 
-/* One field occurrence. */
+/* The values an integer type holds. */
+struct wire_range {
+	bool is_signed;
+	uint64_t max;    /* largest magnitude of a positive value */
+	uint64_t minmag; /* largest magnitude of a negative value */
+};
+
+static inline struct wire_range wire_range_of(uint8_t type)
+{
+	switch (type) {
+	case CRIT_T_INT32:
+	case CRIT_T_SINT32:
+	case CRIT_T_SFIXED32:
+	case CRIT_T_ENUM:
+		return (struct wire_range){ true, INT32_MAX, (uint64_t)INT32_MAX + 1 };
+	case CRIT_T_INT64:
+	case CRIT_T_SINT64:
+	case CRIT_T_SFIXED64:
+		return (struct wire_range){ true, INT64_MAX, (uint64_t)INT64_MAX + 1 };
+	case CRIT_T_UINT32:
+	case CRIT_T_FIXED32:
+		return (struct wire_range){ false, UINT32_MAX, 0 };
+	case CRIT_T_BOOL:
+		return (struct wire_range){ false, 1, 0 };
+	default:
+		return (struct wire_range){ false, UINT64_MAX, 0 };
+	}
+}
+
+/* The wire value of a whole number of an integer field f (zigzag for the
+ * sint types, 64-bit two's complement for negative int32 and enum), or
+ * false when it is out of f's range. */
+static inline bool wire_int_bits(const struct crit_field *f, bool neg, uint64_t mag, uint64_t *bits)
+{
+	struct wire_range r = wire_range_of(f->type);
+	uint64_t b = neg ? 0 - mag : mag;
+
+	if ((neg && mag && (!r.is_signed || mag > r.minmag)) || (!neg && mag > r.max))
+		return false;
+	if (f->type == CRIT_T_SINT32)
+		b = (uint32_t)((uint32_t)b << 1) ^ (uint32_t)((int32_t)b >> 31);
+	else if (f->type == CRIT_T_SINT64)
+		b = (b << 1) ^ (uint64_t)((int64_t)b >> 63);
+	else if (f->type == CRIT_T_INT32 || f->type == CRIT_T_ENUM)
+		b = (uint64_t)(int64_t)(int32_t)(uint32_t)b; /* negative: 10 bytes, as protobuf */
+	*bits = b;
+	return true;
+}
+
+/* What is wrong with a field occurrence: one kind of damage, one error
+ * code and one message (wire.c), whoever reads it. */
+enum wire_damage {
+	WD_NONE,
+	WD_VARINT,       /* the tag, a varint value or a length: o->varint says why */
+	WD_FIELD_NUMBER, /* 0, or past WIRE_MAX_FIELD */
+	WD_WIRE_TYPE,    /* a group, or 6 or 7: CRIU images never hold them */
+	WD_FIXED_SHORT,  /* a 4- or 8-byte value cut short */
+	WD_LEN_PAST,     /* a length past the message's end */
+};
+
+/* One field occurrence, and on failure what is wrong with it. */
 struct wire_occ {
 	uint32_t num;
 	int wt;
 	const uint8_t *start, *val, *end; /* the tag, the value (a LEN's bytes), the end */
 	uint64_t v; /* the varint or fixed value, or the LEN length */
+	enum wire_damage damage;
+	enum wire_status varint; /* WD_VARINT's */
+	const uint8_t *at;       /* where the damage is: the tag, value or length (a LEN's length) */
+	uint64_t left;           /* WD_LEN_PAST: the bytes after the length */
 };
 
-/* The field occurrence at [p, e), in protobuf-c's form with a wire type
- * CRIU uses: true, or false for anything else (decode.c tells why). */
-static inline bool wire_occ(const uint8_t *p, const uint8_t *e, struct wire_occ *o)
+static inline bool wire_damaged(struct wire_occ *o, enum wire_damage why, const uint8_t *at)
+{
+	o->damage = why;
+	o->at = at;
+	return false;
+}
+
+/* The head of the field occurrence at [p, e), in protobuf-c's form with a
+ * wire type CRIU uses: its tag and its value, or a LEN's length, whose
+ * bytes may lie past e (a streamed message reads them after). False, with
+ * the damage, for anything else. This is the one parser of a field's tag
+ * and length: decode (in place and streamed), view and the explorers. */
+static inline bool wire_head(const uint8_t *p, const uint8_t *e, struct wire_occ *o)
 {
 	uint64_t tag;
 
 	o->start = p;
-	if (wire_varint(&p, e, &tag) != WIRE_OK || tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD)
-		return false;
+	if ((o->varint = wire_varint(&p, e, &tag)) != WIRE_OK)
+		return wire_damaged(o, WD_VARINT, o->start);
 	o->num = (uint32_t)(tag >> 3);
 	o->wt = (int)(tag & 7);
+	if (tag >> 3 == 0 || tag >> 3 > WIRE_MAX_FIELD) {
+		o->v = tag >> 3;
+		return wire_damaged(o, WD_FIELD_NUMBER, o->start);
+	}
 	o->val = p;
 	switch (o->wt) {
 	case WT_VARINT:
-		if (wire_varint(&p, e, &o->v) != WIRE_OK)
-			return false;
+		if ((o->varint = wire_varint(&p, e, &o->v)) != WIRE_OK)
+			return wire_damaged(o, WD_VARINT, o->val);
 		break;
 	case WT_I64:
-		if (e - p < 8)
-			return false;
-		o->v = wire_le(p, 8);
-		p += 8;
+	case WT_I32: {
+		int n = o->wt == WT_I64 ? 8 : 4;
+		if (e - p < n)
+			return wire_damaged(o, WD_FIXED_SHORT, p);
+		o->v = wire_le(p, n);
+		p += n;
 		break;
-	case WT_I32:
-		if (e - p < 4)
-			return false;
-		o->v = wire_le(p, 4);
-		p += 4;
-		break;
+	}
 	case WT_LEN:
-		if (wire_varint(&p, e, &o->v) != WIRE_OK || o->v > (uint64_t)(e - p))
-			return false;
+		o->at = p; /* the length, for wire_len_fits */
+		if ((o->varint = wire_varint(&p, e, &o->v)) != WIRE_OK)
+			return wire_damaged(o, WD_VARINT, o->val);
 		o->val = p;
-		p += o->v;
 		break;
 	default:
-		return false;
+		return wire_damaged(o, WD_WIRE_TYPE, o->start);
 	}
-	o->end = p;
+	o->end = p; /* a LEN's: its value's start */
 	return true;
 }
+
+/* A LEN occurrence's bytes fit in the left bytes after its length. */
+static inline bool wire_len_fits(struct wire_occ *o, uint64_t left)
+{
+	if (o->v <= left)
+		return true;
+	o->left = left;
+	return wire_damaged(o, WD_LEN_PAST, o->at);
+}
+
+/* The whole field occurrence at [p, e), its value included. */
+static inline bool wire_occ(const uint8_t *p, const uint8_t *e, struct wire_occ *o)
+{
+	if (!wire_head(p, e, o))
+		return false;
+	if (o->wt == WT_LEN) {
+		if (!wire_len_fits(o, (uint64_t)(e - o->val)))
+			return false;
+		o->end = o->val + o->v;
+	}
+	return true;
+}
+
+/* The next value of a packed run of wire type wt at [*p, e): WIRE_SHORT
+ * also for a fixed-size value cut short. */
+static inline enum wire_status wire_packed(const uint8_t **p, const uint8_t *e, int wt, uint64_t *v)
+{
+	if (wt == WT_VARINT)
+		return wire_varint(p, e, v);
+	int n = wt == WT_I64 ? 8 : 4;
+	if (e - *p < n)
+		return WIRE_SHORT;
+	*v = wire_le(*p, n);
+	*p += n;
+	return WIRE_OK;
+}
+
+/* The error for a damaged occurrence, whose o->at is at input offset pos,
+ * in file (NULL: none): always false. */
+bool wire_fail(struct crit_err *err, const char *file, const struct wire_occ *o, uint64_t pos);
+/* The error for a varint refused with st at pos, in what ("packed field
+ * x"): always false. */
+bool wire_varint_fail(struct crit_err *err, const char *file, enum wire_status st, uint64_t pos, const char *what);
+
+/* The error for a value of packed field `field` (wire type wt) refused
+ * with st at pos: always false. */
+bool wire_packed_fail(struct crit_err *err, const char *file, enum wire_status st, int wt, const char *field,
+		      uint64_t pos);
+
+/* Appended to the message of every refusal of wire data that is valid
+ * protobuf, but not protobuf-c's. */
+#define NOT_PBC " (not as protobuf-c writes it)"
 
 #endif
