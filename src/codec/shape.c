@@ -4,7 +4,7 @@
  * An image's entries repeat a few shapes: the same members in the same
  * order with the same white space; only the values change. When encode.c
  * has read an object the general way, its shape is kept, up to four a
- * message: the text around the values (jr_shape_learn) and the field of
+ * message: the text around the values (shape_text_learn) and the field of
  * each value. The next object of that message is matched against them
  * whole, in the input window, and its values written straight to the
  * message as they are read.
@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "codec/encode.h"
+#include "codec/shape_text.h"
 #include "format/image.h"
 #include "json/scan.h"
 #include "format/wire.h"
@@ -82,15 +83,15 @@ static inline __attribute__((always_inline)) bool piece_at(const uint8_t *p, con
 }
 
 struct layout {
-	struct step step[JR_SHAPE_MEMBERS + 1];
+	struct step step[SHAPE_MEMBERS + 1];
 };
 
 /* The shapes of a message's objects. */
 struct shape {
 	const struct crit_msg *m;
 	int last;                         /* the shape matched last */
-	struct jr_shapes text;
-	struct layout layout[JR_SHAPES];
+	struct shape_texts text;
+	struct layout layout[SHAPE_TEXTS];
 	const char *want_name[2];         /* the hook's fields, looked up */
 	const struct crit_field *want[2];
 	int n_memos;
@@ -227,7 +228,7 @@ struct at {
 
 /* The members of the object at a->p (after its '{') against s's shapes,
  * the last one matched first, written at a->o (out holds room for
- * JR_SHAPE_MEMBERS * MEMBER_MAX more after out->n): true with a past the
+ * SHAPE_MEMBERS * MEMBER_MAX more after out->n): true with a past the
  * object's '}'; false when it is shaped otherwise (a is then of no use).
  * The values of want's fields go to got. */
 static inline __attribute__((always_inline)) bool match(struct shape *s, struct at *a, struct buf *out,
@@ -276,7 +277,7 @@ static inline __attribute__((always_inline)) bool match(struct shape *s, struct 
 				return false;
 			if (v.type == JV_STRING) { /* room for it; the buffer may move */
 				size_t at = (size_t)(o - out->p);
-				if (!buf_reserve(out, at - out->n + 16 + v.len + JR_SHAPE_MEMBERS * MEMBER_MAX))
+				if (!buf_reserve(out, at - out->n + 16 + v.len + SHAPE_MEMBERS * MEMBER_MAX))
 					return false;
 				o = out->p + at;
 			}
@@ -299,8 +300,8 @@ bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 	struct shape *s = shapes_of(e, m);
 	const uint8_t *p, *end;
 
-	if (!s || !s->text.n || !jr_shape_window(e->jr, &p, &end) ||
-	    !buf_reserve(e->out, JR_SHAPE_MEMBERS * MEMBER_MAX))
+	if (!s || !s->text.n || !jr_object_window(e->jr, &p, &end) ||
+	    !buf_reserve(e->out, SHAPE_MEMBERS * MEMBER_MAX))
 		return false;
 	const struct crit_field *want[2] = { wanted(s, hook, 0), wanted(s, hook, 1) };
 	uint64_t got[2] = { 0, 0 };
@@ -308,7 +309,7 @@ bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 	if (!match(s, &a, e->out, want, got))
 		return false;
 	e->out->n = (size_t)(a.o - e->out->p);
-	jr_shape_take(e->jr, a.p, a.lines, a.ls);
+	jr_take_object(e->jr, a.p, a.lines, a.ls);
 	if (hook) {
 		hook->got[0] = got[0];
 		hook->got[1] = got[1];
@@ -327,7 +328,7 @@ size_t shape_run(struct enc *e, const struct crit_msg *m, const struct crit_fiel
 	uint32_t lines = 0;
 	const uint8_t *ls = NULL;
 
-	if (!s || !s->text.n || e->depth >= MSG_MAX_DEPTH || !(sep = jr_run_window(e->jr, &p, &end, &most)))
+	if (!s || !s->text.n || e->depth >= MSG_MAX_DEPTH || !(sep = jr_array_window(e->jr, &p, &end, &most)))
 		return 0;
 	for (; n < most; n++) {
 		/* the text between the last element and this one, and its '{' */
@@ -345,7 +346,7 @@ size_t shape_run(struct enc *e, const struct crit_msg *m, const struct crit_fiel
 			a.ls = p + sep->line_at;
 		}
 		uint64_t got[2];
-		bool ok = buf_reserve(out, JR_SHAPE_MEMBERS * MEMBER_MAX);
+		bool ok = buf_reserve(out, SHAPE_MEMBERS * MEMBER_MAX);
 		if (ok) {
 			a.o = out->p + out->n;
 			ok = match(s, &a, out, none, got);
@@ -364,7 +365,7 @@ size_t shape_run(struct enc *e, const struct crit_msg *m, const struct crit_fiel
 		ls = a.ls;
 	}
 	if (n)
-		jr_run_take(e->jr, p, (uint32_t)n, lines, ls);
+		jr_take_elements(e->jr, p, (uint32_t)n, lines, ls);
 	return n;
 }
 
@@ -383,7 +384,7 @@ static uint8_t memos_of(struct shape *s, const struct crit_field *f)
 	return (uint8_t)i;
 }
 
-static void lay_out(struct shape *s, struct layout *l, const struct jr_shape *t, const struct span *sp)
+static void lay_out(struct shape *s, struct layout *l, const struct shape_text *t, const struct span *sp)
 {
 	for (uint32_t i = 0; i <= t->n; i++) {
 		struct step *x = &l->step[i];
@@ -447,11 +448,11 @@ void shape_learn(struct enc *e, const struct crit_msg *m, size_t base, uint64_t 
 {
 	size_t n = e->nspans - base;
 	const struct span *sp = n ? e->spans + base : NULL; /* spans may be none yet */
-	struct jr_value v[JR_SHAPE_MEMBERS];
+	struct jr_value v[SHAPE_MEMBERS];
 	struct shape *s = shapes_of(e, m);
 	bool added;
 
-	if (n > JR_SHAPE_MEMBERS)
+	if (n > SHAPE_MEMBERS)
 		return;
 	/* only scalar values have a shape; and no unknown field's raw bytes */
 	for (size_t i = 0; i < n; i++)
@@ -459,7 +460,7 @@ void shape_learn(struct enc *e, const struct crit_msg *m, size_t base, uint64_t 
 			return;
 	if (!s && !(s = claim(e, m)))
 		return;
-	int k = jr_shape_learn(e->jr, from, (uint32_t)n, &s->text, v, &added);
+	int k = shape_text_learn(e->jr, from, (uint32_t)n, &s->text, v, &added);
 	if (k < 0)
 		return;
 	if (added)

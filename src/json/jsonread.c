@@ -287,14 +287,10 @@ static int next_slow(struct jr *r)
 		size_t n = avail(r);
 		if (!n)
 			return -1;
-		const uint8_t *p = rd_ptr(r->rd);
-		size_t i = 0;
-		for (; i < n && space[p[i]]; i++) {
-			if (space[p[i]] == 2) {
-				r->line = sat_add(r->line, 1);
-				r->line_start = (int64_t)rd_pos(r->rd) + (int64_t)i + 1;
-			}
-		}
+		const uint8_t *p = rd_ptr(r->rd), *ls = NULL;
+		size_t i = (size_t)(skip_space(p, p + n, &r->line, &ls) - p);
+		if (ls)
+			r->line_start = (int64_t)rd_pos(r->rd) + (ls - p);
 		eat(r, i);
 		if (i == n)
 			continue;
@@ -773,23 +769,18 @@ static bool close_frame(struct jr *r)
 	return false;
 }
 
-/* jr_member_hint's way: white space, then what the member must start
- * with; the position is tracked in *q, *line and *line_start, committed
- * by the caller only when the whole member name matched. */
-static bool skip_space(const uint8_t **q, const uint8_t *end, uint32_t *line, int64_t *line_start, int64_t base,
-		       const uint8_t *buf)
+/* jr_member_hint's way: white space in the window from *q, which must not
+ * reach its end; the lines are counted into *line and *line_start (an
+ * input offset), committed by the caller only when the whole member name
+ * matched. */
+static bool space_before(const struct rd *rd, const uint8_t **q, uint32_t *line, int64_t *line_start)
 {
-	const uint8_t *p = *q;
+	const uint8_t *ls = NULL, *end = rd->buf + rd->len;
 
-	while (p < end && space[*p]) {
-		if (*p == '\n') {
-			*line = sat_add(*line, 1);
-			*line_start = base + (p + 1 - buf);
-		}
-		p++;
-	}
-	*q = p;
-	return p < end;
+	*q = skip_space(*q, end, line, &ls);
+	if (ls)
+		*line_start = (int64_t)rd->base + (ls - rd->buf);
+	return *q < end;
 }
 
 bool jr_member_hint(struct jr *r, const char *hint, const char **name, size_t *len)
@@ -805,10 +796,10 @@ bool jr_member_hint(struct jr *r, const char *hint, const char **name, size_t *l
 		const uint8_t *q = rd->buf + rd->off, *end = rd->buf + rd->len, *key;
 		uint32_t line = r->line;
 		int64_t ls = r->line_start, base = (int64_t)rd->base;
-		if (!skip_space(&q, end, &line, &ls, base, rd->buf))
+		if (!space_before(rd, &q, &line, &ls))
 			goto general;
 		if (!f->first) {
-			if (*q++ != ',' || !skip_space(&q, end, &line, &ls, base, rd->buf))
+			if (*q++ != ',' || !space_before(rd, &q, &line, &ls))
 				goto general;
 		}
 		key = q;
@@ -820,7 +811,7 @@ bool jr_member_hint(struct jr *r, const char *hint, const char **name, size_t *l
 		if (hint[i] || q[i] != '"')
 			goto general;
 		q += i + 1;
-		if (!skip_space(&q, end, &line, &ls, base, rd->buf) || *q++ != ':')
+		if (!space_before(rd, &q, &line, &ls) || *q++ != ':')
 			goto general;
 		int64_t col = base + (key - rd->buf) - ls + 1;
 		r->at = (struct jr_pos){ line, col > UINT32_MAX ? UINT32_MAX : (uint32_t)col };
@@ -868,26 +859,6 @@ general:;
 /* The quick way through the usual member                               */
 /* ------------------------------------------------------------------ */
 
-/* White space from p on, counting lines; the indentation that follows a
- * newline in pretty JSON is passed over eight spaces at a time. */
-static const uint8_t *quick_lines(const uint8_t *p, const uint8_t *end, uint32_t *line,
-				  const uint8_t **line_start)
-{
-	static const uint64_t eight = 0x2020202020202020ull;
-
-	while (p < end && space[*p]) {
-		if (*p++ != '\n')
-			continue;
-		*line = sat_add(*line, 1);
-		*line_start = p;
-		for (uint64_t w; end - p >= 8 && (memcpy(&w, p, 8), w == eight);)
-			p += 8;
-		for (uint32_t w; end - p >= 4 && (memcpy(&w, p, 4), w == (uint32_t)eight);)
-			p += 4;
-	}
-	return p;
-}
-
 /* White space: none or the one space of compact JSON, the usual cases,
  * or any. */
 static inline const uint8_t *quick_space(const uint8_t *p, const uint8_t *end, uint32_t *line,
@@ -895,7 +866,7 @@ static inline const uint8_t *quick_space(const uint8_t *p, const uint8_t *end, u
 {
 	if (p < end && *p == ' ')
 		p++;
-	return p < end && space[*p] ? quick_lines(p, end, line, line_start) : p;
+	return p < end && space[*p] ? skip_space(p, end, line, line_start) : p;
 }
 
 int jr_member_quick(struct jr *r, const char *hint, size_t hlen)
@@ -968,108 +939,6 @@ int jr_member_quick(struct jr *r, const char *hint, size_t hlen)
 	return type;
 }
 
-/* ------------------------------------------------------------------ */
-/* Objects shaped as the last ones                                      */
-/* ------------------------------------------------------------------ */
-
-/* The piece of a shape's text from p to q: appended, with its lines. */
-static bool shape_piece(struct jr_shape *s, uint32_t i, const uint8_t *p, const uint8_t *q)
-{
-	size_t at = s->cut[i], len = (size_t)(q - p);
-
-	if (len > JR_SHAPE_TEXT - at)
-		return false;
-	memcpy(s->text + at, p, len);
-	s->cut[i + 1] = (uint16_t)(at + len);
-	s->lines[i] = s->line_at[i] = 0;
-	for (size_t k = 0; k < len; k++)
-		if (p[k] == '\n') {
-			s->lines[i]++;
-			s->line_at[i] = (uint16_t)(k + 1);
-		}
-	return true;
-}
-
-static const uint8_t *skip_spaces(const uint8_t *p, const uint8_t *end)
-{
-	while (p < end && space[*p])
-		p++;
-	return p;
-}
-
-/* The shape of the object in [p, end), into s (values into v). */
-static bool learn(struct jr_shape *s, const uint8_t *p, const uint8_t *end, const uint8_t *window_end,
-		  struct jr_value *v)
-{
-	s->cut[0] = 0;
-	for (uint32_t i = 0;; i++) {
-		const uint8_t *piece = p;
-		p = skip_spaces(p, end);
-		if (p < end && *p == '}') {
-			s->n = i;
-			return p + 1 == end && shape_piece(s, i, piece, end);
-		}
-		if (i && (p == end || *p++ != ','))
-			return false;
-		p = skip_spaces(p, end);
-		if (p == end || *p++ != '"')
-			return false;
-		while (p < end && plain[*p])
-			p++;
-		if (p == end || *p++ != '"')
-			return false;
-		p = skip_spaces(p, end);
-		if (p == end || *p++ != ':')
-			return false;
-		p = skip_spaces(p, end);
-		size_t n;
-		if (i == JR_SHAPE_MEMBERS || !shape_piece(s, i, piece, p) || (size_t)(window_end - p) < QUICK_ROOM ||
-		    !(n = quick_value(p, end, &v[i])))
-			return false;
-		p += n;
-	}
-}
-
-static bool same_piece(const struct jr_shape *a, const struct jr_shape *b, uint32_t i)
-{
-	size_t len = (size_t)(a->cut[i + 1] - a->cut[i]);
-	return len == (size_t)(b->cut[i + 1] - b->cut[i]) &&
-	       memcmp(a->text + a->cut[i], b->text + b->cut[i], len) == 0;
-}
-
-static uint32_t common_pieces(const struct jr_shape *a, const struct jr_shape *b)
-{
-	uint32_t i = 0, most = (a->n < b->n ? a->n : b->n) + 1;
-
-	while (i < most && same_piece(a, b, i))
-		i++;
-	return i;
-}
-
-int jr_shape_learn(const struct jr *r, uint64_t from, uint32_t n, struct jr_shapes *set, struct jr_value *v,
-		   bool *added)
-{
-	const struct rd *rd = r->rd;
-	struct jr_shape t;
-
-	*added = false;
-	if (from < rd->kept || from > rd_pos(rd) ||
-	    !learn(&t, rd->buf + (from - rd->base), rd->buf + rd->off, rd->buf + rd->len, v) || t.n != n)
-		return -1;
-	for (int k = 0; k < set->n; k++)
-		if (set->s[k].n == t.n && common_pieces(&set->s[k], &t) == t.n + 1)
-			return k;
-	int k = set->n < JR_SHAPES ? set->n++ : set->next;
-	set->next = (k + 1) % JR_SHAPES;
-	set->s[k] = t;
-	for (int j = 0; j < set->n; j++) {
-		uint32_t c = common_pieces(&set->s[j], &t);
-		set->common[j][k] = set->common[k][j] = (uint8_t)(c > UINT8_MAX ? UINT8_MAX : c);
-	}
-	*added = true;
-	return k;
-}
-
 bool jr_member(struct jr *r, const char **name, size_t *len)
 {
 	return jr_member_hint(r, NULL, name, len);
@@ -1136,7 +1005,7 @@ bool jr_element_next(struct jr *r, int *t)
 	 * of one */
 	const uint8_t *p, *end;
 	size_t most = 1;
-	const struct jr_sep *s = jr_run_window(r, &p, &end, &most);
+	const struct jr_sep *s = jr_array_window(r, &p, &end, &most);
 	struct rd *rd = r->rd;
 
 	if (!s || !most || (size_t)(end - p) <= s->len || !same_bytes(p, (const char *)s->text, s->len))

@@ -120,7 +120,7 @@ bool jr_member(struct jr *r, const char **name, size_t *len);
  * is that, it is found without copying, and *name is hint itself. */
 bool jr_member_hint(struct jr *r, const char *hint, const char **name, size_t *len);
 
-/* The quick way through the usual member, for the encoder's hot loop:
+/* The quick way through the member a caller expects, for hot loops:
  * when the next member is hint (hlen bytes of printable ASCII but '"' and
  * '\\') and its value a whole number of up to 19 digits or a string of
  * printable ASCII without escapes, both in the window, it reads both, as
@@ -131,58 +131,30 @@ bool jr_member_hint(struct jr *r, const char *hint, const char **name, size_t *l
 #define JR_END (-2)
 int jr_member_quick(struct jr *r, const char *hint, size_t hlen);
 
-/* Objects shaped as the last ones. An image's entries repeat a few text
- * layouts: the same members in the same order, the same white space; only
- * the values change. A shape is that text without the values, learnt from
- * an object read the general way; the next object is matched against the
- * shapes of its kind whole, in the window, and its values read in place. */
-#define JR_SHAPE_MEMBERS 48
-#define JR_SHAPE_TEXT 1024
-#define JR_SHAPES 4 /* of one kind of object */
+/* ---- Reading in place --------------------------------------------- */
 
-struct jr_shape {
-	uint32_t n; /* members */
-	/* Piece i, the text before member i's value (white space, ',', the
-	 * quoted name, ':'), or for i == n what follows the last value up
-	 * to and with the '}', is text[cut[i], cut[i + 1]). */
-	uint16_t cut[JR_SHAPE_MEMBERS + 2];
-	uint16_t lines[JR_SHAPE_MEMBERS + 1];   /* newlines in piece i */
-	uint16_t line_at[JR_SHAPE_MEMBERS + 1]; /* where the line after the last of them starts, in piece i */
-	uint8_t text[JR_SHAPE_TEXT];
-};
+/* A caller that recognises a stretch of JSON text itself reads it in the
+ * window, then tells the reader how far it got. */
 
-/* The shapes of one kind of object, tried together. */
-struct jr_shapes {
-	int n;
-	int next; /* the one a new shape replaces */
-	/* How many leading pieces shapes i and j have in common: where one
-	 * differs from an object, the match goes on with another. */
-	uint8_t common[JR_SHAPES][JR_SHAPES];
-	struct jr_shape s[JR_SHAPES];
-};
+/* The input from offset from to the reader, [*p, *at), when the window
+ * still holds it, and the window's end. */
+static inline bool jr_text_since(const struct jr *r, uint64_t from, const uint8_t **p, const uint8_t **at,
+				 const uint8_t **end)
+{
+	const struct rd *rd = r->rd;
 
-/* A value read in place: a whole number of up to 19 digits, a string of
- * printable ASCII without escapes, true or false. */
-struct jr_value {
-	int type;      /* JV_NUMBER, JV_STRING, JV_TRUE or JV_FALSE */
-	const char *s; /* a string's bytes, in the window */
-	size_t len;
-	bool neg;      /* a number's sign and magnitude */
-	uint64_t mag;
-};
+	if (from < rd->kept || from > rd_pos(rd))
+		return false;
+	*p = rd->buf + (from - rd->base);
+	*at = rd->buf + rd->off;
+	*end = rd->buf + rd->len;
+	return true;
+}
 
-/* The shape of the object whose text is the input from offset from (after
- * its '{') to the reader (after its '}'), and its values in v, when it is
- * still in the window, has n members, all with plain names and values
- * jr_value holds, and fits a jr_shape: added to set unless it is there
- * (*added tells), and its index; else -1. */
-int jr_shape_learn(const struct jr *r, uint64_t from, uint32_t n, struct jr_shapes *set, struct jr_value *v,
-		   bool *added);
-
-/* For the object jr_next has just opened, to be matched against shapes in
- * place: the window from its first byte after the '{'. False when the
- * reader is not there (or is copying what it reads). */
-static inline bool jr_shape_window(const struct jr *r, const uint8_t **p, const uint8_t **end)
+/* For the object jr_next has just opened: the window from its first byte
+ * after the '{'. False when the reader is not there (or is copying what
+ * it reads). */
+static inline bool jr_object_window(const struct jr *r, const uint8_t **p, const uint8_t **end)
 {
 	const struct rd *rd = r->rd;
 
@@ -205,9 +177,9 @@ static inline void jr_take(struct jr *r, const uint8_t *p, uint32_t lines, const
 	rd->off = (size_t)(p - rd->buf);
 }
 
-/* That object matched, up to and with its '}' before p: jr_take, and
- * close it. */
-static inline void jr_shape_take(struct jr *r, const uint8_t *p, uint32_t lines, const uint8_t *line_start)
+/* That object read in place, up to and with its '}' before p: jr_take,
+ * and close it. */
+static inline void jr_take_object(struct jr *r, const uint8_t *p, uint32_t lines, const uint8_t *line_start)
 {
 	jr_take(r, p, lines, line_start);
 	r->depth--;
@@ -217,7 +189,7 @@ static inline void jr_shape_take(struct jr *r, const uint8_t *p, uint32_t lines,
  * text that came before the last of them, which the next must have too
  * (NULL when there is none to go by), and the window from the reader;
  * *most is cut to the elements the array can still count. */
-static inline const struct jr_sep *jr_run_window(const struct jr *r, const uint8_t **p, const uint8_t **end,
+static inline const struct jr_sep *jr_array_window(const struct jr *r, const uint8_t **p, const uint8_t **end,
 						 size_t *most)
 {
 	const struct jr_sep *s = &r->sep[(unsigned)r->depth % JR_SEPS];
@@ -233,9 +205,9 @@ static inline const struct jr_sep *jr_run_window(const struct jr *r, const uint8
 	return s;
 }
 
-/* n more elements of that array matched, up to p: jr_take, and count
- * them. */
-static inline void jr_run_take(struct jr *r, const uint8_t *p, uint32_t n, uint32_t lines, const uint8_t *line_start)
+/* n more elements of that array read in place, up to p: jr_take, and
+ * count them. */
+static inline void jr_take_elements(struct jr *r, const uint8_t *p, uint32_t n, uint32_t lines, const uint8_t *line_start)
 {
 	struct jr_frame *f = &r->st[r->depth - 1];
 

@@ -1,6 +1,7 @@
 /*
- * scan.h - JSON read in place: the byte classes and the quick scans that
- * the reader (jsonread.c) and the encoder's shapes (shape.c) share.
+ * scan.h - JSON read in place: the byte classes, the one white-space
+ * skipper and the quick scans, for the reader (jsonread.c) and for any
+ * caller that reads the reader's window in place.
  *
  * The quick scans read a few bytes past what they look at, unchecked:
  * their callers make sure QUICK_ROOM bytes are in the window first.
@@ -17,6 +18,28 @@
 
 /* White space, and a newline. */
 static const uint8_t space[256] = { [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 2 };
+
+/* White space from p up to end: where it ends. Each newline adds one to
+ * *line and leaves *line_start at the byte after it; the indentation that
+ * follows a newline in pretty JSON is passed over eight spaces at a time.
+ * The one white-space skipper of JSON read in place. */
+SCAN_INLINE const uint8_t *skip_space(const uint8_t *p, const uint8_t *end, uint32_t *line,
+				      const uint8_t **line_start)
+{
+	static const uint64_t eight = 0x2020202020202020ull;
+
+	while (p < end && space[*p]) {
+		if (*p++ != '\n')
+			continue;
+		*line = *line == UINT32_MAX ? UINT32_MAX : *line + 1;
+		*line_start = p;
+		for (uint64_t w; end - p >= 8 && (memcpy(&w, p, 8), w == eight);)
+			p += 8;
+		for (uint32_t w; end - p >= 4 && (memcpy(&w, p, 4), w == (uint32_t)eight);)
+			p += 4;
+	}
+	return p;
+}
 
 /* Bytes a string holds as they are: printable ASCII but '"' and '\\'. */
 static const uint8_t plain[256] = {
@@ -137,6 +160,16 @@ SCAN_INLINE size_t quick_whole(const uint8_t *p, bool *neg, uint64_t *mag)
 	*neg = minus;
 	return n ? n + minus : 0;
 }
+
+/* A value read in place: a whole number of up to 19 digits, a string of
+ * printable ASCII without escapes, true or false. */
+struct jr_value {
+	int type;      /* JV_NUMBER, JV_STRING, JV_TRUE or JV_FALSE */
+	const char *s; /* a string's bytes, in the window */
+	size_t len;
+	bool neg;      /* a number's sign and magnitude */
+	uint64_t mag;
+};
 
 /* The value at p that a jr_value holds (QUICK_ROOM bytes in the window):
  * its length, or 0 when it is something else. */
