@@ -97,6 +97,7 @@ check: $(BUILD)/crit $(BUILD)/libcrit.a $(BUILD)/run-tests $(FUZZ:%=$(BUILD)/rep
 	CRIT=$(BUILD)/crit bash tests/safety.sh
 	bash tests/install.sh
 	LIBCRIT=$(BUILD)/libcrit.a LINKFLAGS="$(LDFLAGS)" bash tests/symbols.sh
+	python3 tests/layers.py $(BUILD)
 	$(BUILD)/run-tests
 	for t in $(FUZZ); do $(BUILD)/replay/$$t tests/fuzz/corpus/$$t tests/fuzz/regress/$$t || exit 1; done
 

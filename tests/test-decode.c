@@ -284,7 +284,6 @@ static bool decode_t(const uint8_t *msg, size_t len, struct membuf *json, struct
 	bool ok = dec_fields(&d, &t_msg, len);
 	jw_obj_close(&w);
 	out_flush(&o);
-	dec_free(&d);
 	rd_close(&rd);
 	return ok;
 }

@@ -84,7 +84,7 @@ struct named {
 	struct crit_str name;
 };
 
-struct x {
+struct explorer {
 	struct ckpt c;
 	struct crit_err *err;
 	struct crit_mem **mem; /* the result's */
@@ -126,7 +126,7 @@ static void mem_free(struct crit_mem *m)
 }
 
 /* n zeroed bytes of the result's memory, or NULL (the error recorded). */
-static void *mem_alloc(struct x *x, size_t n)
+static void *mem_alloc(struct explorer *x, size_t n)
 {
 	struct crit_mem *m = *x->mem;
 
@@ -158,14 +158,14 @@ static void *mem_alloc(struct x *x, size_t n)
 	return memset(p, 0, n);
 }
 
-static void *mem_array(struct x *x, size_t n, size_t size)
+static void *mem_array(struct explorer *x, size_t n, size_t size)
 {
 	if (n > SIZE_MAX / 4 / size)
 		return crit_fail(x->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory for %zu items", n), NULL;
 	return mem_alloc(x, n * size);
 }
 
-static struct crit_str str_copy(struct x *x, const void *s, size_t n)
+static struct crit_str str_copy(struct explorer *x, const void *s, size_t n)
 {
 	char *p = n ? mem_alloc(x, n + 1) : NULL;
 
@@ -181,7 +181,7 @@ static bool sb_write(void *ctx, const void *p, size_t n)
 }
 
 /* What was written to x->s since the last take, as a string of the result. */
-static struct crit_str str_take(struct x *x)
+static struct crit_str str_take(struct explorer *x)
 {
 	out_flush(&x->s);
 	struct crit_str s = str_copy(x, x->sb.p, x->sb.n);
@@ -216,7 +216,7 @@ static bool no_resources(const struct task *t)
 	return t->state == CRIT_TASK_DEAD || t->state == CRIT_TASK_ZOMBIE;
 }
 
-static bool load_tasks(struct x *x)
+static bool load_tasks(struct explorer *x)
 {
 	if (!ckpt_load(&x->c, &x->pstree, NULL, "pstree.img"))
 		return false;
@@ -274,7 +274,7 @@ static size_t first_id(const struct by_id *v, size_t n, uint64_t id)
 }
 
 /* The entries of lookup k whose key is id, in image order: (*by)[0, n). */
-static size_t look_up(struct x *x, int k, uint64_t id, const struct by_id **by)
+static size_t look_up(struct explorer *x, int k, uint64_t id, const struct by_id **by)
 {
 	struct lookup *l = &x->look[k];
 	bool missing;
@@ -300,14 +300,14 @@ static size_t look_up(struct x *x, int k, uint64_t id, const struct by_id **by)
 	return n;
 }
 
-static const struct view *look_entry(struct x *x, int k, const struct by_id *by)
+static const struct view *look_entry(struct explorer *x, int k, const struct by_id *by)
 {
 	return &x->look[k].im.entries[by->i];
 }
 
 /* The file's entry in files.img with this id (its member named member),
  * or in the image older CRIU kept its kind in (lookup old). */
-static bool find_file(struct x *x, const char *member, int old, uint64_t id, struct view *out)
+static bool find_file(struct explorer *x, const char *member, int old, uint64_t id, struct view *out)
 {
 	const struct by_id *by;
 
@@ -319,7 +319,7 @@ static bool find_file(struct x *x, const char *member, int old, uint64_t id, str
 	return true;
 }
 
-static struct crit_str make_file_name(struct x *x, int32_t type, uint64_t id);
+static struct crit_str make_file_name(struct explorer *x, int32_t type, uint64_t id);
 
 /* The slot of (type, id) in x->named: its name, or where it goes. */
 static struct named *named_slot(struct named *t, size_t cap, int32_t type, uint64_t id)
@@ -333,7 +333,7 @@ static struct named *named_slot(struct named *t, size_t cap, int32_t type, uint6
 
 /* What a file descriptor refers to, as Python CRIT names it; made once
  * for each file. */
-static struct crit_str file_name(struct x *x, int32_t type, uint64_t id)
+static struct crit_str file_name(struct explorer *x, int32_t type, uint64_t id)
 {
 	if (x->nnamed >= x->capnamed / 2) { /* half full at most */
 		size_t cap = x->capnamed ? 2 * x->capnamed : 256;
@@ -355,7 +355,7 @@ static struct crit_str file_name(struct x *x, int32_t type, uint64_t id)
 	return slot->name;
 }
 
-static struct crit_str make_file_name(struct x *x, int32_t type, uint64_t id)
+static struct crit_str make_file_name(struct explorer *x, int32_t type, uint64_t id)
 {
 	const struct crit_enum_value *tv = schema_enum_value(&crit_enum_fd_types, type);
 	const char *name = tv ? tv->name : NULL;
@@ -397,7 +397,7 @@ static struct crit_str make_file_name(struct x *x, int32_t type, uint64_t id)
 enum { FD_REG = 1 };
 
 /* The task's fdinfo image: its ids image names it. */
-static bool load_fdinfo(struct x *x, const struct task *t, struct ckpt_image *fdi)
+static bool load_fdinfo(struct explorer *x, const struct task *t, struct ckpt_image *fdi)
 {
 	struct ckpt_image ids;
 
@@ -410,7 +410,7 @@ static bool load_fdinfo(struct x *x, const struct task *t, struct ckpt_image *fd
 
 /* The page size: 4 KiB where the architecture has only that, else the
  * largest one (up to 64 KiB) that every VMA of the task is aligned to. */
-static uint64_t page_size(struct x *x, const struct view *mm)
+static uint64_t page_size(struct explorer *x, const struct view *mm)
 {
 	struct view_iter it;
 	struct view vma;
@@ -444,9 +444,9 @@ static size_t count_msgs(const struct view *v, const char *field)
 /* Run gather on the checkpoint in dir (with its tasks loaded when asked),
  * into a result whose memory is *mem. */
 static bool run(const char *dir, bool tasks, struct crit_mem **mem, struct crit_err *err,
-		bool (*gather)(struct x *x, void *r), void *r)
+		bool (*gather)(struct explorer *x, void *r), void *r)
 {
-	struct x x = {
+	struct explorer x = {
 		.err = err,
 		.mem = mem,
 		.pstree_f = { .names = pstree_fields, .n = PS_N },
@@ -479,7 +479,7 @@ static bool run(const char *dir, bool tasks, struct crit_mem **mem, struct crit_
 
 /* The tree under root, depth first, without recursion (a hostile pstree
  * may be a chain of any length); stack and depth have room for all. */
-static void ps_tree(struct x *x, struct task *root, struct crit_ps *ps, struct task **stack, size_t *depth)
+static void ps_tree(struct explorer *x, struct task *root, struct crit_ps *ps, struct task **stack, size_t *depth)
 {
 	size_t sp = 0;
 
@@ -506,7 +506,7 @@ static void ps_tree(struct x *x, struct task *root, struct crit_ps *ps, struct t
 	}
 }
 
-static bool ps_gather(struct x *x, void *r)
+static bool ps_gather(struct explorer *x, void *r)
 {
 	struct crit_ps *ps = r;
 	size_t n = x->ntasks, cap = n ? n : 1;
@@ -574,7 +574,7 @@ void crit_ps_free(struct crit_ps *ps)
 /* fds                                                                  */
 /* ------------------------------------------------------------------ */
 
-static bool fds_gather(struct x *x, void *r)
+static bool fds_gather(struct explorer *x, void *r)
 {
 	struct crit_fds *fds = r;
 
@@ -638,7 +638,7 @@ struct ids {
 	size_t n, cap;
 };
 
-static uint64_t small_id(struct x *x, struct ids *ids, uint64_t shmid)
+static uint64_t small_id(struct explorer *x, struct ids *ids, uint64_t shmid)
 {
 	for (size_t i = 0; i < ids->n; i++)
 		if (ids->v[i] == shmid)
@@ -669,7 +669,7 @@ enum {
 };
 
 /* What a VMA maps, as Python CRIT's mems shows it after the protection. */
-static void vma_read(struct x *x, struct ids *ids, const struct view *vma, struct crit_vma *v)
+static void vma_read(struct explorer *x, struct ids *ids, const struct view *vma, struct crit_vma *v)
 {
 	struct out *o = &x->s;
 
@@ -705,7 +705,7 @@ static void vma_read(struct x *x, struct ids *ids, const struct view *vma, struc
 	v->name = str_take(x);
 }
 
-static bool mems_gather(struct x *x, void *r)
+static bool mems_gather(struct explorer *x, void *r)
 {
 	struct crit_mems *mems = r;
 	struct ids ids = { 0 };
@@ -761,7 +761,7 @@ void crit_mems_free(struct crit_mems *mems)
 /* ------------------------------------------------------------------ */
 
 /* Each pagemap entry against the VMAs, walked as Python walks them. */
-static void rss_task(struct x *x, const struct view *mm, const struct ckpt_image *pm, struct crit_rss_task *rt)
+static void rss_task(struct explorer *x, const struct view *mm, const struct ckpt_image *pm, struct crit_rss_task *rt)
 {
 	struct view_iter it;
 	struct view v;
@@ -803,7 +803,7 @@ static void rss_task(struct x *x, const struct view *mm, const struct ckpt_image
 	}
 }
 
-static bool rss_gather(struct x *x, void *r)
+static bool rss_gather(struct explorer *x, void *r)
 {
 	struct crit_rss *rss = r;
 
@@ -849,7 +849,7 @@ void crit_rss_free(struct crit_rss *rss)
 /* sk                                                                   */
 /* ------------------------------------------------------------------ */
 
-static void sk_unix(struct x *x, const struct view *v, struct crit_socket *s)
+static void sk_unix(struct explorer *x, const struct view *v, struct crit_socket *s)
 {
 	const uint8_t *name, *nul;
 	size_t n;
@@ -863,7 +863,7 @@ static void sk_unix(struct x *x, const struct view *v, struct crit_socket *s)
 }
 
 /* An address as CRIT keeps it: 1 word (IPv4) or 4 (IPv6). */
-static struct crit_str sk_addr(struct x *x, const struct view *v, const char *field)
+static struct crit_str sk_addr(struct explorer *x, const struct view *v, const char *field)
 {
 	struct view_iter it;
 	uint32_t words[4];
@@ -880,7 +880,7 @@ static struct crit_str sk_addr(struct x *x, const struct view *v, const char *fi
 	return str_copy(x, buf, strlen(buf));
 }
 
-static void sk_inet(struct x *x, const struct view *v, struct crit_socket *s)
+static void sk_inet(struct explorer *x, const struct view *v, struct crit_socket *s)
 {
 	s->src = sk_addr(x, v, "src_addr");
 	s->dst = sk_addr(x, v, "dst_addr");
@@ -888,14 +888,14 @@ static void sk_inet(struct x *x, const struct view *v, struct crit_socket *s)
 	s->dst_port = (uint32_t)view_uint_or(v, "dst_port", 0);
 }
 
-static void sk_netlink(struct x *x, const struct view *v, struct crit_socket *s)
+static void sk_netlink(struct explorer *x, const struct view *v, struct crit_socket *s)
 {
 	(void)x;
 	s->src_port = (uint32_t)view_uint_or(v, "portid", 0);
 	s->dst_port = (uint32_t)view_uint_or(v, "dst_portid", 0);
 }
 
-static void sk_packet(struct x *x, const struct view *v, struct crit_socket *s)
+static void sk_packet(struct explorer *x, const struct view *v, struct crit_socket *s)
 {
 	(void)x;
 	s->ifindex = (uint32_t)view_uint_or(v, "ifindex", 0);
@@ -913,7 +913,7 @@ static const struct sk_kind {
 	uint32_t family; /* 0: the entry's "family" says */
 	const char *ino, *type, *proto, *state;
 	bool queues; /* CRIU dumps every receive queue of the kind in sk-queues.img */
-	void (*read)(struct x *x, const struct view *v, struct crit_socket *s);
+	void (*read)(struct explorer *x, const struct view *v, struct crit_socket *s);
 } sk_kinds[] = {
 	{ "UNIXSK", "usk", LK_UNIXSK, AF_UNIX, "ino", "type", NULL, "state", true, sk_unix },
 	{ "INETSK", "isk", LK_INETSK, 0, "ino", "type", "proto", "state", false, sk_inet },
@@ -938,7 +938,7 @@ static uint32_t field_or_0(const struct view *v, const char *field)
 
 /* The bytes queued: a TCP stream's queues are in tcp-stream-INO.img, the
  * receive queues of other sockets in sk-queues.img, packet by packet. */
-static void sk_queues(struct x *x, const struct sk_kind *k, struct crit_socket *s)
+static void sk_queues(struct explorer *x, const struct sk_kind *k, struct crit_socket *s)
 {
 	const struct by_id *by;
 	size_t n = look_up(x, LK_SKQ, s->id, &by);
@@ -963,7 +963,7 @@ static void sk_queues(struct x *x, const struct sk_kind *k, struct crit_socket *
 }
 
 /* The socket behind fd; id is its file's. */
-static void sk_read(struct x *x, const struct sk_kind *k, uint64_t fd, uint64_t id, struct crit_socket *s)
+static void sk_read(struct explorer *x, const struct sk_kind *k, uint64_t fd, uint64_t id, struct crit_socket *s)
 {
 	struct view v, opts;
 
@@ -988,7 +988,7 @@ static void sk_read(struct x *x, const struct sk_kind *k, uint64_t fd, uint64_t 
 	sk_queues(x, k, s);
 }
 
-static bool sk_gather(struct x *x, void *r)
+static bool sk_gather(struct explorer *x, void *r)
 {
 	struct crit_sk *sk = r;
 
@@ -1063,7 +1063,7 @@ static const struct crit_stat dump_lines[] = {
 	{ NULL, NULL, false, 0 },
 };
 
-static void stats_part(struct x *x, struct crit_stats_part *p, const char *image, const char *member,
+static void stats_part(struct explorer *x, struct crit_stats_part *p, const char *image, const char *member,
 		       const struct crit_stat *lines)
 {
 	struct ckpt_image im;
@@ -1083,7 +1083,7 @@ static void stats_part(struct x *x, struct crit_stats_part *p, const char *image
 	ckpt_free(&im);
 }
 
-static bool stats_gather(struct x *x, void *r)
+static bool stats_gather(struct explorer *x, void *r)
 {
 	struct crit_stats *st = r;
 

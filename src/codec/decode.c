@@ -27,12 +27,12 @@
 #define noncanon(d, pos, fmt, ...) crit_fail((d)->err, CRIT_E_NONCANON, pos, fmt NOT_PBC, __VA_ARGS__)
 
 /* Bytes of a message in memory; pos is the input offset of p, for errors. */
-struct span {
+struct held {
 	const uint8_t *p, *e;
 	uint64_t pos;
 };
 
-static uint64_t span_pos(const struct span *s, const uint8_t *at)
+static uint64_t held_pos(const struct held *s, const uint8_t *at)
 {
 	return s->pos + (uint64_t)(at - s->p);
 }
@@ -241,7 +241,7 @@ static void emit_value(struct dec *d, const struct crit_field *f, bool hex, uint
 	emit_scalar(d, memo(d, f), false, hex, raw);
 }
 
-static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, bool hex);
+static bool walk(struct dec *d, const struct crit_msg *m, const struct held *s, bool hex);
 static bool stream_message(struct dec *d, const struct crit_msg *m, uint64_t len, bool hex);
 
 static bool enter(struct dec *d, uint64_t pos)
@@ -254,7 +254,7 @@ static bool enter(struct dec *d, uint64_t pos)
 }
 
 /* A string, bytes or message value held in memory. */
-static bool emit_len(struct dec *d, const struct crit_field *f, bool hex, struct span s)
+static bool emit_len(struct dec *d, const struct crit_field *f, bool hex, struct held s)
 {
 	size_t n = (size_t)(s.e - s.p);
 
@@ -376,7 +376,7 @@ static void group_end(struct dec *d, struct group *g)
 
 /* Packed numbers held in memory. protobuf-c writes no empty run: an empty
  * list is no field at all. */
-static bool group_packed(struct dec *d, struct group *g, struct span s)
+static bool group_packed(struct dec *d, struct group *g, struct held s)
 {
 	int wt = wire_type_of(g->f->type);
 	const uint8_t *p = s.p;
@@ -388,15 +388,15 @@ static bool group_packed(struct dec *d, struct group *g, struct span s)
 		uint64_t v;
 		enum wire_status st = wire_packed(&p, s.e, wt, &v);
 		if (st != WIRE_OK)
-			return wire_packed_fail(d->err, NULL, st, wt, g->f->name, span_pos(&s, at));
-		if (!group_scalar(d, g, v, span_pos(&s, at)))
+			return wire_packed_fail(d->err, NULL, st, wt, g->f->name, held_pos(&s, at));
+		if (!group_scalar(d, g, v, held_pos(&s, at)))
 			return false;
 	}
 	return true;
 }
 
 /* One occurrence held in memory. */
-static bool group_occ(struct dec *d, struct group *g, const struct span *s, const struct wire_occ *o)
+static bool group_occ(struct dec *d, struct group *g, const struct held *s, const struct wire_occ *o)
 {
 	if (!g->f) {
 		group_open(d, g);
@@ -404,8 +404,8 @@ static bool group_occ(struct dec *d, struct group *g, const struct span *s, cons
 		return true;
 	}
 	if (o->wt != wire_type_for(g->f))
-		return wire_type_fail(d, g->f, o->wt, span_pos(s, o->start));
-	struct span v = { o->val, o->end, span_pos(s, o->val) };
+		return wire_type_fail(d, g->f, o->wt, held_pos(s, o->start));
+	struct held v = { o->val, o->end, held_pos(s, o->val) };
 	if (o->wt != WT_LEN)
 		return group_scalar(d, g, o->v, v.pos);
 	if (wire_type_of(g->f->type) != WT_LEN)
@@ -456,7 +456,7 @@ static bool required_done(struct dec *d, const struct crit_msg *m, const struct 
 
 /* Emit the fields of a message held in memory, checking each against the
  * one form protobuf-c writes as it goes. */
-static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, bool hex)
+static bool walk(struct dec *d, const struct crit_msg *m, const struct held *s, bool hex)
 {
 	const uint8_t *p = s->p, *e = s->e;
 	uint32_t prev = 0; /* the number of the last field */
@@ -467,7 +467,7 @@ static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, 
 
 	while (p < e) {
 		if (!wire_occ(p, e, &o))
-			return wire_fail(d->err, NULL, &o, span_pos(s, o.at));
+			return wire_fail(d->err, NULL, &o, held_pos(s, o.at));
 		if (in_run && o.num == g.num) {
 			if (!group_occ(d, &g, s, &o))
 				return false;
@@ -479,25 +479,25 @@ static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, 
 			in_run = false;
 		}
 		if (o.num <= prev)
-			return order_fail(d, m, o.num, prev, span_pos(s, p));
+			return order_fail(d, m, o.num, prev, held_pos(s, p));
 		prev = o.num;
 		const struct crit_field *f = schema_field(m, o.num);
 		if (f)
-			reach(m, &req, f, span_pos(s, p));
+			reach(m, &req, f, held_pos(s, p));
 		if (f && f->label != CRIT_L_REPEATED) {
 			/* The common case: one value of a known field. */
 			if (o.wt != wire_type_for(f))
-				return wire_type_fail(d, f, o.wt, span_pos(s, p));
+				return wire_type_fail(d, f, o.wt, held_pos(s, p));
 			const struct field_memo *fm = memo(d, f);
 			if (o.wt != WT_LEN) {
 				if (!value_canon(f, o.v))
-					return value_fail(d, f, o.v, span_pos(s, o.val));
+					return value_fail(d, f, o.v, held_pos(s, o.val));
 				emit_scalar(d, fm, true, hex, o.v);
 				p = o.end;
 				continue;
 			}
 			jw_key_n(d->w, f->name, fm->keylen);
-			struct span v = { o.val, o.end, span_pos(s, o.val) };
+			struct held v = { o.val, o.end, held_pos(s, o.val) };
 			if (!emit_len(d, f, hex, v))
 				return false;
 			p = o.end;
@@ -513,7 +513,7 @@ static bool walk(struct dec *d, const struct crit_msg *m, const struct span *s, 
 	}
 	if (in_run)
 		group_end(d, &g);
-	return required_done(d, m, &req, span_pos(s, e));
+	return required_done(d, m, &req, held_pos(s, e));
 }
 
 /* ------------------------------------------------------------------ */
@@ -657,7 +657,7 @@ static bool stream_occ(struct dec *d, struct group *g, const struct wire_occ *o,
 	struct wire_occ v = { .num = g->num, .wt = WT_LEN, .val = rd_ptr(d->rd), .v = vlen };
 	v.start = v.val;
 	v.end = v.val + vlen;
-	struct span s = { v.val, v.end, rd_pos(d->rd) };
+	struct held s = { v.val, v.end, rd_pos(d->rd) };
 	bool ok = group_occ(d, g, &s, &v);
 	rd_advance(d->rd, (size_t)vlen);
 	return ok;
@@ -715,11 +715,6 @@ void dec_init(struct dec *d, struct rd *rd, struct jw *w, bool pretty, struct cr
 	d->err = err;
 }
 
-void dec_free(struct dec *d)
-{
-	(void)d;
-}
-
 bool dec_fields(struct dec *d, const struct crit_msg *m, uint64_t len)
 {
 	for (int i = 0; i < d->ncaps; i++)
@@ -728,7 +723,7 @@ bool dec_fields(struct dec *d, const struct crit_msg *m, uint64_t len)
 		return stream_message(d, m, len, false);
 	if (!rd_need(d->rd, (size_t)len, "entry"))
 		return false;
-	struct span s = { rd_ptr(d->rd), rd_ptr(d->rd) + len, rd_pos(d->rd) };
+	struct held s = { rd_ptr(d->rd), rd_ptr(d->rd) + len, rd_pos(d->rd) };
 	bool ok = walk(d, m, &s, false);
 	rd_advance(d->rd, (size_t)len);
 	return ok;

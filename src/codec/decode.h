@@ -47,7 +47,6 @@ struct dec {
 };
 
 void dec_init(struct dec *d, struct rd *rd, struct jw *w, bool pretty, struct crit_err *err);
-void dec_free(struct dec *d);
 /* Decode the len-byte message at the reader into an open JSON object's
  * members; the caller opens and closes the object. */
 bool dec_fields(struct dec *d, const struct crit_msg *m, uint64_t len);

@@ -518,19 +518,19 @@ static bool push_span(struct enc *e, uint32_t key, const struct crit_field *f)
 {
 	if (e->nspans == e->capspans) {
 		size_t cap = e->capspans ? 2 * e->capspans : 64;
-		struct span *p = cap <= SIZE_MAX / sizeof(*p) ? realloc(e->spans, cap * sizeof(*p)) : NULL;
+		struct member_at *p = cap <= SIZE_MAX / sizeof(*p) ? realloc(e->spans, cap * sizeof(*p)) : NULL;
 		if (!p)
 			return enc_nomem(e);
 		e->spans = p;
 		e->capspans = cap;
 	}
-	e->spans[e->nspans++] = (struct span){ .key = key, .f = f, .start = e->out->n };
+	e->spans[e->nspans++] = (struct member_at){ .key = key, .f = f, .start = e->out->n };
 	return true;
 }
 
 static int cmp_span(const void *a, const void *b)
 {
-	const struct span *x = a, *y = b;
+	const struct member_at *x = a, *y = b;
 	if (x->key != y->key)
 		return x->key < y->key ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
@@ -541,7 +541,7 @@ static int cmp_span(const void *a, const void *b)
  * (Python's json keeps the last). */
 static bool reorder(struct enc *e, size_t base)
 {
-	struct span *sp = e->spans + base;
+	struct member_at *sp = e->spans + base;
 	size_t n = e->nspans - base, from = sp[0].start, kept = 0;
 
 	for (size_t i = 0; i < n; i++) {

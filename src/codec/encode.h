@@ -13,7 +13,7 @@ _Static_assert(JR_MAX_DEPTH == 2 * MSG_MAX_DEPTH + 2, "encode reads what decode 
 #define ENC_SEEN 1024 /* a power of two */
 
 /* A member of a message being encoded: where its bytes start in out. */
-struct span {
+struct member_at {
 	uint32_t key;  /* field number << 1, | 1 for a raw "#<number>" */
 	uint32_t order; /* in the document */
 	const struct crit_field *f;
@@ -28,7 +28,7 @@ struct enc {
 	struct jr *jr;
 	struct buf *out; /* where the message goes */
 	struct crit_err *err;
-	struct span *spans; /* of the members of every open message */
+	struct member_at *spans; /* of the members of every open message */
 	size_t nspans, capspans;
 	struct buf tmp;  /* members being put in order */
 	int depth;

@@ -220,7 +220,7 @@ _Static_assert(MEMBER_MAX >= 8 + 10, "a member's room holds a tag stored whole a
 /* Matching an object in place: the input from p (the window ends at end),
  * the message written up to o, and the newlines met, the last line
  * starting at ls. */
-struct at {
+struct match {
 	const uint8_t *p, *end, *ls;
 	uint8_t *o;
 	uint32_t lines;
@@ -231,7 +231,7 @@ struct at {
  * SHAPE_MEMBERS * MEMBER_MAX more after out->n): true with a past the
  * object's '}'; false when it is shaped otherwise (a is then of no use).
  * The values of want's fields go to got. */
-static inline __attribute__((always_inline)) bool match(struct shape *s, struct at *a, struct buf *out,
+static inline __attribute__((always_inline)) bool match(struct shape *s, struct match *a, struct buf *out,
 							 const struct crit_field *const want[2], uint64_t got[2])
 {
 	const uint8_t *p = a->p, *end = a->end, *ls = a->ls;
@@ -291,7 +291,7 @@ static inline __attribute__((always_inline)) bool match(struct shape *s, struct 
 		i++;
 	}
 	s->last = k;
-	*a = (struct at){ p, end, ls, o, lines };
+	*a = (struct match){ p, end, ls, o, lines };
 	return true;
 }
 
@@ -305,7 +305,7 @@ bool shape_put(struct enc *e, const struct crit_msg *m, struct enc_hook *hook)
 		return false;
 	const struct crit_field *want[2] = { wanted(s, hook, 0), wanted(s, hook, 1) };
 	uint64_t got[2] = { 0, 0 };
-	struct at a = { p, end, NULL, e->out->p + e->out->n, 0 };
+	struct match a = { p, end, NULL, e->out->p + e->out->n, 0 };
 	if (!match(s, &a, e->out, want, got))
 		return false;
 	e->out->n = (size_t)(a.o - e->out->p);
@@ -340,7 +340,7 @@ size_t shape_run(struct enc *e, const struct crit_msg *m, const struct crit_fiel
 			break;
 		if (!f)
 			start = out->n += ENTRY_SIZE_LEN;
-		struct at a = { p + sep->len, end, ls, NULL, lines };
+		struct match a = { p + sep->len, end, ls, NULL, lines };
 		if (sep->lines) {
 			a.lines += sep->lines;
 			a.ls = p + sep->line_at;
@@ -384,7 +384,7 @@ static uint8_t memos_of(struct shape *s, const struct crit_field *f)
 	return (uint8_t)i;
 }
 
-static void lay_out(struct shape *s, struct layout *l, const struct shape_text *t, const struct span *sp)
+static void lay_out(struct shape *s, struct layout *l, const struct shape_text *t, const struct member_at *sp)
 {
 	for (uint32_t i = 0; i <= t->n; i++) {
 		struct step *x = &l->step[i];
@@ -447,7 +447,7 @@ static void remember_value(struct memos *m, const struct jr_value *v, const uint
 void shape_learn(struct enc *e, const struct crit_msg *m, size_t base, uint64_t from)
 {
 	size_t n = e->nspans - base;
-	const struct span *sp = n ? e->spans + base : NULL; /* spans may be none yet */
+	const struct member_at *sp = n ? e->spans + base : NULL; /* spans may be none yet */
 	struct jr_value v[SHAPE_MEMBERS];
 	struct shape *s = shapes_of(e, m);
 	bool added;
