@@ -230,6 +230,7 @@ static bool next_entry(struct image *im, uint32_t *size)
 	if (got == 0)
 		return false;
 	if (got < 4) {
+		im->count++; /* the entry it is cut in: errors name it */
 		crit_fail(im->err, CRIT_E_TRUNCATED, rd_pos(&im->rd),
 			  "truncated entry: the size needs 4 bytes, %zu left", got);
 		return false;
@@ -605,6 +606,26 @@ bool crit_decode(const struct crit_source *in, const struct crit_sink *out,
 		out_flush(&im->out);
 	}
 	bool ok = !crit_failed(err);
+	image_close(im);
+	return ok;
+}
+
+bool image_check(const struct crit_source *in, int64_t *entry, const char **field, struct crit_err *err)
+{
+	struct image *im = image_open(in, NULL, false, err);
+
+	*entry = -1;
+	*field = NULL;
+	if (!im)
+		return false;
+	im->nopl = true;
+	bool ok = read_magic(im) && entries(im);
+	if (!ok && im->count) {
+		*entry = (int64_t)im->count - 1;
+		/* past the entry's message: in the payload its fields size */
+		if (err->pos != CRIT_NOPOS && err->pos >= im->entry_at + 4 + im->entry_size && im->d.ncaps)
+			*field = im->d.caps[0].f->name;
+	}
 	image_close(im);
 	return ok;
 }

@@ -451,6 +451,12 @@ struct image_head {
  * naming file (which may be NULL). */
 bool image_head(const uint8_t *p, size_t n, const char *file, struct image_head *hd, struct crit_err *err);
 
+/* The whole image read and checked as decode reads it, written nowhere.
+ * On failure *entry is the entry it failed in (from 0, as decode lists
+ * them: a pagemap's head is 0; -1 for the magic) and *field the field
+ * sizing the payload it failed in (NULL: not in a payload). */
+bool image_check(const struct crit_source *in, int64_t *entry, const char **field, struct crit_err *err);
+
 /* ------------------------------------------------------------------ */
 /* decode.c: a message to JSON                                          */
 /* ------------------------------------------------------------------ */
