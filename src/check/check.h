@@ -122,6 +122,10 @@ bool chk_load_at(struct chk *k, struct ckpt *c, const char *prefix, struct chk_i
 void chk_done(struct chk *k, struct chk_image *ci);
 /* CRIU's number for a name of a flags map ("mmap.status", "VMA_AREA_SYSVIPC"). */
 uint64_t chk_flag(const char *map, const char *name);
+/* The name of the task's fdinfo image: fdinfo-FILES_ID.img, or
+ * fdinfo-PID.img before the inventory's fdinfo_per_id (without an
+ * inventory, whichever is there). False when its ids are not known. */
+bool chk_fdinfo_name(const struct chk *k, const struct chk_task *t, char name[CHK_NAME]);
 /* Is the task a zombie (CRIU dumps only its core)? */
 bool chk_zombie(int32_t state);
 

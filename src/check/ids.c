@@ -55,7 +55,12 @@ struct table {
 	struct ref *v;
 	size_t n, cap;
 	bool tried, ok;
+	uint64_t *gone; /* ids told missing from it: told once */
+	size_t ngone;
 };
+
+/* The most ids told missing from one table that are remembered. */
+#define MAX_GONE 4096
 
 struct ids {
 	struct chk *k;
@@ -88,13 +93,6 @@ static bool push(struct chk *k, struct table *t, uint64_t id, size_t entry, int 
 	}
 	t->v[t->n++] = (struct ref){ id, entry, kind };
 	return true;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static const struct ref *find(const struct table *t, uint64_t id)
@@ -163,6 +161,19 @@ static void files_members(struct ids *x)
 	chk_done(k, &im);
 }
 
+/* Is id told missing from t for the first time? */
+static bool first_gone(struct chk *k, struct table *t, uint64_t id)
+{
+	for (size_t i = 0; i < t->ngone; i++)
+		if (t->gone[i] == id)
+			return false;
+	if (!t->gone && !(t->gone = malloc(MAX_GONE * sizeof(*t->gone))))
+		return crit_fail(k->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
+	if (t->ngone < MAX_GONE)
+		t->gone[t->ngone++] = id;
+	return true;
+}
+
 /* The file id that (image, entry, field) gives, of kind kd (-1: any):
  * is it there, of that kind? */
 static void ref_file(struct ids *x, const char *image, int64_t entry, const char *field, int kd, uint64_t id)
@@ -181,6 +192,8 @@ static void ref_file(struct ids *x, const char *image, int64_t entry, const char
 	if (!t->ok)
 		return; /* told */
 	const struct ref *r = find(t, id);
+	if (!r && !first_gone(k, t, id))
+		return; /* one missing file is one problem, however many name it */
 	if (!r)
 		chk_problem(k, image, entry, field, K_DANGLING, "file id %llu is not in %s", (unsigned long long)id, in);
 	else if (kd >= 0 && t == &x->files && r->kind != kd)
@@ -407,28 +420,28 @@ static void remaps(struct ids *x)
 
 /* The fdinfo images of the live tasks, each once (tasks that share their
  * files share it). */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 static void fdinfos(struct ids *x)
 {
 	struct chk *k = x->k;
-	uint64_t *v = malloc((k->ntasks ? k->ntasks : 1) * sizeof(*v));
+	char (*v)[CHK_NAME] = malloc((k->ntasks ? k->ntasks : 1) * sizeof(*v));
 	size_t n = 0;
-	char name[CHK_NAME];
 
 	if (!v) {
 		crit_fail(k->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
 		return;
 	}
-	for (size_t i = 0; i < k->ntasks; i++) {
-		const struct chk_task *t = &k->tasks[i];
-		if (t->live && !t->dup && (!k->fdinfo_per_id || t->has_id & 1u << ID_FILES))
-			v[n++] = k->fdinfo_per_id ? t->id[ID_FILES] : t->pid;
-	}
-	qsort(v, n, sizeof(*v), cmp_u64);
+	for (size_t i = 0; i < k->ntasks; i++)
+		if (k->tasks[i].live && !k->tasks[i].dup && chk_fdinfo_name(k, &k->tasks[i], v[n]))
+			n++;
+	qsort(v, n, sizeof(*v), cmp_str);
 	for (size_t i = 0; i < n && !crit_failed(k->err); i++)
-		if (!i || v[i] != v[i - 1]) {
-			snprintf(name, sizeof(name), "fdinfo-%llu.img", (unsigned long long)v[i]);
-			fdinfo(x, name);
-		}
+		if (!i || strcmp(v[i], v[i - 1]) != 0)
+			fdinfo(x, v[i]);
 	free(v);
 }
 
@@ -462,7 +475,10 @@ void chk_ids(struct chk *k)
 	ttys(&x);
 	remaps(&x);
 	free(x.files.v);
+	free(x.files.gone);
 	free(x.shm.v);
-	for (size_t i = 0; i < NKINDS; i++)
+	for (size_t i = 0; i < NKINDS; i++) {
 		free(x.old[i].v);
+		free(x.old[i].gone);
+	}
 }

@@ -33,6 +33,22 @@ uint64_t chk_flag(const char *map, const char *name)
 	return bit;
 }
 
+bool chk_fdinfo_name(const struct chk *k, const struct chk_task *t, char name[CHK_NAME])
+{
+	bool known = t->has_id & 1u << ID_FILES;
+	unsigned long long files = t->id[ID_FILES], pid = t->pid;
+	bool per_id;
+
+	if (k->inventory)
+		per_id = k->fdinfo_per_id;
+	else /* the layout whose image is there */
+		per_id = !chk_has(k, "fdinfo-%llu.img", pid) || (known && chk_has(k, "fdinfo-%llu.img", files));
+	if (per_id && !known)
+		return false;
+	snprintf(name, CHK_NAME, "fdinfo-%llu.img", per_id ? files : pid);
+	return true;
+}
+
 static int cmp_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

@@ -52,7 +52,8 @@ struct mem {
 	uint64_t ps;              /* the page size of the pagemap checked */
 	struct chk_parent lv[MAX_PARENTS + 1]; /* lv[0] is the dump itself */
 	size_t nlv;       /* levels opened */
-	bool chain_end;   /* no parent past lv[nlv - 1] (or a problem said why) */
+	bool chain_end;   /* no parent past lv[nlv - 1] */
+	bool broken;      /* a link that names no dump: told, and what follows not */
 };
 
 static int cmp_pm(const void *a, const void *b)
@@ -242,6 +243,7 @@ static bool open_parent(struct mem *m)
 	}
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		chk_problem(k, link, -1, NULL, K_PARENT, "names no directory: %s", strerror(errno));
+		m->broken = true;
 		if (fd >= 0)
 			close(fd);
 		return false;
@@ -250,6 +252,7 @@ static bool open_parent(struct mem *m)
 		if (m->lv[i].dev == st.st_dev && m->lv[i].ino == st.st_ino) {
 			chk_problem(k, link, -1, NULL, K_PARENT, "the parent links go round: it names %s again",
 				    i ? m->lv[i].prefix : "the dump itself");
+			m->broken = true;
 			close(fd);
 			return false;
 		}
@@ -269,6 +272,7 @@ static struct chk_parent *level(struct mem *m, size_t l)
 		if (m->nlv > MAX_PARENTS) {
 			chk_problem(m->k, m->lv[m->nlv - 1].prefix, -1, NULL, K_PARENT,
 				    "more than %d parent dumps: not followed further", MAX_PARENTS);
+			m->broken = true;
 			m->chain_end = true;
 		} else if (!open_parent(m)) {
 			m->chain_end = true;
@@ -334,6 +338,8 @@ static void in_parent(struct mem *m, const char *name, const struct pagemap *p)
 		if (!(e->flags & m->parent) || e->flags & m->present)
 			continue;
 		enum held h = held(m, name, 1, e->vaddr, e->end);
+		if (h != HELD && m->broken)
+			return; /* the link is told */
 		if (h == NO_PARENT) {
 			chk_problem(m->k, name, (int64_t)e->entry, "flags", K_PARENT,
 				    "PE_PARENT pages, and no parent dump (no `parent` link)");

@@ -144,13 +144,7 @@ void chk_tasks(struct chk *k)
 			snprintf(name, sizeof(name), per_pid[n], pid);
 			need_image(k, t, name);
 		}
-		if (!k->fdinfo_per_id)
-			snprintf(name, sizeof(name), "fdinfo-%llu.img", pid);
-		else if (t->has_id & 1u << ID_FILES)
-			snprintf(name, sizeof(name), "fdinfo-%llu.img", (unsigned long long)t->id[ID_FILES]);
-		else
-			name[0] = 0; /* no ids: told */
-		if (name[0])
+		if (chk_fdinfo_name(k, t, name)) /* else no ids: told */
 			need_image(k, t, name);
 		creds(k, t);
 	}
