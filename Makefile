@@ -81,7 +81,7 @@ $(BUILD)/run-tests: $(TEST_SRC) tests/tests.h $(BUILD)/libcrit-internal.a
 		$$(pkg-config --cflags --libs check)
 
 # A fuzz target with a plain main(): replays files through it (tests/fuzz/replay.c).
-$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(BUILD)/libcrit-internal.a
+$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h tests/fuzz/fuzzdir.h $(BUILD)/libcrit-internal.a
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ tests/fuzz/replay.c $< $(BUILD)/libcrit-internal.a
 
@@ -121,7 +121,7 @@ build/fuzz/obj/%.o: %.c $(HEADERS)
 build/fuzz/libcrit.a: $(FUZZ_OBJ)
 	$(AR) rcs $@ $^
 
-build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h build/fuzz/libcrit.a
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h tests/fuzz/fuzzdir.h build/fuzz/libcrit.a
 	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS) -o $@ $< build/fuzz/libcrit.a -pthread
 
 fuzz: $(FUZZ:%=build/fuzz/%)

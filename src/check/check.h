@@ -16,6 +16,8 @@
 #ifndef CRIT_CHECK_STAGES_H
 #define CRIT_CHECK_STAGES_H
 
+#include <stdlib.h>
+
 #include "ckpt.h"
 
 /* The problems' kinds: short stable codes (the README lists them). */
@@ -90,6 +92,13 @@ struct chk {
 	struct chk_task *tasks;  /* pstree's entries, in order */
 	size_t ntasks;
 };
+
+/* qsort of an array that may be empty (and NULL). */
+static inline void chk_sort(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n)
+		qsort(v, n, size, cmp);
+}
 
 /* ---- problem.c ---------------------------------------------------- */
 

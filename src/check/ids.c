@@ -134,7 +134,7 @@ static void index_image(struct ids *x, struct table *t, const char *image, const
 		if (view_uint(v, key, &id) && !push(k, t, id, i, typed ? kind_of(x, view_uint_or(v, "type", 0)) : -1))
 			break;
 	}
-	qsort(t->v, t->n, sizeof(*t->v), cmp_ref);
+	chk_sort(t->v, t->n, sizeof(*t->v), cmp_ref);
 	for (size_t i = 1; i < t->n; i++)
 		if (t->v[i].id == t->v[i - 1].id)
 			chk_problem(k, image, (int64_t)t->v[i].entry, key, K_DUP_ID, "id %llu again (first at entry %zu)",
@@ -258,7 +258,7 @@ static void shm_segments(struct ids *x)
 				push(k, &x->shm, id, e, -1);
 		chk_done(k, &im);
 	}
-	qsort(x->shm.v, x->shm.n, sizeof(*x->shm.v), cmp_ref);
+	chk_sort(x->shm.v, x->shm.n, sizeof(*x->shm.v), cmp_ref);
 }
 
 /* A VMA's shmid, by what the VMA maps. */
@@ -350,7 +350,7 @@ static void peers(struct ids *x)
 				chk_problem(k, image, (int64_t)i, x->new_layout ? "usk.peer" : "peer", K_DANGLING,
 					    "the peer, socket inode %llu, is in no image", (unsigned long long)peer);
 		}
-		qsort(inos.v, inos.n, sizeof(*inos.v), cmp_ref);
+		chk_sort(inos.v, inos.n, sizeof(*inos.v), cmp_ref);
 	}
 	chk_done(k, &im);
 	free(inos.v);
@@ -369,7 +369,7 @@ static void ttys(struct ids *x)
 	if (chk_load(k, &im, NULL, "tty-info.img")) {
 		for (size_t e = 0; e < im.im.n; e++)
 			push(k, &infos, view_uint_or(&im.im.entries[e], "id", UINT64_MAX), e, -1);
-		qsort(infos.v, infos.n, sizeof(*infos.v), cmp_ref);
+		chk_sort(infos.v, infos.n, sizeof(*infos.v), cmp_ref);
 		have = true;
 		chk_done(k, &im);
 	}
@@ -438,7 +438,7 @@ static void fdinfos(struct ids *x)
 	for (size_t i = 0; i < k->ntasks; i++)
 		if (k->tasks[i].live && !k->tasks[i].dup && chk_fdinfo_name(k, &k->tasks[i], v[n]))
 			n++;
-	qsort(v, n, sizeof(*v), cmp_str);
+	chk_sort(v, n, sizeof(*v), cmp_str);
 	for (size_t i = 0; i < n && !crit_failed(k->err); i++)
 		if (!i || strcmp(v[i], v[i - 1]) != 0)
 			fdinfo(x, v[i]);

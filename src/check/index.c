@@ -92,7 +92,7 @@ static bool list_files(struct chk *k)
 	closedir(d);
 	if (oom)
 		return crit_fail(k->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
-	qsort(k->names, k->nnames, sizeof(*k->names), cmp_name);
+	chk_sort(k->names, k->nnames, sizeof(*k->names), cmp_name);
 	return !crit_failed(k->err);
 }
 
@@ -105,7 +105,7 @@ bool chk_has(const struct chk *k, const char *fmt, ...)
 	vsnprintf(name, sizeof(name), fmt, ap);
 	va_end(ap);
 	const char *key = name;
-	return bsearch(&key, k->names, k->nnames, sizeof(*k->names), cmp_name) != NULL;
+	return k->nnames && bsearch(&key, k->names, k->nnames, sizeof(*k->names), cmp_name);
 }
 
 /* The entry of im holding byte pos, or -1. */
