@@ -41,7 +41,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 HEADERS  := $(wildcard src/*.h src/*/*.h) $(wildcard proto-tables/*.h)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/*.c)
-FUZZ     := decode encode roundtrip explore
+FUZZ     := decode encode roundtrip explore check
 MUSL_GCC := $(shell command -v musl-gcc 2>/dev/null)
 
 all: crit libcrit.a
@@ -81,7 +81,7 @@ $(BUILD)/run-tests: $(TEST_SRC) tests/tests.h $(BUILD)/libcrit-internal.a
 		$$(pkg-config --cflags --libs check)
 
 # A fuzz target with a plain main(): replays files through it (tests/fuzz/replay.c).
-$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(BUILD)/libcrit-internal.a
+$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h tests/fuzz/fuzzdir.h $(BUILD)/libcrit-internal.a
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ tests/fuzz/replay.c $< $(BUILD)/libcrit-internal.a
 
@@ -95,6 +95,7 @@ check: $(BUILD)/crit $(BUILD)/libcrit.a $(BUILD)/run-tests $(FUZZ:%=$(BUILD)/rep
 	bash tests/static.sh
 	CRIT=$(BUILD)/crit bash tests/cli.sh
 	CRIT=$(BUILD)/crit bash tests/safety.sh
+	CRIT=$(BUILD)/crit bash tests/check.sh
 	bash tests/install.sh
 	LIBCRIT=$(BUILD)/libcrit.a LINKFLAGS="$(LDFLAGS)" bash tests/symbols.sh
 	python3 tests/layers.py $(BUILD)
@@ -121,7 +122,7 @@ build/fuzz/obj/%.o: %.c $(HEADERS)
 build/fuzz/libcrit.a: $(FUZZ_OBJ)
 	$(AR) rcs $@ $^
 
-build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h build/fuzz/libcrit.a
+build/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h tests/fuzz/fuzzdir.h build/fuzz/libcrit.a
 	$(FUZZ_CC) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(CPPFLAGS) -o $@ $< build/fuzz/libcrit.a -pthread
 
 fuzz: $(FUZZ:%=build/fuzz/%)

@@ -342,6 +342,65 @@ struct crit_explore_opts {
 CRIT_CHECK bool crit_explore(const char *dir, const char *what, const struct crit_explore_opts *opts,
 		  const struct crit_sink *out, struct crit_err *err);
 
+/* ------------------------------------------------------------------ */
+/* Checks: crit check, is a checkpoint whole?                           */
+/* ------------------------------------------------------------------ */
+
+/* One problem found: where, and what. */
+struct crit_problem {
+	const char *image;   /* the file, relative to the directory ("core-7.img";
+			      * "parent/pagemap-7.img" in a parent dump) */
+	int64_t entry;       /* the entry, from 0 as crit decode lists them (a
+			      * pagemap's head is 0); -1: the image as a whole */
+	const char *field;   /* the field in the entry ("vmas[3].shmid"), or NULL */
+	const char *kind;    /* a short stable code: "missing-image",
+			      * "dangling-id"... (the README lists them) */
+	const char *message; /* for people; may quote bytes of the checkpoint:
+			      * escape it (crit_escape) before a terminal */
+};
+
+struct crit_check {
+	struct crit_problem *problems; /* in the order of the checks */
+	size_t n;
+	const char *dump; /* what the directory holds: "dump" (a checkpoint),
+			   * "pre-dump" (pagemaps and pages only) or "cpuinfo"
+			   * (criu cpuinfo dump's cpuinfo.img alone) */
+	size_t tasks;  /* pstree entries */
+	size_t images; /* files of the directory read */
+};
+
+/* Which families of checks run (crit_check_opts.what); 0 is all. */
+enum {
+	CRIT_CHECK_TREE = 1 << 0,     /* inventory, pstree: pids, cores, parents, threads */
+	CRIT_CHECK_IMAGES = 1 << 1,   /* each task's ids, mm, fs, fdinfo, pagemap, creds */
+	CRIT_CHECK_IDS = 1 << 2,      /* ids across images: files, namespaces, peers, VMAs, ttys */
+	CRIT_CHECK_MEMORY = 1 << 3,   /* pagemaps against pages, VMAs and parent dumps */
+	CRIT_CHECK_PAYLOADS = 1 << 4, /* every image readable, payloads and ghost files whole */
+	CRIT_CHECK_ALL = (1 << 5) - 1,
+};
+
+struct crit_check_opts {
+	unsigned what; /* CRIT_CHECK_* bits; 0: all */
+};
+
+/* Check the checkpoint in dir; opts may be NULL (every check). The
+ * problems found are in *res, none when the checkpoint is whole; false
+ * only when checking could not be done (dir cannot be opened, memory):
+ * then err says why and *res is empty. One damage is one problem: what
+ * follows from it is not checked. Free *res with crit_check_free. */
+CRIT_CHECK bool crit_check(const char *dir, const struct crit_check_opts *opts, struct crit_check *res,
+			   struct crit_err *err);
+void crit_check_free(struct crit_check *res);
+
+struct crit_check_print_opts {
+	bool json;   /* {"problems": [...]} (the schema is in the README), not text */
+	bool escape; /* text: names and messages escaped as crit_escape does */
+};
+
+/* The problems as crit check prints them: a line each, and a summary. */
+CRIT_CHECK bool crit_check_print(const struct crit_check *res, const struct crit_check_print_opts *opts,
+				 const struct crit_sink *out, struct crit_err *err);
+
 /* s[0, n) made safe to show on a terminal, in the one style every text
  * view uses when it escapes: control bytes (C0, DEL, C1), bidi controls
  * and bytes that are not UTF-8 as \e, \n, \x9b, \u202e..., a backslash

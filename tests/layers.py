@@ -18,7 +18,7 @@ import sys
 
 # From the bottom up: a layer may use those before it. The public header
 # src/crit.h and the generated tables are below them all.
-LAYERS = ["base", "format", "json", "codec", "ckpt", "cli"]
+LAYERS = ["base", "format", "json", "codec", "ckpt", "explore", "check", "cli"]
 
 
 def layer(path):
@@ -90,6 +90,8 @@ def main():
     defined, wanted = {}, {}
     for o in sorted(glob.glob(os.path.join(build, "src/*/*.o"))):
         src = os.path.relpath(o, build)[:-2] + ".c"
+        if not os.path.exists(src):
+            continue  # left by a file since moved
         out = subprocess.run(["nm", o], capture_output=True, text=True, check=True).stdout
         for line in out.splitlines():
             f = line.split()

@@ -12,6 +12,15 @@ check() { # name, then a command that must succeed
 	local name=$1; shift
 	if "$@"; then ok "$name"; else bad "$name"; fi
 }
+# A copy of fixtures/ in $tmp/fx, with the images kept gzipped there
+# (a fixture is at most 1 MB) unpacked; prints its path.
+unpacked_fixtures() {
+	if [ ! -d "$tmp/fx" ]; then
+		cp -r fixtures "$tmp/fx"
+		find "$tmp/fx" -name '*.img.gz' -exec gunzip {} +
+	fi
+	echo "$tmp/fx"
+}
 finish() {
 	echo "$suite: $passed passed, $failed failed"
 	echo "$passed passed, $failed failed"

@@ -107,11 +107,15 @@ static bool payload_size(struct ckpt_image *im, const struct view *e, uint64_t l
 	uint64_t data, pad;
 
 	*n = 0;
-	if (a > left || b > left)
-		return fail(im, (uint64_t)(e->end - im->data), CRIT_E_TRUNCATED,
-			    "the entry's payload runs past the image");
+	/* clamped, so that no sum of them wraps; a field that sizes no
+	 * payload (in_pagemaps' segment size) may exceed what is left */
+	a = a > left ? left + 1 : a;
+	b = b > left ? left + 1 : b;
 	if (!extra_layout(h, a, b, &data, &pad))
 		return fail(im, 0, CRIT_E_MAGIC, "%s images cannot be explored", h->magic);
+	if (data + pad > left)
+		return fail(im, (uint64_t)(e->end - im->data), CRIT_E_TRUNCATED,
+			    "the entry's payload runs past the image");
 	*n = data + pad;
 	return true;
 }

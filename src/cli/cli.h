@@ -18,6 +18,7 @@ int cmd_encode(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_x(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 /* ---- Messages ------------------------------------------------------ */
 

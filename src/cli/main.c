@@ -15,6 +15,7 @@ static const char usage_top[] =
 	"  show     convert a criu image from binary to human-readable JSON\n"
 	"  info     show the magic and the number of entries of an image\n"
 	"  x        explore a checkpoint directory: ps, fds, mems, rss, sk, stats\n"
+	"  check    check that a checkpoint directory is whole\n"
 	"\n"
 	"Use crit COMMAND --help for command-specific help.\n"
 	"\n"
@@ -31,6 +32,7 @@ static const struct command {
 	{ "show", cmd_show },
 	{ "info", cmd_info },
 	{ "x", cmd_x },
+	{ "check", cmd_check },
 };
 
 int main(int argc, char **argv)

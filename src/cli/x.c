@@ -1,5 +1,6 @@
 /* x.c - crit x DIR WHAT: the checkpoint's explorers. */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -20,6 +21,29 @@ static const char usage_x[] =
 	"  --json            machine-readable JSON (its schema is in the README)\n"
 	"  --escape          show control bytes and invalid UTF-8 of names as escapes\n"
 	"                    (\\e, \\n, \\x9b...), as on a terminal, where it is the default\n";
+
+/* A process tree that is not a tree is shown as it is, as Python CRIT
+ * shows it; one line on stderr says so. */
+static void warn_tree(const char *dir)
+{
+	struct crit_check_opts opts = { .what = CRIT_CHECK_TREE };
+	struct crit_check res;
+	struct crit_err err;
+	size_t n = 0;
+	const struct crit_problem *first = NULL;
+
+	if (!crit_check(dir, &opts, &res, &err))
+		return;
+	for (size_t i = 0; i < res.n; i++) /* the tree's: pstree's and the cores' */
+		if (strcmp(res.problems[i].image, "pstree.img") == 0 || strncmp(res.problems[i].image, "core-", 5) == 0) {
+			first = first ? first : &res.problems[i];
+			n++;
+		}
+	if (first)
+		say("warning: %s: the process tree is damaged (%s: %s%s); crit check %s lists what is wrong", dir,
+		    first->image, first->message, n > 1 ? ", and more" : "", dir);
+	crit_check_free(&res);
+}
 
 int cmd_x(int argc, char **argv)
 {
@@ -48,5 +72,7 @@ int cmd_x(int argc, char **argv)
 	struct crit_err err;
 	if (!crit_explore(pos[0], pos[1], &opts, &sink, &err))
 		die_err(err.code == CRIT_E_WRITE ? "<stdout>" : pos[0], &err);
+	if (strcmp(pos[1], "stats") != 0)
+		warn_tree(pos[0]);
 	return 0;
 }

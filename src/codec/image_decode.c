@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "codec/decode.h"
+#include "codec/image_decode.h"
 #include "format/image.h"
 
 /* ------------------------------------------------------------------ */
@@ -62,6 +63,7 @@ static bool next_entry(struct image_reader *ir, uint32_t *size)
 	if (got == 0)
 		return false;
 	if (got < ENTRY_SIZE_LEN) {
+		ir->count++; /* the entry it is cut in: errors name it */
 		crit_fail(ir->err, CRIT_E_TRUNCATED, rd_pos(&ir->rd),
 			  "truncated entry: the size needs 4 bytes, %zu left", got);
 		return false;
@@ -434,6 +436,27 @@ bool crit_decode(const struct crit_source *in, const struct crit_sink *out,
 		out_flush(&ir->out);
 	}
 	bool ok = !crit_failed(err);
+	image_close(ir);
+	return ok;
+}
+
+bool image_check(const struct crit_source *in, int64_t *entry, const char **field, struct crit_err *err)
+{
+	struct image_reader *ir = image_open(in, NULL, false, err);
+
+	*entry = -1;
+	*field = NULL;
+	if (!ir)
+		return false;
+	ir->nopl = true;
+	bool ok = read_magic(ir) && entries(ir);
+	if (!ok && ir->count) {
+		*entry = (int64_t)ir->count - 1;
+		/* past the entry's message: in the payload its fields size */
+		if (err->pos != CRIT_NOPOS && err->pos >= ir->entry_at + ENTRY_SIZE_LEN + ir->entry_size &&
+		    ir->d.ncaps)
+			*field = ir->d.caps[0].f->name;
+	}
 	image_close(ir);
 	return ok;
 }

@@ -6,6 +6,7 @@
 #   decode, roundtrip  every fixture image
 #   encode             crit decode of each, compact and --pretty
 #   explore            each fixture directory as one input (tests/fuzz/explore.c)
+#   check              the same, with the inventory, payloads, ghost files and parent
 set -eu
 cd "$(dirname "$0")/../.."
 target=${1:?usage: tests/fuzz/seeds.sh TARGET [DIR...]}
@@ -24,12 +25,15 @@ encode)
 		build/crit decode -i "$f" -o "$raw/$n.json" 2>/dev/null || true
 		build/crit decode --pretty -i "$f" -o "$raw/$n.pretty.json" 2>/dev/null || true
 	done ;;
-explore)
+explore | check)
 	for d in fixtures/*/; do
 		out=$raw/$(basename "$d")
+		more= # check reads these too (pages images are left out: large, and only their size counts)
+		[ $target = check ] && more="$d/inventory.img $(echo "$d"ghost-file-*.img "$d"tty-*.img "$d"tcp-stream-*.img \
+			"$d"ipcns-shm-*.img "$d"netns-*.img) $d/remap-fpath.img $d/pipes-data.img $d/sk-queues.img $d/parent"
 		for f in "$d"pstree.img "$d"core-*.img "$d"ids-*.img "$d"fs-*.img "$d"mm-*.img "$d"pagemap-*.img \
 			"$d"files.img "$d"fdinfo-*.img "$d"reg-files.img "$d"pipes.img "$d"unixsk.img \
-			"$d"stats-dump "$d"stats-restore; do
+			"$d"stats-dump "$d"stats-restore $more; do
 			[ -f "$f" ] || continue
 			[ -s "$out" ] && printf '@@@@' >>"$out"
 			printf '%s\n' "$(basename "$f")" >>"$out"

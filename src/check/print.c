@@ -1,0 +1,91 @@
+/*
+ * print.c - crit check's report: a line for each problem and a summary,
+ * or the JSON {"problems": [...], "dump": KIND} (its schema is in the
+ * README).
+ */
+#include <stdlib.h>
+
+#include "check/check.h"
+#include "json/json.h"
+#include "json/text.h"
+
+static void text_line(struct out *o, const struct crit_problem *p)
+{
+	out_untrusted(o, p->image, strlen(p->image));
+	if (p->entry >= 0)
+		out_printf(o, ", entry %lld", (long long)p->entry);
+	if (p->field) {
+		out_str(o, ", ");
+		out_untrusted(o, p->field, strlen(p->field));
+	}
+	out_printf(o, ": %s: ", p->kind);
+	out_untrusted(o, p->message, strlen(p->message));
+	out_byte(o, '\n');
+}
+
+static void json_str_or_null(struct jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	if (s)
+		jw_str(w, s, strlen(s));
+	else
+		jw_null(w);
+}
+
+static void json(struct jw *w, const struct crit_check *res)
+{
+	jw_obj_open(w);
+	jw_key(w, "problems");
+	jw_arr_open(w);
+	for (size_t i = 0; i < res->n; i++) {
+		const struct crit_problem *p = &res->problems[i];
+		jw_obj_open(w);
+		json_str_or_null(w, "image", p->image);
+		jw_key(w, "entry");
+		if (p->entry >= 0)
+			jw_i64(w, p->entry);
+		else
+			jw_null(w);
+		json_str_or_null(w, "field", p->field);
+		json_str_or_null(w, "kind", p->kind);
+		json_str_or_null(w, "message", p->message);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	jw_key(w, "dump");
+	jw_plain(w, res->dump, strlen(res->dump));
+	jw_obj_close(w);
+}
+
+bool crit_check_print(const struct crit_check *res, const struct crit_check_print_opts *opts,
+		      const struct crit_sink *sink, struct crit_err *err)
+{
+	enum { BUF = 1 << 16 };
+	uint8_t *buf = malloc(BUF);
+	struct out o;
+	struct jw w;
+
+	memset(err, 0, sizeof(*err));
+	if (!buf)
+		return crit_fail(err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
+	out_init(&o, sink, err, buf, BUF);
+	o.escape = opts && opts->escape;
+	if (opts && opts->json) {
+		jw_init(&w, &o, true);
+		json(&w, res);
+	} else {
+		for (size_t i = 0; i < res->n; i++)
+			text_line(&o, &res->problems[i]);
+		out_printf(&o, "%s: a %s%s", res->n ? "damaged" : "whole", res->dump,
+			   strcmp(res->dump, "cpuinfo") == 0 ? " dump" : "");
+		if (strcmp(res->dump, "dump") == 0)
+			out_printf(&o, " of %zu task%s", res->tasks, res->tasks == 1 ? "" : "s");
+		out_printf(&o, ", %zu image%s read", res->images, res->images == 1 ? "" : "s");
+		if (res->n)
+			out_printf(&o, ", %zu problem%s", res->n, res->n == 1 ? "" : "s");
+	}
+	out_byte(&o, '\n');
+	bool ok = out_flush(&o);
+	free(buf);
+	return ok;
+}
