@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "ckpt.h"
+#include "mem/mem.h"
 #include "tables.h"
 
 /* ------------------------------------------------------------------ */
@@ -403,24 +404,10 @@ static bool load_fdinfo(struct x *x, const struct task *t, struct ckpt_image *fd
 	return ckpt_load(&x->c, fdi, NULL, "fdinfo-%llu.img", (unsigned long long)files_id);
 }
 
-/* The page size: 4 KiB where the architecture has only that, else the
- * largest one (up to 64 KiB) that every VMA of the task is aligned to. */
+/* The page size, as the memory reader finds it. */
 static uint64_t page_size(struct x *x, const struct view *mm)
 {
-	struct view_iter it;
-	struct view vma;
-	uint64_t align = 0, start, end;
-
-	if (x->arch == 1 || x->arch == 5 || x->arch == 0) /* X86_64, S390, or unknown as Python */
-		return 4096;
-	view_iter(&it, mm, "vmas");
-	while (view_next_msg(&it, &vma))
-		if (view_uint(&vma, "start", &start) && view_uint(&vma, "end", &end))
-			align |= start | end;
-	uint64_t ps = 65536;
-	while (ps > 4096 && (align & (ps - 1)))
-		ps >>= 1;
-	return ps;
+	return mem_page_size(x->arch, mm);
 }
 
 /* How many values a repeated field has. */
