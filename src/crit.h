@@ -336,6 +336,9 @@ struct crit_explore_opts {
 	bool json;   /* JSON (the schema is in the README), not text */
 	bool escape; /* text: image bytes escaped as crit_escape does (for a
 		      * terminal); otherwise as they are, as Python CRIT shows them */
+	bool cmd;    /* ps: each task's command line in place of its name
+		      * (JSON: "argv"), read from its memory */
+	bool env;    /* ps: its environment, a line each (JSON: "env") */
 };
 
 /* crit x DIR WHAT: what the explorer WHAT (ps, fds, mems, rss, sk or
@@ -464,6 +467,34 @@ struct crit_mem_match {
 CRIT_CHECK bool crit_memory_search(struct crit_memory *mem, const struct crit_search_opts *opts,
 				   bool (*fn)(void *ctx, const struct crit_mem_match *m), void *ctx,
 				   struct crit_err *err);
+
+/* The commands crit mem and crit search print with these. */
+struct crit_mem_print_opts {
+	bool json;   /* JSON, not text */
+	bool escape; /* text: names escaped as crit_escape does (for a terminal) */
+	bool raw;    /* bytes: as they are, not a hexdump */
+	bool fill;   /* bytes: zeros where the checkpoint holds none, not an error */
+};
+
+/* crit mem DIR PID: one line per VMA (start-end, prot, its pages in this
+ * dump, in a parent, lazy and not dumped, its name as crit x mems shows
+ * it); JSON: a list of objects. */
+CRIT_CHECK bool crit_mem_print_map(const char *dir, uint64_t pid, const struct crit_mem_print_opts *opts,
+				   const struct crit_sink *out, struct crit_err *err);
+
+/* crit mem DIR PID --at ADDR: len bytes at addr (the whole VMA holding
+ * addr with whole_vma), as xxd -o ADDR shows them, or raw. Checked whole
+ * before a byte is written. */
+CRIT_CHECK bool crit_mem_print_bytes(const char *dir, uint64_t pid, uint64_t addr, uint64_t len, bool whole_vma,
+				     const struct crit_mem_print_opts *opts, const struct crit_sink *out,
+				     struct crit_err *err);
+
+/* crit search: every match in every task's memory (pid NULL) or one
+ * task's: "PID 0xADDRESS NAME: CONTEXT" with the context escaped, or a
+ * JSON object a line. */
+CRIT_CHECK bool crit_mem_print_search(const char *dir, const uint64_t *pid, const struct crit_search_opts *s,
+				      const struct crit_mem_print_opts *opts, const struct crit_sink *out,
+				      struct crit_err *err);
 
 /* s[0, n) made safe to show on a terminal, in the one style every text
  * view uses when it escapes: control bytes (C0, DEL, C1), bidi controls

@@ -15,6 +15,8 @@ static const char usage_top[] =
 	"  show     convert a criu image from binary to human-readable JSON\n"
 	"  info     show the magic and the number of entries of an image\n"
 	"  x        explore a checkpoint directory: ps, fds, mems, rss, sk, stats\n"
+	"  mem      a task's memory: its map, the bytes at an address\n"
+	"  search   find a string, bytes or a regex in the tasks' memory\n"
 	"\n"
 	"Use crit COMMAND --help for command-specific help.\n"
 	"\n"
@@ -31,6 +33,8 @@ static const struct command {
 	{ "show", cmd_show },
 	{ "info", cmd_info },
 	{ "x", cmd_x },
+	{ "mem", cmd_mem },
+	{ "search", cmd_search },
 };
 
 int main(int argc, char **argv)

@@ -396,7 +396,7 @@ static bool mem_load(struct crit_memory *m, const char *dir)
 	}
 	if (!ckpt_load(&m->lv[0].c, &mm, &missing, "mm-%llu.img", (unsigned long long)m->pid)) {
 		if (missing)
-			crit_fail_in(m->err, mm.file, CRIT_E_IO, CRIT_NOPOS,
+			crit_fail_in(m->err, mm.file, CRIT_E_ABSENT, CRIT_NOPOS,
 				     "no memory of task %llu: a zombie, or no such task", (unsigned long long)m->pid);
 		return false;
 	}
@@ -608,6 +608,21 @@ void mem_begin(struct crit_memory *m, struct crit_err *err)
 	m->err = err;
 	for (size_t i = 0; i < m->nlv; i++)
 		m->lv[i].c.err = err;
+}
+
+bool mem_held(struct crit_memory *m, uint64_t addr, uint64_t end)
+{
+	struct crit_mem_span sp;
+	struct page_src src;
+
+	for (; addr < end; addr = sp.end) {
+		if (!mem_locate(m, addr, end, &sp, &src))
+			return false;
+		if (sp.from == CRIT_FROM_ABSENT)
+			return crit_fail(m->err, CRIT_E_ABSENT, CRIT_NOPOS, "0x%llx is not in the checkpoint: %s",
+					 (unsigned long long)addr, sp.why);
+	}
+	return true;
 }
 
 bool crit_memory_read(struct crit_memory *m, uint64_t addr, void *buf, size_t len, bool fill,

@@ -91,11 +91,26 @@ void mem_begin(struct crit_memory *m, struct crit_err *err);
  * addr): the span and where its bytes are. */
 bool mem_locate(struct crit_memory *m, uint64_t addr, uint64_t limit, struct crit_mem_span *sp,
 		struct page_src *src);
+/* Does the checkpoint hold every byte of [addr, end)? Else CRIT_E_ABSENT
+ * naming the first it does not. */
+bool mem_held(struct crit_memory *m, uint64_t addr, uint64_t end);
 bool mem_is_lazy(const struct crit_mem_span *sp);
 /* The VMAs, in address order: the first that ends after addr (or the
  * count), and VMA i's bounds. */
 size_t mem_vma_find(const struct crit_memory *m, uint64_t addr);
 size_t mem_nvmas(const struct crit_memory *m);
 bool mem_vma(const struct crit_memory *m, size_t i, uint64_t *start, uint64_t *end);
+
+/* ---- strings.c, ps.c ----------------------------------------------- */
+
+/* crit_memory_strings' checks, without reading: false (CRIT_E_ABSENT,
+ * CRIT_E_LIMIT, CRIT_E_RANGE) when it would fail. */
+bool mem_strings_held(struct crit_memory *m, uint64_t start, uint64_t end, struct crit_err *err);
+
+/* crit x ps --cmd, --env: what the task line shows after its
+ * indentation (text: indent columns; its newline too), or the JSON
+ * members "argv", "env" and "why" (w not NULL). */
+bool mem_ps_task(const char *dir, const struct crit_ps_task *t, bool cmd, bool env, struct out *o, struct jw *w,
+		 size_t indent, struct crit_err *err);
 
 #endif

@@ -7,12 +7,9 @@
 
 #include "mem.h"
 
-bool crit_memory_strings(struct crit_memory *m, uint64_t start, uint64_t end,
-			 bool (*fn)(void *ctx, const void *s, size_t n, bool more), void *ctx, struct crit_err *err)
+bool mem_strings_held(struct crit_memory *m, uint64_t start, uint64_t end, struct crit_err *err)
 {
-	size_t cap = CRIT_MEM_MAX_STRING, n = 0;
-
-	memset(err, 0, sizeof(*err));
+	mem_begin(m, err);
 	if (end < start)
 		return crit_fail(err, CRIT_E_RANGE, CRIT_NOPOS, "the strings end at 0x%llx, before their start 0x%llx",
 				 (unsigned long long)end, (unsigned long long)start);
@@ -20,6 +17,16 @@ bool crit_memory_strings(struct crit_memory *m, uint64_t start, uint64_t end,
 		return crit_fail(err, CRIT_E_LIMIT, CRIT_NOPOS, "%llu bytes of strings at 0x%llx, more than %llu MiB",
 				 (unsigned long long)(end - start), (unsigned long long)start,
 				 (unsigned long long)(CRIT_MEM_MAX_STRINGS >> 20));
+	return mem_held(m, start, end);
+}
+
+bool crit_memory_strings(struct crit_memory *m, uint64_t start, uint64_t end,
+			 bool (*fn)(void *ctx, const void *s, size_t n, bool more), void *ctx, struct crit_err *err)
+{
+	size_t cap = CRIT_MEM_MAX_STRING, n = 0;
+
+	if (!mem_strings_held(m, start, end, err)) /* all there, or nothing is said */
+		return false;
 	/* buf[0, n) is the string so far; the next piece is read after it */
 	uint8_t *buf = malloc(2 * cap);
 	if (!buf)
