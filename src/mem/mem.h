@@ -104,7 +104,7 @@ bool mem_vma(const struct crit_memory *m, size_t i, uint64_t *start, uint64_t *e
 /* ---- strings.c, ps.c ----------------------------------------------- */
 
 /* crit_memory_strings' checks, without reading: false (CRIT_E_ABSENT,
- * CRIT_E_LIMIT, CRIT_E_RANGE) when it would fail. */
+ * CRIT_E_LIMIT; or damage) when it would fail. */
 bool mem_strings_held(struct crit_memory *m, uint64_t start, uint64_t end, struct crit_err *err);
 
 /* crit x ps --cmd, --env: what the task line shows after its

@@ -40,10 +40,11 @@ static bool put_piece(void *ctx, const void *s, size_t n, bool more)
 	return !crit_failed(k->o->err);
 }
 
-/* Is this error why the strings are not shown, rather than damage? */
+/* Is this error why the strings are not shown, rather than damage? The
+ * strings' own checks fail with CRIT_E_ABSENT or CRIT_E_LIMIT. */
 static bool just_missing(const struct crit_err *e)
 {
-	return e->code == CRIT_E_ABSENT || e->code == CRIT_E_LIMIT || e->code == CRIT_E_RANGE;
+	return e->code == CRIT_E_ABSENT || e->code == CRIT_E_LIMIT;
 }
 
 struct ps_mem {
@@ -62,7 +63,7 @@ static bool open_task(struct ps_mem *pm, const char *dir, const struct crit_ps_t
 	pm->m = mem_open(dir, t->pid, -1, &pm->err);
 	if (pm->m)
 		return true;
-	if (!just_missing(&pm->err))
+	if (pm->err.code != CRIT_E_ABSENT) /* no mm image: all else is damage */
 		return *err = pm->err, false;
 	pm->why = pm->err.msg;
 	return true;

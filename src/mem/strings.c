@@ -11,7 +11,7 @@ bool mem_strings_held(struct crit_memory *m, uint64_t start, uint64_t end, struc
 {
 	mem_begin(m, err);
 	if (end < start)
-		return crit_fail(err, CRIT_E_RANGE, CRIT_NOPOS, "the strings end at 0x%llx, before their start 0x%llx",
+		return crit_fail(err, CRIT_E_LIMIT, CRIT_NOPOS, "the strings end at 0x%llx, before their start 0x%llx",
 				 (unsigned long long)end, (unsigned long long)start);
 	if (end - start > CRIT_MEM_MAX_STRINGS)
 		return crit_fail(err, CRIT_E_LIMIT, CRIT_NOPOS, "%llu bytes of strings at 0x%llx, more than %llu MiB",
