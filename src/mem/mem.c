@@ -602,12 +602,17 @@ bool mem_is_lazy(const struct crit_mem_span *sp)
 /* Reading                                                              */
 /* ------------------------------------------------------------------ */
 
-void mem_begin(struct crit_memory *m, struct crit_err *err)
+void mem_err(struct crit_memory *m, struct crit_err *err)
 {
-	memset(err, 0, sizeof(*err));
 	m->err = err;
 	for (size_t i = 0; i < m->nlv; i++)
 		m->lv[i].c.err = err;
+}
+
+void mem_begin(struct crit_memory *m, struct crit_err *err)
+{
+	memset(err, 0, sizeof(*err));
+	mem_err(m, err);
 }
 
 bool mem_held(struct crit_memory *m, uint64_t addr, uint64_t end)
@@ -650,6 +655,7 @@ bool crit_memory_read(struct crit_memory *m, uint64_t addr, void *buf, size_t le
 		if (have && (pend.from != sp.from || pend.level != sp.level || pend.why != sp.why)) {
 			if (fn && !fn(ctx, &pend))
 				return true;
+			mem_err(m, err); /* fn may have used m with an err of its own */
 			have = false;
 		}
 		if (!have)
@@ -694,6 +700,7 @@ bool crit_memory_regions(struct crit_memory *m, bool (*fn)(void *ctx, const stru
 		}
 		if (!fn(ctx, &r))
 			break;
+		mem_err(m, err); /* fn may have used m with an err of its own */
 	}
 	return true;
 }

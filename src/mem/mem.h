@@ -85,8 +85,10 @@ bool src_read(const struct page_src *s, void *buf, size_t n, struct crit_err *er
 
 /* crit_memory_open for one task; arch < 0: its core image says. */
 struct crit_memory *mem_open(const char *dir, uint64_t pid, int64_t arch, struct crit_err *err);
-/* Errors of the next calls go to err (cleared). */
+/* Errors of the next calls go to err (cleared by mem_begin): again after
+ * a callback, which may have used the memory with an err of its own. */
 void mem_begin(struct crit_memory *m, struct crit_err *err);
+void mem_err(struct crit_memory *m, struct crit_err *err);
 /* What holds addr and how far the same source goes, up to limit (past
  * addr): the span and where its bytes are. */
 bool mem_locate(struct crit_memory *m, uint64_t addr, uint64_t limit, struct crit_mem_span *sp,

@@ -58,6 +58,7 @@ static bool report(struct scan *sc, size_t p, size_t e)
 	struct crit_mem_match mt = { addr, sc->buf + p, e - p, sc->buf + b, sc->buf + e, p - b, a - e, vs, ve };
 	if (!sc->fn(sc->ctx, &mt))
 		sc->stop = true;
+	mem_err(sc->m, sc->err); /* fn may have used the memory with an err of its own */
 	return !sc->stop;
 }
 

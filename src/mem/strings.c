@@ -39,12 +39,14 @@ bool crit_memory_strings(struct crit_memory *m, uint64_t start, uint64_t end,
 		size_t len = n + k, from = n, p = 0; /* old bytes hold no NUL */
 		for (uint8_t *z; ok && go && (z = memchr(buf + from, 0, len - from)); from = p) {
 			go = fn(ctx, buf + p, (size_t)(z - buf) - p, false);
+			mem_err(m, err); /* fn may have used m with an err of its own */
 			p = (size_t)(z - buf) + 1;
 		}
 		n = len - p;
 		memmove(buf, buf + p, n);
 		if (ok && go && n >= cap) { /* a string longer than cap: this piece now */
 			go = fn(ctx, buf, n, true);
+			mem_err(m, err);
 			n = 0;
 		}
 	}
