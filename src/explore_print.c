@@ -115,6 +115,7 @@ static void json_task(struct jw *w, uint64_t pid, int32_t state)
 static bool ps_text(struct out *o, const struct crit_ps *ps, const char *dir, const struct crit_explore_opts *opts)
 {
 	bool mem = opts && (opts->cmd || opts->env);
+	int64_t arch = -1;
 
 	out_printf(o, "%7s%7s%7s   %s\n", "PID", "PGID", "SID", opts && opts->cmd ? "COMMAND" : "COMM");
 	for (size_t i = 0; i < ps->n; i++) {
@@ -123,7 +124,7 @@ static bool ps_text(struct out *o, const struct crit_ps *ps, const char *dir, co
 			   (unsigned long long)t->sid);
 		for (size_t d = 0; d < t->depth; d++)
 			out_put(o, "    ", 4);
-		if (mem && !mem_ps_task(dir, t, opts->cmd, opts->env, o, NULL, 24 + 4 * t->depth, o->err))
+		if (mem && !mem_ps_task(dir, t, opts->cmd, opts->env, o, NULL, 24 + 4 * t->depth, &arch, o->err))
 			return false;
 		if (mem)
 			continue;
@@ -135,6 +136,8 @@ static bool ps_text(struct out *o, const struct crit_ps *ps, const char *dir, co
 
 static bool ps_json(struct jw *w, const struct crit_ps *ps, const char *dir, const struct crit_explore_opts *opts)
 {
+	int64_t arch = -1;
+
 	jw_arr_open(w);
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct crit_ps_task *t = &ps->tasks[i];
@@ -146,7 +149,7 @@ static bool ps_json(struct jw *w, const struct crit_ps *ps, const char *dir, con
 		key_u64(w, "depth", t->depth);
 		jw_key(w, "comm");
 		jw_str(w, t->comm.s, t->comm.n);
-		if (opts && (opts->cmd || opts->env) && !mem_ps_task(dir, t, opts->cmd, opts->env, w->o, w, 0, w->o->err))
+		if (opts && (opts->cmd || opts->env) && !mem_ps_task(dir, t, opts->cmd, opts->env, w->o, w, 0, &arch, w->o->err))
 			return false;
 		jw_obj_close(w);
 	}

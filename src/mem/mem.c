@@ -87,7 +87,7 @@ struct crit_memory {
 	struct mvma *v;
 	size_t nv;
 	uint64_t arg[2], env[2];
-	struct level lv[MEM_MAX_DEPTH];
+	struct level *lv[MEM_MAX_DEPTH]; /* [0, nlv) */
 	size_t nlv;
 	struct chain task;
 	struct chain *shm;
@@ -125,6 +125,7 @@ uint64_t mem_page_size(int64_t arch, const struct view *mm)
 static void level_close(struct level *l)
 {
 	ckpt_close(&l->c);
+	free(l);
 }
 
 static bool level_set(struct crit_memory *m, struct level *l, int fd, const char *path)
@@ -146,7 +147,7 @@ static bool level_set(struct crit_memory *m, struct level *l, int fd, const char
 static bool parent_target(struct crit_memory *m, size_t k, const struct pagemap *pm, uint64_t at, char *t,
 			  size_t cap)
 {
-	struct level *l = &m->lv[k];
+	struct level *l = m->lv[k];
 	struct stat st;
 	ssize_t n;
 
@@ -190,22 +191,24 @@ static bool level_parent(struct crit_memory *m, size_t k, const struct pagemap *
 	if (t[0] == '/')
 		snprintf(path, sizeof(path), "%s", t);
 	else
-		snprintf(path, sizeof(path), "%s/%s", m->lv[k].dir, t);
-	int fd = openat(m->lv[k].c.dirfd, t, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "%s/%s", m->lv[k]->dir, t);
+	int fd = openat(m->lv[k]->c.dirfd, t, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return crit_fail_in(m->err, pm->file, CRIT_E_IO, at, "PE_PARENT pages, but the parent dump %s: %s", path,
 				    strerror(errno));
-	struct level *l = &m->lv[k + 1];
-	if (!level_set(m, l, fd, path)) {
+	struct level *l = malloc(sizeof(*l));
+	if (!l || !level_set(m, l, fd, path)) {
 		close(fd);
-		return false;
+		free(l);
+		return l ? false : crit_fail(m->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
 	}
 	for (size_t i = 0; i <= k; i++)
-		if (m->lv[i].dev == l->dev && m->lv[i].ino == l->ino) {
-			close(fd);
+		if (m->lv[i]->dev == l->dev && m->lv[i]->ino == l->ino) {
+			level_close(l);
 			return crit_fail_in(m->err, pm->file, CRIT_E_RANGE, at,
-					    "the chain of parent dumps loops: %s is %s again", path, m->lv[i].dir);
+					    "the chain of parent dumps loops: %s is %s again", path, m->lv[i]->dir);
 		}
+	m->lv[k + 1] = l;
 	m->nlv = k + 2;
 	return true;
 }
@@ -237,16 +240,18 @@ static const struct pm_entry *first_parent(const struct pagemap *pm)
 /* Load the chain's pagemap at every level its PE_PARENT entries reach. */
 static bool chain_load(struct crit_memory *m, struct chain *ch)
 {
-	ch->l = calloc(MEM_MAX_DEPTH, sizeof(*ch->l));
-	if (!ch->l)
-		return crit_fail(m->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
 	for (size_t k = 0;; k++) {
+		struct link *more = realloc(ch->l, (k + 1) * sizeof(*ch->l));
+		if (!more)
+			return crit_fail(m->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
+		ch->l = more;
 		struct link *l = &ch->l[k];
+		memset(l, 0, sizeof(*l));
 		bool missing = false;
 		l->pf.fd = -1;
-		bool ok = ch->shmem ? pagemap_load(&m->lv[k].c, &l->pm, m->ps, &missing, "pagemap-shmem-%llu.img",
+		bool ok = ch->shmem ? pagemap_load(&m->lv[k]->c, &l->pm, m->ps, &missing, "pagemap-shmem-%llu.img",
 						   (unsigned long long)ch->shmid)
-				    : pagemap_load(&m->lv[k].c, &l->pm, m->ps, &missing, "pagemap-%llu.img",
+				    : pagemap_load(&m->lv[k]->c, &l->pm, m->ps, &missing, "pagemap-%llu.img",
 						   (unsigned long long)m->pid);
 		if (!ok && missing && k == 0 && ch->shmem) {
 			ch->absent = true; /* its contents are in no pagemap: not in the checkpoint */
@@ -256,7 +261,7 @@ static bool chain_load(struct crit_memory *m, struct chain *ch)
 			const struct pagemap *child = &ch->l[k - 1].pm;
 			return crit_fail_in(m->err, child->file, CRIT_E_IO, first_parent(child)->at,
 					    "PE_PARENT pages, but the parent dump %s is not a checkpoint of them: it has no %s",
-					    m->lv[k].dir, ch->shmem ? "pagemap-shmem image" : "pagemap image of the task");
+					    m->lv[k]->dir, ch->shmem ? "pagemap-shmem image" : "pagemap image of the task");
 		}
 		if (!ok) {
 			if (missing)
@@ -264,7 +269,7 @@ static bool chain_load(struct crit_memory *m, struct chain *ch)
 			return false;
 		}
 		ch->n = k + 1;
-		if (!pages_open(&m->lv[k].c, &l->pf, &l->pm))
+		if (!pages_open(&m->lv[k]->c, &l->pf, &l->pm))
 			return false;
 		const struct pm_entry *pe = first_parent(&l->pm);
 		if (!pe)
@@ -297,7 +302,7 @@ static struct chain *shm_chain(struct crit_memory *m, uint64_t shmid)
  * (memfd.img), which names the object. */
 static bool memfd_shmid(struct crit_memory *m, uint64_t file_id, uint64_t *shmid)
 {
-	struct ckpt *c = &m->lv[0].c;
+	struct ckpt *c = &m->lv[0]->c;
 	bool missing;
 	uint64_t inode = 0;
 
@@ -379,14 +384,17 @@ static bool mem_load(struct crit_memory *m, const char *dir)
 
 	if (!ckpt_open(&c, dir, m->err))
 		return false;
-	if (!level_set(m, &m->lv[0], c.dirfd, dir)) {
+	struct level *l = malloc(sizeof(*l));
+	if (!l || !level_set(m, l, c.dirfd, dir)) {
 		ckpt_close(&c);
-		return false;
+		free(l);
+		return l ? false : crit_fail(m->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
 	}
+	m->lv[0] = l;
 	m->nlv = 1;
 	if (m->arch < 0) {
 		m->arch = 0;
-		if (ckpt_load(&m->lv[0].c, &core, &missing, "core-%llu.img", (unsigned long long)m->pid)) {
+		if (ckpt_load(&m->lv[0]->c, &core, &missing, "core-%llu.img", (unsigned long long)m->pid)) {
 			if (core.n)
 				view_int(&core.entries[0], "mtype", &m->arch);
 			ckpt_free(&core);
@@ -394,7 +402,7 @@ static bool mem_load(struct crit_memory *m, const char *dir)
 		if (crit_failed(m->err))
 			return false;
 	}
-	if (!ckpt_load(&m->lv[0].c, &mm, &missing, "mm-%llu.img", (unsigned long long)m->pid)) {
+	if (!ckpt_load(&m->lv[0]->c, &mm, &missing, "mm-%llu.img", (unsigned long long)m->pid)) {
 		if (missing)
 			crit_fail_in(m->err, mm.file, CRIT_E_ABSENT, CRIT_NOPOS,
 				     "no memory of task %llu: a zombie, or no such task", (unsigned long long)m->pid);
@@ -416,7 +424,6 @@ struct crit_memory *mem_open(const char *dir, uint64_t pid, int64_t arch, struct
 	m->err = err;
 	m->pid = pid;
 	m->arch = arch;
-	m->lv[0].c.dirfd = -1;
 	if (!mem_load(m, dir)) {
 		crit_memory_close(m);
 		return NULL;
@@ -440,11 +447,16 @@ void crit_memory_close(struct crit_memory *m)
 		chain_free(&m->shm[i]);
 	free(m->shm);
 	for (size_t k = 0; k < m->nlv; k++)
-		level_close(&m->lv[k]);
+		level_close(m->lv[k]);
 	ckpt_free(&m->files);
 	ckpt_free(&m->memfd);
 	free(m->v);
 	free(m);
+}
+
+int64_t mem_arch(const struct crit_memory *m)
+{
+	return m->arch;
 }
 
 uint64_t crit_memory_page_size(const struct crit_memory *m)
@@ -606,7 +618,7 @@ void mem_err(struct crit_memory *m, struct crit_err *err)
 {
 	m->err = err;
 	for (size_t i = 0; i < m->nlv; i++)
-		m->lv[i].c.err = err;
+		m->lv[i]->c.err = err;
 }
 
 void mem_begin(struct crit_memory *m, struct crit_err *err)

@@ -97,6 +97,8 @@ bool mem_locate(struct crit_memory *m, uint64_t addr, uint64_t limit, struct cri
  * naming the first it does not. */
 bool mem_held(struct crit_memory *m, uint64_t addr, uint64_t end);
 bool mem_is_lazy(const struct crit_mem_span *sp);
+/* core_entry's mtype, as mem_open found it (0: unknown). */
+int64_t mem_arch(const struct crit_memory *m);
 /* The VMAs, in address order: the first that ends after addr (or the
  * count), and VMA i's bounds. */
 size_t mem_vma_find(const struct crit_memory *m, uint64_t addr);
@@ -111,8 +113,9 @@ bool mem_strings_held(struct crit_memory *m, uint64_t start, uint64_t end, struc
 
 /* crit x ps --cmd, --env: what the task line shows after its
  * indentation (text: indent columns; its newline too), or the JSON
- * members "argv", "env" and "why" (w not NULL). */
+ * members "argv", "env" and "why" (w not NULL). *arch: -1 at first, then
+ * the architecture the first task's core image gave. */
 bool mem_ps_task(const char *dir, const struct crit_ps_task *t, bool cmd, bool env, struct out *o, struct jw *w,
-		 size_t indent, struct crit_err *err);
+		 size_t indent, int64_t *arch, struct crit_err *err);
 
 #endif

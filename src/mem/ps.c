@@ -53,16 +53,19 @@ struct ps_mem {
 	const char *why; /* no memory: why */
 };
 
-static bool open_task(struct ps_mem *pm, const char *dir, const struct crit_ps_task *t, struct crit_err *err)
+static bool open_task(struct ps_mem *pm, const char *dir, const struct crit_ps_task *t, int64_t *arch,
+		      struct crit_err *err)
 {
 	*pm = (struct ps_mem){ 0 };
 	if (t->state == CRIT_TASK_DEAD || t->state == CRIT_TASK_ZOMBIE) {
 		pm->why = "a zombie: no memory";
 		return true;
 	}
-	pm->m = mem_open(dir, t->pid, -1, &pm->err);
-	if (pm->m)
+	pm->m = mem_open(dir, t->pid, *arch, &pm->err);
+	if (pm->m) {
+		*arch = mem_arch(pm->m); /* the first core read says for all */
 		return true;
+	}
 	if (pm->err.code != CRIT_E_ABSENT) /* no mm image: all else is damage */
 		return *err = pm->err, false;
 	pm->why = pm->err.msg;
@@ -82,14 +85,14 @@ static int showable(struct ps_mem *pm, const uint64_t a[2], char *why, size_t ca
 }
 
 bool mem_ps_task(const char *dir, const struct crit_ps_task *t, bool cmd, bool env, struct out *o, struct jw *w,
-		 size_t indent, struct crit_err *err)
+		 size_t indent, int64_t *arch, struct crit_err *err)
 {
 	struct ps_mem pm;
 	struct crit_mem_mm mm = { 0 };
 	char why[2][sizeof(pm.err.msg)] = { "", "" };
 	int r[2] = { 0, 0 };
 
-	if (!open_task(&pm, dir, t, err))
+	if (!open_task(&pm, dir, t, arch, err))
 		return false;
 	if (pm.m)
 		crit_memory_mm(pm.m, &mm);

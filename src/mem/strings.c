@@ -28,7 +28,7 @@ bool crit_memory_strings(struct crit_memory *m, uint64_t start, uint64_t end,
 	if (!mem_strings_held(m, start, end, err)) /* all there, or nothing is said */
 		return false;
 	/* buf[0, n) is the string so far; the next piece is read after it */
-	uint8_t *buf = malloc(2 * cap);
+	uint8_t *buf = malloc(end - start < cap ? (size_t)(end - start) + 1 : 2 * cap); /* most are small */
 	if (!buf)
 		return crit_fail(err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
 	bool ok = true, go = true;
