@@ -637,18 +637,7 @@ static uint64_t small_id(struct x *x, struct ids *ids, uint64_t shmid)
 	return ids->n;
 }
 
-enum {
-	VMA_AREA_REGULAR = 1 << 0,
-	VMA_AREA_STACK = 1 << 1,
-	VMA_AREA_VSYSCALL = 1 << 2,
-	VMA_AREA_VDSO = 1 << 3,
-	VMA_ANON_SHARED = 1 << 8,
-	VMA_FILE_PRIVATE = 1 << 6,
-	VMA_FILE_SHARED = 1 << 7,
-	VMA_AREA_SYSVIPC = 1 << 10,
-	VMA_AREA_SOCKET = 1 << 11,
-	MAP_GROWSDOWN = 0x0100,
-};
+enum { MAP_GROWSDOWN = 0x0100 }; /* the VMA_* bits are in mem/mem.h */
 
 /* What a VMA maps, as Python CRIT's mems shows it after the protection. */
 static void vma_read(struct x *x, struct ids *ids, const struct view *vma, struct crit_vma *v)

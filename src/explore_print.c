@@ -246,7 +246,7 @@ static bool show_fds(const char *dir, struct out *o, struct jw *w, struct crit_e
 /* mems                                                                 */
 /* ------------------------------------------------------------------ */
 
-enum { VMA_AREA_REGULAR = 1 };
+/* VMA_AREA_REGULAR: mem/mem.h */
 
 static void prot_str(char s[4], uint32_t prot)
 {

@@ -28,20 +28,6 @@
 /* pre-dumps followed, at most */
 #define MEM_MAX_DEPTH 64
 
-/* CRIU's VMA status bits (criu/include/image.h) */
-enum {
-	VMA_AREA_VSYSCALL = 1 << 2,
-	VMA_AREA_VDSO = 1 << 3,
-	VMA_FILE_PRIVATE = 1 << 6,
-	VMA_FILE_SHARED = 1 << 7,
-	VMA_ANON_SHARED = 1 << 8,
-	VMA_AREA_SYSVIPC = 1 << 10,
-	VMA_AREA_SOCKET = 1 << 11,
-	VMA_AREA_VVAR = 1 << 12,
-	VMA_AREA_AIORING = 1 << 13,
-	VMA_AREA_MEMFD = 1 << 14,
-};
-
 /* Why bytes are not in the checkpoint, or are zeros. */
 static const char WHY_UNMAPPED[] = "not mapped";
 static const char WHY_FILE[] = "file-backed, not dumped (the file holds it)";
