@@ -55,6 +55,8 @@ enum crit_code {
 	CRIT_E_NOTJSON,   /* binary input where JSON was expected */
 	CRIT_E_NONCANON,  /* valid protobuf, but not as protobuf-c writes it */
 	CRIT_E_WRITE,     /* the sink's write failed (errno's message says why) */
+	CRIT_E_RANGE,     /* values out of their range or order (overlapping pages) */
+	CRIT_E_ABSENT,    /* the checkpoint does not hold the bytes asked for */
 };
 
 /* The code's name ("CRIT_E_TRUNCATED"), and what it means in words;
@@ -334,6 +336,9 @@ struct crit_explore_opts {
 	bool json;   /* JSON (the schema is in the README), not text */
 	bool escape; /* text: image bytes escaped as crit_escape does (for a
 		      * terminal); otherwise as they are, as Python CRIT shows them */
+	bool cmd;    /* ps: each task's command line in place of its name
+		      * (JSON: "argv"), read from its memory */
+	bool env;    /* ps: its environment, a line each (JSON: "env") */
 };
 
 /* crit x DIR WHAT: what the explorer WHAT (ps, fds, mems, rss, sk or
@@ -400,6 +405,155 @@ struct crit_check_print_opts {
 /* The problems as crit check prints them: a line each, and a summary. */
 CRIT_CHECK bool crit_check_print(const struct crit_check *res, const struct crit_check_print_opts *opts,
 				 const struct crit_sink *out, struct crit_err *err);
+
+/* ------------------------------------------------------------------ */
+/* Memory: a task's pages by address                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One task's memory as the checkpoint holds it: its VMAs (mm-PID.img),
+ * its pagemap and those of the pre-dumps its `parent` link leads to, the
+ * pages files, shared memory (pagemap-shmem-ID.img). Pages are read as
+ * they are asked for, with pread; what it keeps is an index of the
+ * pagemaps' entries and of the VMAs, whatever the memory's size. Every
+ * byte comes with where it came from. A memory is used by one thread at
+ * a time.
+ */
+struct crit_memory;
+
+/* Task pid's memory in the checkpoint in dir. Fails, naming the image and
+ * offset, on a damaged pagemap (entries out of order, overlapping, past
+ * 2^64), a missing or short pages file, a pages file that is not a
+ * regular file, a parent link that loops or names no checkpoint. */
+CRIT_CHECK bool crit_memory_open(const char *dir, uint64_t pid, struct crit_memory **mem, struct crit_err *err);
+void crit_memory_close(struct crit_memory *mem);
+
+/* The page size, as crit x rss finds it. */
+uint64_t crit_memory_page_size(const struct crit_memory *mem);
+
+/* Where the command line and the environment are (mm_arg_start...). */
+struct crit_mem_mm {
+	uint64_t arg_start, arg_end, env_start, env_end;
+};
+
+void crit_memory_mm(const struct crit_memory *mem, struct crit_mem_mm *mm);
+
+enum crit_mem_from {
+	CRIT_FROM_DUMP,   /* this dump's pages file */
+	CRIT_FROM_PARENT, /* a parent pre-dump's, level dumps up */
+	CRIT_FROM_ZERO,   /* zeros: anonymous or shared memory never touched */
+	CRIT_FROM_ABSENT, /* not in the checkpoint (a file's pages, lazy pages,
+			   * the vdso, no mapping): why says */
+};
+
+/* Bytes [start, end) of one provenance. */
+struct crit_mem_span {
+	uint64_t start, end;
+	enum crit_mem_from from;
+	unsigned level;   /* CRIT_FROM_PARENT: 1 the parent, 2 its parent... */
+	const char *why;  /* ZERO and ABSENT: why, in words */
+};
+
+/* len bytes at addr into buf, and fn (which may be NULL) called for each
+ * span of one provenance, in order; fn returns false to stop (the call
+ * still succeeds). Bytes the checkpoint does not hold are an error
+ * (CRIT_E_ABSENT, naming the first address and why) unless fill: then
+ * they are zeros, and their span says so. */
+CRIT_CHECK bool crit_memory_read(struct crit_memory *mem, uint64_t addr, void *buf, size_t len, bool fill,
+				 bool (*fn)(void *ctx, const struct crit_mem_span *s), void *ctx,
+				 struct crit_err *err);
+
+/* A VMA and how many of its pages are where. */
+struct crit_mem_region {
+	uint64_t start, end, pgoff;
+	uint64_t flags;       /* mmap's MAP_* */
+	uint32_t prot;        /* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
+	uint32_t status;      /* CRIU's VMA_* bits */
+	uint64_t shmid;
+	uint64_t pages_dump;   /* in this dump */
+	uint64_t pages_parent; /* in a parent pre-dump */
+	uint64_t pages_lazy;   /* lazy: not in the images */
+	uint64_t pages_none;   /* not dumped: zeros, or not in the checkpoint */
+};
+
+/* Each VMA in address order; fn returns false to stop. */
+CRIT_CHECK bool crit_memory_regions(struct crit_memory *mem, bool (*fn)(void *ctx, const struct crit_mem_region *r),
+				    void *ctx, struct crit_err *err);
+
+/* The NUL-separated strings in [start, end) (crit_mem_mm's command line
+ * or environment), each to fn whole up to CRIT_MEM_MAX_STRING bytes (a
+ * longer one in pieces, more set on all but its last); a last string
+ * without its NUL too. At most CRIT_MEM_MAX_STRINGS bytes in all
+ * (CRIT_E_LIMIT); bytes not in the checkpoint are CRIT_E_ABSENT. */
+#define CRIT_MEM_MAX_STRING ((size_t)128 << 10)
+#define CRIT_MEM_MAX_STRINGS ((uint64_t)64 << 20)
+
+CRIT_CHECK bool crit_memory_strings(struct crit_memory *mem, uint64_t start, uint64_t end,
+				    bool (*fn)(void *ctx, const void *s, size_t n, bool more), void *ctx,
+				    struct crit_err *err);
+
+#define CRIT_SEARCH_MAX_PATTERN ((size_t)64 << 10)
+#define CRIT_SEARCH_MAX_CONTEXT ((size_t)64 << 10)
+
+struct crit_search_opts {
+	const void *pattern;  /* bytes, or a POSIX extended regex (NUL-terminated) */
+	size_t n;             /* the pattern's bytes, 1 to CRIT_SEARCH_MAX_PATTERN */
+	bool regex;
+	bool icase;           /* ASCII letters in either case */
+	size_t context;       /* bytes around a match, up to CRIT_SEARCH_MAX_CONTEXT */
+};
+
+/* A match: [addr, addr + n), in the VMA [vma_start, vma_end) where it
+ * starts, with up to opts.context bytes either side (as far as the
+ * memory is contiguous). The pointers last until fn returns. */
+struct crit_mem_match {
+	uint64_t addr;
+	const uint8_t *match;
+	size_t n;
+	const uint8_t *before, *after;
+	size_t nbefore, nafter;
+	uint64_t vma_start, vma_end;
+};
+
+/*
+ * Every match, in address order, over the bytes the checkpoint holds
+ * (this dump's and the parents' pages), each run of contiguous
+ * addresses searched as one: a match may span pages and pagemap
+ * entries, never a gap. Matches do not overlap: the search goes on
+ * after each. A regex matches text between NUL bytes (^ and $ at them),
+ * at most 4 KiB of it. fn returns false to stop.
+ */
+CRIT_CHECK bool crit_memory_search(struct crit_memory *mem, const struct crit_search_opts *opts,
+				   bool (*fn)(void *ctx, const struct crit_mem_match *m), void *ctx,
+				   struct crit_err *err);
+
+/* The commands crit mem and crit search print with these. */
+struct crit_mem_print_opts {
+	bool json;   /* JSON, not text */
+	bool escape; /* text: names escaped as crit_escape does (for a terminal) */
+	bool raw;    /* bytes: as they are, not a hexdump */
+	bool fill;   /* bytes: zeros where the checkpoint holds none, not an error */
+};
+
+/* crit mem DIR PID: one line per VMA (start-end, prot, its pages in this
+ * dump, in a parent, lazy and not dumped, its name as crit x mems shows
+ * it); JSON: a list of objects. */
+CRIT_CHECK bool crit_mem_print_map(const char *dir, uint64_t pid, const struct crit_mem_print_opts *opts,
+				   const struct crit_sink *out, struct crit_err *err);
+
+/* crit mem DIR PID --at ADDR: len bytes at addr (the whole VMA holding
+ * addr with whole_vma), as xxd -o ADDR shows them, or raw. Checked whole
+ * before a byte is written. */
+CRIT_CHECK bool crit_mem_print_bytes(const char *dir, uint64_t pid, uint64_t addr, uint64_t len, bool whole_vma,
+				     const struct crit_mem_print_opts *opts, const struct crit_sink *out,
+				     struct crit_err *err);
+
+/* crit search: every match in every task's memory (pid NULL) or one
+ * task's: "PID 0xADDRESS NAME: CONTEXT" with the context escaped, or a
+ * JSON object a line. */
+CRIT_CHECK bool crit_mem_print_search(const char *dir, const uint64_t *pid, const struct crit_search_opts *s,
+				      const struct crit_mem_print_opts *opts, const struct crit_sink *out,
+				      struct crit_err *err);
 
 /* s[0, n) made safe to show on a terminal, in the one style every text
  * view uses when it escapes: control bytes (C0, DEL, C1), bidi controls

@@ -82,6 +82,8 @@ static const struct {
 	[CRIT_E_NOTJSON] = { "CRIT_E_NOTJSON", "binary input where JSON was expected" },
 	[CRIT_E_NONCANON] = { "CRIT_E_NONCANON", "protobuf that protobuf-c would not write" },
 	[CRIT_E_WRITE] = { "CRIT_E_WRITE", "a write failed" },
+	[CRIT_E_RANGE] = { "CRIT_E_RANGE", "values out of their range or order" },
+	[CRIT_E_ABSENT] = { "CRIT_E_ABSENT", "the checkpoint does not hold those bytes" },
 };
 
 const char *crit_code_name(enum crit_code code)

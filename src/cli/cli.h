@@ -19,6 +19,8 @@ int cmd_show(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_x(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_mem(int argc, char **argv);
+int cmd_search(int argc, char **argv);
 
 /* ---- Messages ------------------------------------------------------ */
 

@@ -16,6 +16,8 @@ static const char usage_top[] =
 	"  info     show the magic and the number of entries of an image\n"
 	"  x        explore a checkpoint directory: ps, fds, mems, rss, sk, stats\n"
 	"  check    check that a checkpoint directory is whole\n"
+	"  mem      a task's memory: its map, the bytes at an address\n"
+	"  search   find a string, bytes or a regex in the tasks' memory\n"
 	"\n"
 	"Use crit COMMAND --help for command-specific help.\n"
 	"\n"
@@ -33,6 +35,8 @@ static const struct command {
 	{ "info", cmd_info },
 	{ "x", cmd_x },
 	{ "check", cmd_check },
+	{ "mem", cmd_mem },
+	{ "search", cmd_search },
 };
 
 int main(int argc, char **argv)

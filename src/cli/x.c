@@ -6,7 +6,7 @@
 #include "cli.h"
 
 static const char usage_x[] =
-	"usage: crit x [-h] [--json] DIR {ps,fds,mems,rss,sk,stats}\n"
+	"usage: crit x [-h] [--json] DIR {ps,fds,mems,rss,sk,stats} [--cmd] [--env]\n"
 	"\n"
 	"Explore a checkpoint directory:\n"
 	"  ps     the process tree\n"
@@ -20,7 +20,11 @@ static const char usage_x[] =
 	"options:\n"
 	"  --json            machine-readable JSON (its schema is in the README)\n"
 	"  --escape          show control bytes and invalid UTF-8 of names as escapes\n"
-	"                    (\\e, \\n, \\x9b...), as on a terminal, where it is the default\n";
+	"                    (\\e, \\n, \\x9b...), as on a terminal, where it is the default\n"
+	"  --cmd             ps: each task's command line (from its memory) in place of\n"
+	"                    its name; a zombie, or one whose pages are not in the\n"
+	"                    checkpoint, says so\n"
+	"  --env             ps: each task's environment, a line a variable, under it\n";
 
 /* A process tree that is not a tree is shown as it is, as Python CRIT
  * shows it; one line on stderr says so. */
@@ -60,6 +64,10 @@ int cmd_x(int argc, char **argv)
 			opts.json = true;
 		else if (args_flag(&a, NULL, "--escape"))
 			opts.escape = true;
+		else if (args_flag(&a, NULL, "--cmd"))
+			opts.cmd = true;
+		else if (args_flag(&a, NULL, "--env"))
+			opts.env = true;
 		else if (n == 2)
 			args_unknown(&a);
 		else

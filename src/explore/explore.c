@@ -21,6 +21,7 @@
 #include "codec/pretty.h"
 #include "json/json.h"
 #include "json/text.h"
+#include "mem/mem.h"
 #include "tables.h"
 
 /* ------------------------------------------------------------------ */
@@ -408,24 +409,10 @@ static bool load_fdinfo(struct explorer *x, const struct task *t, struct ckpt_im
 	return ckpt_load(&x->c, fdi, NULL, "fdinfo-%llu.img", (unsigned long long)files_id);
 }
 
-/* The page size: 4 KiB where the architecture has only that, else the
- * largest one (up to 64 KiB) that every VMA of the task is aligned to. */
+/* The page size, as the memory reader finds it. */
 static uint64_t page_size(struct explorer *x, const struct view *mm)
 {
-	struct view_iter it;
-	struct view vma;
-	uint64_t align = 0, start, end;
-
-	if (x->arch == 1 || x->arch == 5 || x->arch == 0) /* X86_64, S390, or unknown as Python */
-		return 4096;
-	view_iter(&it, mm, "vmas");
-	while (view_next_msg(&it, &vma))
-		if (view_uint(&vma, "start", &start) && view_uint(&vma, "end", &end))
-			align |= start | end;
-	uint64_t ps = 65536;
-	while (ps > 4096 && (align & (ps - 1)))
-		ps >>= 1;
-	return ps;
+	return mem_page_size(x->arch, mm);
 }
 
 /* How many values a repeated field has. */
@@ -655,18 +642,7 @@ static uint64_t small_id(struct explorer *x, struct ids *ids, uint64_t shmid)
 	return ids->n;
 }
 
-enum {
-	VMA_AREA_REGULAR = 1 << 0,
-	VMA_AREA_STACK = 1 << 1,
-	VMA_AREA_VSYSCALL = 1 << 2,
-	VMA_AREA_VDSO = 1 << 3,
-	VMA_ANON_SHARED = 1 << 8,
-	VMA_FILE_PRIVATE = 1 << 6,
-	VMA_FILE_SHARED = 1 << 7,
-	VMA_AREA_SYSVIPC = 1 << 10,
-	VMA_AREA_SOCKET = 1 << 11,
-	MAP_GROWSDOWN = 0x0100,
-};
+enum { MAP_GROWSDOWN = 0x0100 }; /* the VMA_* bits are in mem/mem.h */
 
 /* What a VMA maps, as Python CRIT's mems shows it after the protection. */
 static void vma_read(struct explorer *x, struct ids *ids, const struct view *vma, struct crit_vma *v)

@@ -12,6 +12,8 @@
 
 #include "json/json.h"
 #include "json/text.h"
+#include "explore/ps_cmd.h"
+#include "mem/mem.h"
 #include "tables.h"
 
 /* ------------------------------------------------------------------ */
@@ -111,22 +113,33 @@ static void json_task(struct jw *w, uint64_t pid, int32_t state)
 /* ps                                                                   */
 /* ------------------------------------------------------------------ */
 
-static void ps_text(struct out *o, const struct crit_ps *ps)
+/* opts: ps --cmd, --env (or NULL): strings from the tasks' memory. */
+static bool ps_text(struct out *o, const struct crit_ps *ps, const char *dir, const struct crit_explore_opts *opts)
 {
-	out_printf(o, "%7s%7s%7s   %s\n", "PID", "PGID", "SID", "COMM");
+	bool mem = opts && (opts->cmd || opts->env);
+	int64_t arch = -1;
+
+	out_printf(o, "%7s%7s%7s   %s\n", "PID", "PGID", "SID", opts && opts->cmd ? "COMMAND" : "COMM");
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct crit_ps_task *t = &ps->tasks[i];
 		out_printf(o, "%7llu%7llu%7llu   ", (unsigned long long)t->pid, (unsigned long long)t->pgid,
 			   (unsigned long long)t->sid);
 		for (size_t d = 0; d < t->depth; d++)
 			out_put(o, "    ", 4);
+		if (mem && !mem_ps_task(dir, t, opts->cmd, opts->env, o, NULL, 24 + 4 * t->depth, &arch, o->err))
+			return false;
+		if (mem)
+			continue;
 		put_s(o, &t->comm);
 		out_str(o, "\n");
 	}
+	return true;
 }
 
-static void ps_json(struct jw *w, const struct crit_ps *ps)
+static bool ps_json(struct jw *w, const struct crit_ps *ps, const char *dir, const struct crit_explore_opts *opts)
 {
+	int64_t arch = -1;
+
 	jw_arr_open(w);
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct crit_ps_task *t = &ps->tasks[i];
@@ -138,23 +151,29 @@ static void ps_json(struct jw *w, const struct crit_ps *ps)
 		key_u64(w, "depth", t->depth);
 		jw_key(w, "comm");
 		jw_str(w, t->comm.s, t->comm.n);
+		if (opts && (opts->cmd || opts->env) && !mem_ps_task(dir, t, opts->cmd, opts->env, w->o, w, 0, &arch, w->o->err))
+			return false;
 		jw_obj_close(w);
 	}
 	jw_arr_close(w);
+	return true;
 }
 
-static bool show_ps(const char *dir, struct out *o, struct jw *w, struct crit_err *err)
+static bool show_ps_opts(const char *dir, struct out *o, struct jw *w, const struct crit_explore_opts *opts,
+			 struct crit_err *err)
 {
 	struct crit_ps ps;
 
 	if (!crit_explore_ps(dir, &ps, err))
 		return false;
-	if (w)
-		ps_json(w, &ps);
-	else
-		ps_text(o, &ps);
+	bool ok = w ? ps_json(w, &ps, dir, opts) : ps_text(o, &ps, dir, opts);
 	crit_ps_free(&ps);
-	return true;
+	return ok;
+}
+
+static bool show_ps(const char *dir, struct out *o, struct jw *w, struct crit_err *err)
+{
+	return show_ps_opts(dir, o, w, NULL, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -229,7 +248,7 @@ static bool show_fds(const char *dir, struct out *o, struct jw *w, struct crit_e
 /* mems                                                                 */
 /* ------------------------------------------------------------------ */
 
-enum { VMA_AREA_REGULAR = 1 };
+/* VMA_AREA_REGULAR: mem/mem.h */
 
 static void prot_str(char s[4], uint32_t prot)
 {
@@ -815,6 +834,8 @@ bool crit_explore(const char *dir, const char *what, const struct crit_explore_o
 	bool json = opts && opts->json;
 
 	memset(err, 0, sizeof(*err));
+	if (opts && (opts->cmd || opts->env) && strcmp(what, "ps") != 0)
+		return crit_fail(err, CRIT_E_USAGE, CRIT_NOPOS, "--cmd and --env go with ps, not %s", what);
 	for (size_t i = 0; i < sizeof(explorers) / sizeof(explorers[0]); i++) {
 		if (strcmp(explorers[i].name, what) != 0)
 			continue;
@@ -826,7 +847,9 @@ bool crit_explore(const char *dir, const char *what, const struct crit_explore_o
 		out_init(&o, sink, err, buf, OUT_BUF);
 		o.escape = opts && opts->escape;
 		jw_init(&w, &o, true);
-		bool ok = explorers[i].show(dir, &o, json ? &w : NULL, err);
+		bool ok = opts && (opts->cmd || opts->env)
+				  ? show_ps_opts(dir, &o, json ? &w : NULL, opts, err) /* checked below: ps */
+				  : explorers[i].show(dir, &o, json ? &w : NULL, err);
 		if (ok && json)
 			out_str(&o, "\n");
 		ok = ok && out_flush(&o);

@@ -35,6 +35,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct crit_check_opts tree = { .what = CRIT_CHECK_TREE };
 	if (crit_check(dir, &tree, &res, &err))
 		crit_check_free(&res);
-	remove_dir(dir);
+	fz_dir_remove(dir);
 	return 0;
 }

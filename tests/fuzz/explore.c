@@ -25,6 +25,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FZ_ASSERT(err.file[0], "crit x %s: an error naming no file: %s", what, err.msg);
 		}
 	}
-	remove_dir(dir);
+	fz_dir_remove(dir);
 	return 0;
 }

@@ -57,7 +57,7 @@ static void put_file(int dirfd, const uint8_t *name, size_t nlen, const uint8_t 
 	close(fd);
 }
 
-static void remove_dir(const char *dir)
+static void fz_dir_remove(const char *dir)
 {
 	DIR *d = opendir(dir);
 	FZ_ASSERT(d, "cannot open %s", dir);
