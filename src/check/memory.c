@@ -6,8 +6,9 @@
  * which the `parent` link names: a symlink, or a file holding the path,
  * relative to the dump's directory.
  *
- * Pagemap entries are read here with the views, in pm_read (the memory
- * layer will take this over).
+ * Pagemap entries are read here with the views, in pm_read, and not with
+ * the memory layer's pagemap_load: that one refuses a damaged pagemap at
+ * its first fault, where this reports each fault as a problem.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "check/check.h"
+#include "mem/mem.h"
 
 /* The most parent dumps followed: a chain of pre-dumps is a few long. */
 #define MAX_PARENTS 24
@@ -28,7 +30,7 @@ struct pm {
 	size_t entry;
 };
 
-struct pagemap {
+struct pm_list {
 	struct pm *v;
 	size_t n;
 	uint64_t pages_id, present; /* present pages */
@@ -42,7 +44,7 @@ struct chk_parent {
 	char prefix[CHK_NAME]; /* "parent/", "parent/parent/"... */
 	dev_t dev;
 	ino_t ino;
-	struct pagemap pm;     /* the pagemap of the image being checked */
+	struct pm_list pm;     /* the pagemap of the image being checked */
 	bool pm_tried;
 };
 
@@ -63,9 +65,10 @@ static int cmp_pm(const void *a, const void *b)
 	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
 }
 
-/* The page size: 4 KiB where the architecture has only that (x86_64,
+/* The page size of a pre-dump, which has no mm image to find it in
+ * (mem_page_size): 4 KiB where the architecture has only that (x86_64,
  * s390, or unknown), else the one the pages image says. */
-static uint64_t page_size(int64_t mtype, uint64_t pages_bytes, uint64_t present)
+static uint64_t predump_page_size(int64_t mtype, uint64_t pages_bytes, uint64_t present)
 {
 	if (mtype == 0 || mtype == 1 || mtype == 5 || !present)
 		return 4096;
@@ -76,12 +79,12 @@ static uint64_t page_size(int64_t mtype, uint64_t pages_bytes, uint64_t present)
 }
 
 /* The pagemap's entries, in image order; problems for what cannot be. */
-static void pm_read(struct mem *m, struct chk_image *ci, uint64_t ps, bool report, struct pagemap *out)
+static void pm_read(struct mem *m, struct chk_image *ci, uint64_t ps, bool report, struct pm_list *out)
 {
 	struct chk *k = m->k;
 	const struct ckpt_image *im = &ci->im;
 
-	*out = (struct pagemap){ 0 };
+	*out = (struct pm_list){ 0 };
 	if (!im->n) {
 		if (report)
 			chk_problem(k, ci->name, -1, NULL, K_FIELD, "no pagemap head");
@@ -114,14 +117,14 @@ static void pm_read(struct mem *m, struct chk_image *ci, uint64_t ps, bool repor
 	out->ok = true;
 }
 
-static void pm_free(struct pagemap *p)
+static void pm_free(struct pm_list *p)
 {
 	free(p->v);
-	*p = (struct pagemap){ 0 };
+	*p = (struct pm_list){ 0 };
 }
 
 /* Sorted, and no entry overlaps the one before. */
-static void order(struct chk *k, const char *name, const struct pagemap *p)
+static void order(struct chk *k, const char *name, const struct pm_list *p)
 {
 	for (size_t i = 1; i < p->n; i++) {
 		const struct pm *a = &p->v[i - 1], *b = &p->v[i];
@@ -137,7 +140,7 @@ static void order(struct chk *k, const char *name, const struct pagemap *p)
 }
 
 /* The present pages fill pages-ID.img exactly. */
-static void pages_size(struct chk *k, const char *name, const struct pagemap *p, uint64_t ps)
+static void pages_size(struct chk *k, const char *name, const struct pm_list *p, uint64_t ps)
 {
 	char pages[CHK_NAME];
 	struct stat st;
@@ -162,7 +165,7 @@ static void pages_size(struct chk *k, const char *name, const struct pagemap *p,
 }
 
 /* Every entry's pages lie inside the task's VMAs. */
-static void inside(struct chk *k, const char *name, const struct pagemap *p, const struct ckpt_image *mm)
+static void inside(struct chk *k, const char *name, const struct pm_list *p, const struct ckpt_image *mm)
 {
 	struct view_iter it;
 	struct view v;
@@ -326,7 +329,7 @@ static enum held held(struct mem *m, const char *name, size_t l, uint64_t lo, ui
 	return cur >= hi ? HELD : NOT_HELD;
 }
 
-static void in_parent(struct mem *m, const char *name, const struct pagemap *p)
+static void in_parent(struct mem *m, const char *name, const struct pm_list *p)
 {
 	for (size_t l = 1; l <= MAX_PARENTS; l++) {
 		if (l < m->nlv)
@@ -364,7 +367,7 @@ static void pagemap(struct mem *m, const char *name, int64_t mtype, const struct
 {
 	struct chk *k = m->k;
 	struct chk_image ci;
-	struct pagemap p;
+	struct pm_list p;
 	struct stat st;
 	char pages[CHK_NAME];
 
@@ -373,10 +376,15 @@ static void pagemap(struct mem *m, const char *name, int64_t mtype, const struct
 	uint64_t pages_id = ci.im.n ? view_uint_or(&ci.im.entries[0], "pages_id", 0) : 0;
 	snprintf(pages, sizeof(pages), "pages-%llu.img", (unsigned long long)pages_id);
 	uint64_t bytes = fstatat(k->c.dirfd, pages, &st, 0) == 0 ? (uint64_t)st.st_size : 0;
-	/* the page size needs the present pages, which need a page size: count with any */
-	pm_read(m, &ci, 1, false, &p);
-	uint64_t ps = page_size(mtype, bytes, p.present);
-	pm_free(&p);
+	uint64_t ps;
+	if (mm && mm->n) {
+		ps = mem_page_size(mtype, &mm->entries[0]); /* as crit x rss and crit mem find it */
+	} else {
+		/* the page size needs the present pages, which need a page size: count with any */
+		pm_read(m, &ci, 1, false, &p);
+		ps = predump_page_size(mtype, bytes, p.present);
+		pm_free(&p);
+	}
 	pm_read(m, &ci, ps, true, &p);
 	chk_done(k, &ci);
 	if (p.ok) {
