@@ -19,6 +19,7 @@ int cmd_show(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_x(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_anonymize(int argc, char **argv);
 
 /* ---- Messages ------------------------------------------------------ */
 

@@ -16,6 +16,7 @@ static const char usage_top[] =
 	"  info     show the magic and the number of entries of an image\n"
 	"  x        explore a checkpoint directory: ps, fds, mems, rss, sk, stats\n"
 	"  check    check that a checkpoint directory is whole\n"
+	"  anonymize  copy a checkpoint without its memory, paths, names and addresses\n"
 	"\n"
 	"Use crit COMMAND --help for command-specific help.\n"
 	"\n"
@@ -33,6 +34,7 @@ static const struct command {
 	{ "info", cmd_info },
 	{ "x", cmd_x },
 	{ "check", cmd_check },
+	{ "anonymize", cmd_anonymize },
 };
 
 int main(int argc, char **argv)
