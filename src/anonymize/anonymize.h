@@ -32,11 +32,13 @@
 /* ---- What a field holds (secrets.c) -------------------------------- */
 
 enum secret {
-	S_KEEP,     /* nothing of the user's (a controller's name, a BPF filter) */
+	S_KEEP,     /* nothing of the user's (a random UUID, a BPF filter) */
 	S_PATH,     /* a path: each component mapped */
 	S_NAME,     /* a name (comm, host, interface, label): mapped whole */
 	S_SOCKNAME, /* a unix socket's name: a path, or a NUL and an abstract name */
-	S_OPTIONS,  /* mount options: the values that hold a path, mapped */
+	S_WORDS,    /* the kernel's words (mount options, cgroup properties):
+		     * kept, but paths in them and words that are components
+		     * of the dump's paths mapped */
 	S_DATA,     /* contents: zeroed, the length kept */
 	S_HWADDR,   /* a hardware address: mapped */
 	S_IPADDR,   /* repeated uint32 (criu).ipadd: an IPv4 or IPv6 address, mapped */
@@ -123,7 +125,7 @@ void anon_zeroed(struct anon *a, uint64_t n);
 bool anon_path(struct anon *a, const uint8_t *s, size_t n, struct buf *out);
 bool anon_name(struct anon *a, const uint8_t *s, size_t n, struct buf *out);
 bool anon_sockname(struct anon *a, const uint8_t *s, size_t n, struct buf *out);
-bool anon_options(struct anon *a, const uint8_t *s, size_t n, struct buf *out);
+bool anon_words(struct anon *a, const uint8_t *s, size_t n, struct buf *out);
 bool anon_hwaddr(struct anon *a, const uint8_t *s, size_t n, struct buf *out);
 /* An address in place: 4 bytes (IPv4) or 16 (IPv6), in network order.
  * Loopback and the unspecified address stay; an IPv4-mapped IPv6 address

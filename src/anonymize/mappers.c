@@ -72,32 +72,41 @@ bool anon_sockname(struct anon *a, const uint8_t *s, size_t n, struct buf *out)
 	return put(a, out, s, lead) && anon_path(a, s + lead, len - lead, out) && put(a, out, s + len, n - len);
 }
 
-/* "rw,mode=755,lowerdir=/a:/b": the values' parts (between ':') that
- * hold a '/' are paths; option names and other values are the kernel's. */
-bool anon_options(struct anon *a, const uint8_t *s, size_t n, struct buf *out)
+/* A word of the kernel's or CRIU's, kept unless a path of the dump has
+ * it as a component: then it is replaced as there, so that the copy holds
+ * no original and "memory.max" still belongs to the n4 of /sys/fs/cgroup/n4.
+ * Tried whole, then each part between dots. */
+static bool word(struct anon *a, const uint8_t *s, size_t n, struct buf *out)
 {
+	const struct map_entry *e = a->writing && n ? map_find(&a->names, s, n) : NULL;
+	const uint8_t *dot = memchr(s, '.', n);
+
+	if (e)
+		return put(a, out, e->repl, e->rn);
+	if (!dot || !a->writing)
+		return put(a, out, s, n);
+	return word(a, s, (size_t)(dot - s), out) && put(a, out, ".", 1) &&
+	       word(a, dot + 1, n - (size_t)(dot - s) - 1, out);
+}
+
+/* Text of the kernel's words ("rw,mode=755,lowerdir=/a:/b", "memory.max",
+ * "cpu memory pids"): a word that holds a '/' is a path; the others are
+ * kept as word() keeps them. */
+bool anon_words(struct anon *a, const uint8_t *s, size_t n, struct buf *out)
+{
+	static const char seps[] = ",=: \t\n";
 	const uint8_t *end = s + n;
 
 	while (s < end) {
-		const uint8_t *comma = memchr(s, ',', (size_t)(end - s));
-		const uint8_t *stop = comma ? comma : end;
-		const uint8_t *eq = memchr(s, '=', (size_t)(stop - s));
-		const uint8_t *v = eq ? eq + 1 : stop;
-		if (!put(a, out, s, (size_t)(v - s)))
+		const uint8_t *w = s;
+		while (w < end && !memchr(seps, *w, sizeof(seps) - 1))
+			w++;
+		if (memchr(s, '/', (size_t)(w - s)) ? !anon_path(a, s, (size_t)(w - s), out)
+						     : !word(a, s, (size_t)(w - s), out))
 			return false;
-		while (v < stop) {
-			const uint8_t *colon = memchr(v, ':', (size_t)(stop - v));
-			const uint8_t *pe = colon ? colon : stop;
-			if (memchr(v, '/', (size_t)(pe - v)) ? !anon_path(a, v, (size_t)(pe - v), out)
-							      : !put(a, out, v, (size_t)(pe - v)))
-				return false;
-			if (colon && !put(a, out, ":", 1))
-				return false;
-			v = colon ? colon + 1 : stop;
-		}
-		if (comma && !put(a, out, ",", 1))
+		if (w < end && !put(a, out, w, 1))
 			return false;
-		s = comma ? comma + 1 : end;
+		s = w < end ? w + 1 : end;
 	}
 	return true;
 }

@@ -92,8 +92,8 @@ static bool secret_value(struct anon *a, enum secret s, const struct crit_field 
 	case S_SOCKNAME:
 		ok = anon_sockname(a, v, n, out);
 		break;
-	case S_OPTIONS:
-		ok = anon_options(a, v, n, out);
+	case S_WORDS:
+		ok = anon_words(a, v, n, out);
 		break;
 	case S_HWADDR:
 		ok = anon_hwaddr(a, v, n, out);

@@ -24,7 +24,7 @@ static const struct row {
 	{ "mnt_entry", "root", S_PATH },
 	{ "mnt_entry", "mountpoint", S_PATH },
 	{ "mnt_entry", "source", S_PATH },
-	{ "mnt_entry", "options", S_OPTIONS },
+	{ "mnt_entry", "options", S_WORDS },
 	{ "unix_sk_entry", "name", S_SOCKNAME },
 	{ "unix_sk_entry", "name_dir", S_PATH },
 	{ "fh_entry", "path", S_PATH },
@@ -61,18 +61,19 @@ static const struct row {
 	{ "siginfo_entry", "siginfo", S_DATA }, /* a queued signal's value */
 	{ "aa_policy", "blob", S_DATA },
 	{ "creds_entry", "apparmor_data", S_DATA },
-	/* what the kernel or CRIU names, not the user */
-	{ "cg_member_entry", "name", S_KEEP },            /* a controller */
-	{ "cg_controller_entry", "cnames", S_KEEP },      /* controllers */
-	{ "cgroup_prop_entry", "name", S_KEEP },          /* "memory.max" */
-	{ "cgroup_prop_entry", "value", S_KEEP },         /* its setting */
-	{ "binfmt_misc_entry", "flags", S_KEEP },
-	{ "binfmt_misc_entry", "magic", S_KEEP },
+	/* what the kernel or CRIU names, not the user: words */
+	{ "cg_member_entry", "name", S_WORDS },           /* a controller */
+	{ "cg_controller_entry", "cnames", S_WORDS },     /* controllers */
+	{ "cgroup_prop_entry", "name", S_WORDS },         /* "memory.max" */
+	{ "cgroup_prop_entry", "value", S_WORDS },        /* its setting */
+	{ "binfmt_misc_entry", "flags", S_WORDS },
+	{ "cpuinfo_x86_entry", "model_id", S_WORDS },
+	{ "mnt_entry", "fsname", S_WORDS },               /* "fuse.sshfs" */
+	{ "plugins_entry", "plugins", S_WORDS },
+	/* ... and numbers, or bytes of a machine's */
+	{ "binfmt_misc_entry", "magic", S_KEEP },         /* a file's magic */
 	{ "binfmt_misc_entry", "mask", S_KEEP },
-	{ "cpuinfo_x86_entry", "model_id", S_KEEP },
-	{ "mnt_entry", "fsname", S_KEEP },                /* "fuse.sshfs" */
 	{ "inventory_entry", "dump_criu_run_id", S_KEEP }, /* a random UUID */
-	{ "plugins_entry", "plugins", S_KEEP },
 	{ "seccomp_filter", "filter", S_KEEP },           /* a BPF program */
 	/* register sets: general, FPU, extended state, keys */
 	{ "user_x86_regs_entry", NULL, S_DATA },
