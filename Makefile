@@ -96,6 +96,7 @@ check: $(BUILD)/crit $(BUILD)/libcrit.a $(BUILD)/run-tests $(FUZZ:%=$(BUILD)/rep
 	CRIT=$(BUILD)/crit bash tests/cli.sh
 	CRIT=$(BUILD)/crit bash tests/safety.sh
 	CRIT=$(BUILD)/crit bash tests/check.sh
+	CRIT=$(BUILD)/crit bash tests/anonymize.sh
 	bash tests/install.sh
 	LIBCRIT=$(BUILD)/libcrit.a LINKFLAGS="$(LDFLAGS)" bash tests/symbols.sh
 	python3 tests/layers.py $(BUILD)

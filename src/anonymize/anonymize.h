@@ -159,7 +159,9 @@ bool msg_rewrite(struct anon *a, const struct crit_msg *m, const uint8_t *p, con
 /* The protobuf image of size bytes at fd, rewritten to w. */
 bool image_rewrite(struct anon *a, int fd, uint64_t size, struct wr *w);
 
-/* A raw netlink dump of the kind (RAW_IFADDR, RAW_ROUTE, RAW_RULE). */
+/* A raw netlink dump of the kind (RAW_IFADDR, RAW_ROUTE, RAW_RULE),
+ * which starts with the magic of iproute2's dumps of it. */
+bool netlink_magic(enum raw_kind kind, uint32_t magic);
 bool netlink_rewrite(struct anon *a, enum raw_kind kind, int fd, uint64_t size, struct wr *w);
 
 /* The most of a file crit holds at once: a message, a netlink dump. */

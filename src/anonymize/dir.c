@@ -120,54 +120,69 @@ static bool check_image(struct anon *a, int fd)
 	return anon_fail(a, e.pos, e.code, "%s", e.msg);
 }
 
-/* A file with a magic crit knows, or NULL. */
-static const struct handler *handler_of(int fd, uint64_t size, bool *known)
+/* What a regular file of IN_DIR is, by its name and its first bytes. */
+enum kind { K_EMPTY, K_ZEROS, K_NETLINK, K_IMAGE, K_UNJUDGED };
+
+static enum kind kind_of(struct anon *a, const char *name, int fd, uint64_t size, const struct handler **h)
 {
 	uint8_t head[8];
 	struct image_head hd;
 	struct crit_err e;
 	size_t n = size < 8 ? (size_t)size : 8;
-
-	*known = pread(fd, head, n, 0) == (ssize_t)n && image_head(head, n, NULL, &hd, &e);
-	return *known ? image_handler_any(hd.magic->name) : NULL;
-}
-
-/* A regular file of IN_DIR, opened: its new form written by w. */
-static bool regular(struct run *r, const char *name, int fd, uint64_t size, struct wr *w)
-{
-	struct anon *a = r->a;
-	bool known;
+	bool known = pread(fd, head, n, 0) == (ssize_t)n && image_head(head, n, NULL, &hd, &e);
 
 	if (size == 0)
-		return true; /* nothing to judge */
+		return K_EMPTY; /* nothing to judge */
 	switch (image_raw(name)) {
 	case RAW_PAGES:
-	case RAW_TARBALL: /* as many zeros: a hole the size of the file */
+	case RAW_TARBALL:
+		return K_ZEROS;
+	case RAW_IFADDR:
+	case RAW_ROUTE:
+	case RAW_RULE:
+		if (n < 4 || netlink_magic(image_raw(name), le32_get(head)))
+			return K_NETLINK; /* (too short: damaged, told there) */
+		anon_unjudged(a, NULL, "a netlink dump with magic 0x%x, not iproute2's", le32_get(head));
+		return K_UNJUDGED;
+	case RAW_NETFILTER:
+	case RAW_CONNTRACK:
+		return anon_unjudged(a, NULL, "raw data crit does not read (netfilter rules, conntrack entries)"),
+		       K_UNJUDGED;
+	default:
+		break;
+	}
+	if (known && (*h = image_handler_any(hd.magic->name)))
+		return K_IMAGE;
+	anon_unjudged(a, NULL, "%s", known ? "an image of a kind crit has no handler for"
+					   : "no image crit knows (no magic of CRIU's)");
+	return K_UNJUDGED;
+}
+
+/* A regular file of IN_DIR, opened, of that kind: its new form written by w. */
+static bool regular(struct run *r, const char *name, int fd, uint64_t size, enum kind k, const struct handler *h,
+		    struct wr *w)
+{
+	struct anon *a = r->a;
+
+	switch (k) {
+	case K_ZEROS: /* as many zeros: a hole the size of the file */
 		anon_zeroed(a, size);
 		if (w->fd >= 0 && ftruncate(w->fd, (off_t)size) < 0)
 			return crit_fail_in(a->err, w->path, CRIT_E_WRITE, CRIT_NOPOS, "cannot write %s: %s", name,
 					    strerror(errno));
 		return true;
-	case RAW_IFADDR:
-	case RAW_ROUTE:
-	case RAW_RULE:
+	case K_NETLINK:
 		return netlink_rewrite(a, image_raw(name), fd, size, w);
-	case RAW_NETFILTER:
-	case RAW_CONNTRACK:
-		return !anon_unjudged(a, NULL, "raw data crit does not read (netfilter rules, conntrack entries)") ||
-		       wr_copy(w, fd, 0, size);
+	case K_IMAGE:
+		/* checked as decode checks it; older CRIU's kinds by the walk alone */
+		if (r->out < 0 && image_handler(h->magic) && !check_image(a, fd))
+			return false;
+		return image_rewrite(a, fd, size, w);
+	case K_UNJUDGED:
+		return wr_copy(w, fd, 0, size);
 	default:
-		break;
+		return true;
 	}
-	const struct handler *h = handler_of(fd, size, &known);
-	if (!h)
-		return !anon_unjudged(a, NULL, "%s", known ? "an image of a kind crit has no handler for"
-							   : "no image crit knows (no magic of CRIU's)") ||
-		       wr_copy(w, fd, 0, size);
-	/* checked as decode checks it; older CRIU's kinds by the walk alone */
-	if (r->out < 0 && image_handler(h->magic) && !check_image(a, fd))
-		return false;
-	return image_rewrite(a, fd, size, w);
 }
 
 /* `parent`, the symlink to the parent dump, carried over as it is (a
@@ -231,8 +246,12 @@ static bool file(struct run *r, const char *name)
 		} else if (strcmp(name, "parent") == 0) { /* a path, as it is */
 			ok = create(r, name, now.st_mode, w) && finish(w, wr_copy(w, fd, 0, (uint64_t)now.st_size));
 		} else {
-			ok = create(r, name, now.st_mode, w) &&
-			     finish(w, regular(r, name, fd, (uint64_t)now.st_size, w) && !crit_failed(a->err));
+			uint64_t size = (uint64_t)now.st_size;
+			const struct handler *h = NULL;
+			enum kind k = kind_of(a, name, fd, size, &h);
+			if (k != K_UNJUDGED || !a->opts->strict) /* else left out */
+				ok = create(r, name, now.st_mode, w) &&
+				     finish(w, regular(r, name, fd, size, k, h, w) && !crit_failed(a->err));
 		}
 		if (fd >= 0)
 			close(fd);

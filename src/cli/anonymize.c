@@ -38,16 +38,33 @@ static const char usage_anonymize[] =
 	"exit status: 0 written, 1 a damaged or unreadable input (or an output that\n"
 	"cannot be written: nothing is), 2 a usage error.\n";
 
-/* path (a file that may not exist yet) is dir or inside it. */
+/* The real path of path, which may not exist yet: that of the longest
+ * part of it that does, and the rest as it is. */
+static void real(const char *path, char out[PATH_MAX])
+{
+	char copy[PATH_MAX], up[PATH_MAX];
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	if (realpath(copy, out))
+		return;
+	snprintf(up, sizeof(up), "%s", path);
+	char *d = dirname(up);
+	if (strcmp(d, copy) == 0) { /* "/" or ".": nothing above */
+		snprintf(out, PATH_MAX, "%s", copy);
+		return;
+	}
+	real(d, out);
+	size_t n = strlen(out);
+	snprintf(out + n, PATH_MAX - n, "%s%s", n && out[n - 1] == '/' ? "" : "/", basename(copy));
+}
+
+/* path is dir or inside it. */
 static bool inside(const char *path, const char *dir)
 {
-	char d[PATH_MAX], p[PATH_MAX], copy[PATH_MAX];
+	char d[PATH_MAX], p[PATH_MAX];
 
-	if (!realpath(dir, d))
-		return false;
-	snprintf(copy, sizeof(copy), "%s", path);
-	if (!realpath(dirname(copy), p))
-		return false;
+	real(dir, d);
+	real(path, p);
 	size_t n = strlen(d);
 	return strncmp(p, d, n) == 0 && (p[n] == 0 || p[n] == '/' || n == 1);
 }
