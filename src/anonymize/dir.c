@@ -299,10 +299,12 @@ static bool out_ok(struct run *r)
 	const char *dir = !slash ? "." : slash == up ? "/" : up;
 	if (!realpath(dir, up_real) || !realpath(r->in_dir, in_real))
 		return crit_fail_in(err, dir, CRIT_E_IO, CRIT_NOPOS, "%s", strerror(errno));
-	size_t k = strlen(in_real), m = strlen(up_real);
-	if (m + 1 + strlen(base) >= sizeof(up_real))
+	size_t k = strlen(in_real), m = strlen(up_real), nb = strlen(base);
+	if (m + 1 + nb >= sizeof(up_real))
 		return crit_fail_in(err, r->out_dir, CRIT_E_USAGE, CRIT_NOPOS, "path too long");
-	snprintf(up_real + m, sizeof(up_real) - m, "%s%s", up_real[m - 1] == '/' ? "" : "/", base);
+	if (up_real[m - 1] != '/')
+		up_real[m++] = '/';
+	memcpy(up_real + m, base, nb + 1);
 	bool inside = strncmp(up_real, in_real, k) == 0 && (up_real[k] == 0 || up_real[k] == '/' || k == 1);
 	if (inside)
 		return crit_fail_in(err, r->out_dir, CRIT_E_USAGE, CRIT_NOPOS,

@@ -54,8 +54,13 @@ static void real(const char *path, char out[PATH_MAX])
 		return;
 	}
 	real(d, out);
-	size_t n = strlen(out);
-	snprintf(out + n, PATH_MAX - n, "%s%s", n && out[n - 1] == '/' ? "" : "/", basename(copy));
+	const char *base = basename(copy);
+	size_t n = strlen(out), nb = strlen(base);
+	if (n + 1 + nb >= PATH_MAX)
+		return;
+	if (!n || out[n - 1] != '/')
+		out[n++] = '/';
+	memcpy(out + n, base, nb + 1);
 }
 
 /* path is dir or inside it. */
