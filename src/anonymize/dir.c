@@ -75,7 +75,8 @@ static bool list(struct run *r)
 	closedir(d);
 	if (!ok)
 		return anon_nomem(r->a);
-	qsort(r->names, r->n, sizeof(*r->names), by_name);
+	if (r->n) /* an empty directory has no list to sort */
+		qsort(r->names, r->n, sizeof(*r->names), by_name);
 	return true;
 }
 
