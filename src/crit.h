@@ -555,6 +555,58 @@ CRIT_CHECK bool crit_mem_print_search(const char *dir, const uint64_t *pid, cons
 				      const struct crit_mem_print_opts *opts, const struct crit_sink *out,
 				      struct crit_err *err);
 
+/* ------------------------------------------------------------------ */
+/* Anonymize: a copy of a checkpoint without the user's secrets         */
+/* ------------------------------------------------------------------ */
+
+struct crit_anon_opts {
+	bool strict;                 /* leave out what crit cannot judge */
+	const struct crit_sink *map; /* the mapping, original -> replacement, as
+				      * JSON (the README has its schema); NULL: none */
+	const volatile int *stop;    /* when *stop turns non-zero (a signal
+				      * handler's flag), the run ends between two
+				      * files with nothing written; NULL: never */
+};
+
+/* Something crit cannot judge: written as it is, or left out (strict). */
+struct crit_anon_item {
+	const char *image;   /* the file, relative to IN_DIR */
+	int64_t entry;       /* from 0, as crit decode lists them; -1: the file */
+	const char *field;   /* "thread_info.#77", or NULL: the whole file */
+	const char *message; /* what it is; may quote bytes of the checkpoint */
+	bool written;        /* false: left out (strict) */
+};
+
+struct crit_anon_report {
+	struct crit_anon_item *items; /* in the order the files were read */
+	size_t n;
+	size_t files;      /* files written to OUT_DIR */
+	size_t names;      /* names and path components mapped */
+	size_t addresses;  /* IP and hardware addresses mapped */
+	uint64_t zeroed;   /* bytes of contents (memory, streams, registers) zeroed */
+};
+
+/* A copy of the checkpoint in in_dir, written to out_dir (which must not
+ * exist, or be empty), with the same structure and none of the secrets:
+ * memory, stream and register contents zeroed, paths, names and addresses
+ * mapped one to one (README, "crit anonymize"). Nothing is written into
+ * in_dir; out_dir appears whole or not at all. *rep lists what crit
+ * cannot judge; free it with crit_anon_report_free. False on a damaged
+ * or unreadable input, or an output that cannot be written: err says
+ * why, and out_dir is as it was. */
+CRIT_CHECK bool crit_anonymize(const char *in_dir, const char *out_dir, const struct crit_anon_opts *opts,
+			       struct crit_anon_report *rep, struct crit_err *err);
+void crit_anon_report_free(struct crit_anon_report *rep);
+
+struct crit_anon_print_opts {
+	bool json;   /* {"unjudged": [...], ...} (the README has its schema) */
+	bool escape; /* text: names and messages escaped as crit_escape does */
+};
+
+/* The report: text, a line for each thing crit cannot judge; or JSON. */
+CRIT_CHECK bool crit_anon_report_print(const struct crit_anon_report *rep, const struct crit_anon_print_opts *opts,
+				       const struct crit_sink *out, struct crit_err *err);
+
 /* s[0, n) made safe to show on a terminal, in the one style every text
  * view uses when it escapes: control bytes (C0, DEL, C1), bidi controls
  * and bytes that are not UTF-8 as \e, \n, \x9b, \u202e..., a backslash

@@ -26,7 +26,8 @@ check "crit.1 renders without warnings (groff -ww)" test ! -s "$tmp/man.err" -a 
 MANWIDTH=80 man -l "$root/usr/share/man/man1/crit.1" >"$tmp/man.txt" 2>"$tmp/man.err"
 check "man -l crit.1 renders without a word on stderr" test ! -s "$tmp/man.err" -a -s "$tmp/man.txt"
 # every command, the exit codes and the options are in it
-for w in decode encode show info "crit x" "EXIT STATUS" --pretty --nopl --json --escape --input --output; do
+for w in decode encode show info "crit x" "crit check" "crit anonymize" "EXIT STATUS" --pretty --nopl --json --escape --input \
+	--output --map --strict; do
 	check "crit.1 covers $w" grep -q -- "$w" "$tmp/man.txt"
 done
 

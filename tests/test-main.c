@@ -7,7 +7,7 @@ int main(void)
 {
 	Suite *(*const suites[])(void) = {
 		json_suite, text_suite, pretty_suite, wire_suite, decode_suite,
-		image_suite, fixtures_suite, malformed_suite, jsonread_suite, encode_suite, shape_suite, explore_suite, api_suite,
+		image_suite, fixtures_suite, malformed_suite, jsonread_suite, encode_suite, shape_suite, explore_suite, api_suite, anonymize_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 

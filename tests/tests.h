@@ -25,6 +25,7 @@ Suite *encode_suite(void);
 Suite *explore_suite(void);
 Suite *shape_suite(void);
 Suite *api_suite(void);
+Suite *anonymize_suite(void);
 
 /* A growing buffer that a crit_sink writes into. */
 struct membuf {

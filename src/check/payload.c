@@ -17,20 +17,6 @@
 #include "codec/image_decode.h"
 #include "tables.h"
 
-/* The images CRIU writes without a magic (raw data), by name. */
-static const char *const raw_prefixes[] = {
-	"pages-", "ifaddr-", "route-", "route6-", "rule-", "iptables-", "ip6tables-", "nftables-",
-	"netns-ct-", "netns-exp-", "tmpfs-",
-};
-
-static bool raw_name(const char *name)
-{
-	for (size_t i = 0; i < sizeof(raw_prefixes) / sizeof(raw_prefixes[0]); i++)
-		if (strncmp(name, raw_prefixes[i], strlen(raw_prefixes[i])) == 0)
-			return true;
-	return false;
-}
-
 static bool img_name(const char *name)
 {
 	size_t n = strlen(name);
@@ -63,7 +49,7 @@ static void check_file(struct chk *k, const char *name)
 	memset(&k->scratch, 0, sizeof(k->scratch));
 	if (got < 0 || !image_head(head, (size_t)got, NULL, &hd, &k->scratch)) {
 		/* files of other names (parent, stats-dump...) may be anything */
-		if (got >= 0 && img_name(name) && !raw_name(name))
+		if (got >= 0 && img_name(name) && image_raw(name) == RAW_NONE)
 			chk_problem(k, name, -1, NULL, K_DAMAGED, "offset %llu: %s",
 				    (unsigned long long)k->scratch.pos, k->scratch.msg);
 		close(fd);

@@ -154,6 +154,24 @@ const char *image_prefix(const char *magic)
 	return strcmp(magic, "STATS") == 0 || strcmp(magic, "IRMAP_CACHE") == 0 ? "IMG_SERVICE" : "IMG_COMMON";
 }
 
+static const struct {
+	const char *prefix;
+	enum raw_kind kind;
+} raw_images[] = {
+	{ "pages-", RAW_PAGES },         { "tmpfs-", RAW_TARBALL },       { "ifaddr-", RAW_IFADDR },
+	{ "route-", RAW_ROUTE },         { "route6-", RAW_ROUTE },        { "rule-", RAW_RULE },
+	{ "iptables-", RAW_NETFILTER },  { "ip6tables-", RAW_NETFILTER }, { "nftables-", RAW_NETFILTER },
+	{ "netns-ct-", RAW_CONNTRACK },  { "netns-exp-", RAW_CONNTRACK },
+};
+
+enum raw_kind image_raw(const char *name)
+{
+	for (size_t i = 0; i < sizeof(raw_images) / sizeof(raw_images[0]); i++)
+		if (strncmp(name, raw_images[i].prefix, strlen(raw_images[i].prefix)) == 0)
+			return raw_images[i].kind;
+	return RAW_NONE;
+}
+
 /* ------------------------------------------------------------------ */
 /* The header                                                           */
 /* ------------------------------------------------------------------ */

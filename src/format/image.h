@@ -60,7 +60,24 @@ const struct crit_msg *image_queue_msg(void);
  * message carries its own size. */
 bool extra_layout(const struct handler *h, uint64_t a, uint64_t b, uint64_t *data, uint64_t *pad);
 
-/* ---- The header ---------------------------------------------------- */
+/* ---- Raw images ---------------------------------------------------- */
+
+/* The images CRIU writes without a magic (raw data), known by their
+ * names' prefixes, and what they hold. */
+enum raw_kind {
+	RAW_NONE,      /* not a raw image's name */
+	RAW_PAGES,     /* pages-ID.img: memory pages */
+	RAW_TARBALL,   /* tmpfs-DEV.tar.gz.img: a tmpfs mount's files */
+	RAW_IFADDR,    /* ifaddr-NS.img: `ip addr save` (netlink messages) */
+	RAW_ROUTE,     /* route-NS.img, route6-NS.img: `ip route save` */
+	RAW_RULE,      /* rule-NS.img: `ip rule save` */
+	RAW_NETFILTER, /* iptables-, ip6tables-, nftables-NS.img: rules as text */
+	RAW_CONNTRACK, /* netns-ct-, netns-exp-NS.img: conntrack entries */
+};
+
+enum raw_kind image_raw(const char *name);
+
+
 
 /* The magic CRIU writes before an image's own (IMG_COMMON or IMG_SERVICE),
  * or NULL for none (the inventory). */

@@ -7,6 +7,7 @@
 #   encode             crit decode of each, compact and --pretty
 #   explore            each fixture directory as one input (tests/fuzz/explore.c)
 #   check              the same, with the inventory, payloads, ghost files and parent
+#   anonymize          every file of each fixture directory but its pages
 set -eu
 cd "$(dirname "$0")/../.."
 target=${1:?usage: tests/fuzz/seeds.sh TARGET [DIR...]}
@@ -24,6 +25,17 @@ encode)
 		n=$(echo "$f" | tr / _)
 		build/crit decode -i "$f" -o "$raw/$n.json" 2>/dev/null || true
 		build/crit decode --pretty -i "$f" -o "$raw/$n.pretty.json" 2>/dev/null || true
+	done ;;
+anonymize)
+	for d in fixtures/*/; do
+		out=$raw/$(basename "$d")
+		for f in "$d"*; do
+			[ -f "$f" ] && [ "$(basename "$f")" != README.md ] || continue
+			case $(basename "$f") in pages-*) continue ;; esac
+			[ -s "$out" ] && printf '@@@@' >>"$out"
+			printf '%s\n' "$(basename "$f")" >>"$out"
+			cat "$f" >>"$out"
+		done
 	done ;;
 explore | check)
 	for d in fixtures/*/; do
