@@ -114,15 +114,6 @@ static void text_line(struct out *o, const struct crit_anon_item *it)
 	out_str(o, it->written ? " (written as it is)\n" : " (left out)\n");
 }
 
-static void json_str_or_null(struct jw *w, const char *key, const char *s)
-{
-	jw_key(w, key);
-	if (s)
-		jw_str(w, s, strlen(s));
-	else
-		jw_null(w);
-}
-
 static void json(struct jw *w, const struct crit_anon_report *r)
 {
 	jw_obj_open(w);
@@ -131,14 +122,14 @@ static void json(struct jw *w, const struct crit_anon_report *r)
 	for (size_t i = 0; i < r->n; i++) {
 		const struct crit_anon_item *it = &r->items[i];
 		jw_obj_open(w);
-		json_str_or_null(w, "image", it->image);
+		jw_key_str(w, "image", it->image);
 		jw_key(w, "entry");
 		if (it->entry >= 0)
 			jw_i64(w, it->entry);
 		else
 			jw_null(w);
-		json_str_or_null(w, "field", it->field);
-		json_str_or_null(w, "message", it->message);
+		jw_key_str(w, "field", it->field);
+		jw_key_str(w, "message", it->message);
 		jw_key(w, "written");
 		jw_bool(w, it->written);
 		jw_obj_close(w);

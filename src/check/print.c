@@ -23,15 +23,6 @@ static void text_line(struct out *o, const struct crit_problem *p)
 	out_byte(o, '\n');
 }
 
-static void json_str_or_null(struct jw *w, const char *key, const char *s)
-{
-	jw_key(w, key);
-	if (s)
-		jw_str(w, s, strlen(s));
-	else
-		jw_null(w);
-}
-
 static void json(struct jw *w, const struct crit_check *res)
 {
 	jw_obj_open(w);
@@ -40,15 +31,15 @@ static void json(struct jw *w, const struct crit_check *res)
 	for (size_t i = 0; i < res->n; i++) {
 		const struct crit_problem *p = &res->problems[i];
 		jw_obj_open(w);
-		json_str_or_null(w, "image", p->image);
+		jw_key_str(w, "image", p->image);
 		jw_key(w, "entry");
 		if (p->entry >= 0)
 			jw_i64(w, p->entry);
 		else
 			jw_null(w);
-		json_str_or_null(w, "field", p->field);
-		json_str_or_null(w, "kind", p->kind);
-		json_str_or_null(w, "message", p->message);
+		jw_key_str(w, "field", p->field);
+		jw_key_str(w, "kind", p->kind);
+		jw_key_str(w, "message", p->message);
 		jw_obj_close(w);
 	}
 	jw_arr_close(w);

@@ -93,20 +93,11 @@ static void key_str(struct jw *w, const char *key, const struct crit_str *s)
 		jw_null(w);
 }
 
-static void key_name(struct jw *w, const char *key, const char *name)
-{
-	jw_key(w, key);
-	if (name)
-		jw_str(w, name, strlen(name));
-	else
-		jw_null(w);
-}
-
 /* What every task has: "pid" and "state". */
 static void json_task(struct jw *w, uint64_t pid, int32_t state)
 {
 	key_u64(w, "pid", pid);
-	key_name(w, "state", crit_task_state_name(state));
+	jw_key_str(w, "state", crit_task_state_name(state));
 }
 
 /* ------------------------------------------------------------------ */
@@ -217,7 +208,7 @@ static void fds_json(struct jw *w, const struct crit_fds *fds)
 			snprintf(num, sizeof(num), "%d", f->type);
 			jw_obj_open(w);
 			key_u64(w, "fd", f->fd);
-			key_name(w, "type", tv ? tv->name : num);
+			jw_key_str(w, "type", tv ? tv->name : num);
 			key_u64(w, "id", f->id);
 			key_str(w, "name", &f->name);
 			jw_obj_close(w);
@@ -307,7 +298,7 @@ static void mems_json(struct jw *w, const struct crit_mems *mems)
 			jw_obj_open(w);
 			key_u64(w, "start", v->start);
 			key_u64(w, "end", v->end);
-			key_name(w, "prot", prot);
+			jw_key_str(w, "prot", prot);
 			key_u64(w, "flags", v->flags);
 			key_u64(w, "status", v->status);
 			key_u64(w, "pgoff", v->pgoff);
@@ -718,10 +709,10 @@ static void sk_json(struct jw *w, const struct crit_sk *sk)
 			key_u64(w, "fd", s->fd);
 			key_u64(w, "id", s->id);
 			key_u64(w, "ino", s->ino);
-			key_name(w, "family", nm.family);
-			key_name(w, "type", nm.type);
-			key_name(w, "proto", nm.proto);
-			key_name(w, "state", nm.state);
+			jw_key_str(w, "family", nm.family);
+			jw_key_str(w, "type", nm.type);
+			jw_key_str(w, "proto", nm.proto);
+			jw_key_str(w, "state", nm.state);
 			key_str(w, "src", &s->src);
 			key_u64(w, "src_port", s->src_port);
 			key_str(w, "dst", &s->dst);

@@ -291,6 +291,15 @@ static inline void key_number(struct jw *w, const char *key, size_t n, bool neg,
 	end(w, put_decimal(q + 3 + neg, u));
 }
 
+void jw_key_str(struct jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	if (s)
+		jw_str(w, s, strlen(s));
+	else
+		jw_null(w);
+}
+
 void jw_key_u64(struct jw *w, const char *key, size_t n, uint64_t v)
 {
 	key_number(w, key, n, false, v);

@@ -34,6 +34,8 @@ void jw_key(struct jw *w, const char *key);
 /* The same with the length known (names from the tables, no escaping). */
 void jw_key_n(struct jw *w, const char *key, size_t n);
 /* jw_key_n, then jw_u64 or jw_i64, in one go. */
+/* jw_key, then the string s, or null when s is NULL. */
+void jw_key_str(struct jw *w, const char *key, const char *s);
 void jw_key_u64(struct jw *w, const char *key, size_t n, uint64_t v);
 void jw_key_i64(struct jw *w, const char *key, size_t n, int64_t v);
 void jw_u64(struct jw *w, uint64_t v);
