@@ -18,6 +18,7 @@ static const char usage_top[] =
 	"  check    check that a checkpoint directory is whole\n"
 	"  mem      a task's memory: its map, the bytes at an address\n"
 	"  search   find a string, bytes or a regex in the tasks' memory\n"
+	"  core     ELF core files of the processes, for gdb\n"
 	"\n"
 	"Use crit COMMAND --help for command-specific help.\n"
 	"\n"
@@ -37,6 +38,7 @@ static const struct command {
 	{ "check", cmd_check },
 	{ "mem", cmd_mem },
 	{ "search", cmd_search },
+	{ "core", cmd_core },
 };
 
 int main(int argc, char **argv)
