@@ -97,6 +97,7 @@ check: $(BUILD)/crit $(BUILD)/libcrit.a $(BUILD)/run-tests $(FUZZ:%=$(BUILD)/rep
 	CRIT=$(BUILD)/crit bash tests/safety.sh
 	CRIT=$(BUILD)/crit bash tests/check.sh
 	CRIT=$(BUILD)/crit bash tests/mem.sh
+	CRIT=$(BUILD)/crit bash tests/core.sh
 	bash tests/install.sh
 	LIBCRIT=$(BUILD)/libcrit.a LINKFLAGS="$(LDFLAGS)" bash tests/symbols.sh
 	python3 tests/layers.py $(BUILD)

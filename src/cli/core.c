@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -45,6 +46,11 @@ static int one_core(const char *dir, uint64_t pid, const char *outdir, const str
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/core.%llu", outdir, (unsigned long long)pid) >= sizeof(path))
 		die(EXIT_DAMAGED, "%s: the path is too long", outdir);
+	/* a core file is made here, never written into something else: a
+	 * FIFO would block, a device or a link is not ours to write through */
+	struct stat st;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		die(EXIT_DAMAGED, "%s: not a regular file; not replaced", path);
 	out_open(&of, path, -1);
 	struct crit_sink sink = { fd_write, &of.fd };
 	if (!crit_core(dir, pid, opts, &sink, &info, &err)) {
