@@ -41,7 +41,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 HEADERS  := $(wildcard src/*.h src/*/*.h) $(wildcard proto-tables/*.h)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/*.c)
-FUZZ     := decode encode roundtrip explore check mem
+FUZZ     := decode encode roundtrip explore check mem core
 MUSL_GCC := $(shell command -v musl-gcc 2>/dev/null)
 
 all: crit libcrit.a

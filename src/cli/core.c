@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -37,6 +38,41 @@ static uint64_t pid_arg(const char *s)
 	return v;
 }
 
+/* Writes to a new regular file, all-zero blocks as holes (a sparse file,
+ * as the kernel writes cores): untouched memory takes no disk. */
+struct sparse {
+	int fd;
+	uint64_t size;
+};
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	return n && p[0] == 0 && memcmp(p, p + 1, n - 1) == 0;
+}
+
+static bool sparse_write(void *ctx, const void *buf, size_t n)
+{
+	struct sparse *s = ctx;
+	const uint8_t *p = buf;
+
+	while (n) {
+		size_t k = n < 4096 ? n : 4096, z = 0;
+		while (z < n && all_zero(p + z, n - z < 4096 ? n - z : 4096))
+			z += n - z < 4096 ? n - z : 4096;
+		if (z) {
+			if (lseek(s->fd, (off_t)z, SEEK_CUR) < 0)
+				return false;
+			k = z;
+		} else if (!fd_write(&s->fd, p, k)) {
+			return false;
+		}
+		s->size += k;
+		p += k;
+		n -= k;
+	}
+	return true;
+}
+
 static int one_core(const char *dir, uint64_t pid, const char *outdir, const struct crit_core_opts *opts)
 {
 	char path[PATH_MAX];
@@ -52,10 +88,16 @@ static int one_core(const char *dir, uint64_t pid, const char *outdir, const str
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		die(EXIT_DAMAGED, "%s: not a regular file; not replaced", path);
 	out_open(&of, path, -1);
-	struct crit_sink sink = { fd_write, &of.fd };
+	struct sparse sp = { of.fd, 0 };
+	struct crit_sink sink = { sparse_write, &sp };
 	if (!crit_core(dir, pid, opts, &sink, &info, &err)) {
 		out_abort(&of);
 		die_err(err.code == CRIT_E_WRITE ? path : dir, &err);
+	}
+	if (ftruncate(of.fd, (off_t)sp.size) < 0) { /* the holes at its end */
+		int e = errno;
+		out_abort(&of);
+		die(EXIT_DAMAGED, "%s: %s", path, strerror(e));
 	}
 	if (!out_commit(&of))
 		return EXIT_DAMAGED;
