@@ -50,22 +50,30 @@ static bool all_zero(const uint8_t *p, size_t n)
 	return n && p[0] == 0 && memcmp(p, p + 1, n - 1) == 0;
 }
 
+/* The bytes from p up to n that are (zero) or are not (!zero) all zero,
+ * in blocks of 4 KiB. */
+static size_t blocks(const uint8_t *p, size_t n, bool zero)
+{
+	size_t k = 0;
+
+	while (k < n) {
+		size_t b = n - k < 4096 ? n - k : 4096;
+		if (all_zero(p + k, b) != zero)
+			break;
+		k += b;
+	}
+	return k;
+}
+
 static bool sparse_write(void *ctx, const void *buf, size_t n)
 {
 	struct sparse *s = ctx;
 	const uint8_t *p = buf;
 
 	while (n) {
-		size_t k = n < 4096 ? n : 4096, z = 0;
-		while (z < n && all_zero(p + z, n - z < 4096 ? n - z : 4096))
-			z += n - z < 4096 ? n - z : 4096;
-		if (z) {
-			if (lseek(s->fd, (off_t)z, SEEK_CUR) < 0)
-				return false;
-			k = z;
-		} else if (!fd_write(&s->fd, p, k)) {
+		size_t z = blocks(p, n, true), k = z ? z : blocks(p, n, false);
+		if (z ? lseek(s->fd, (off_t)z, SEEK_CUR) < 0 : !fd_write(&s->fd, p, k))
 			return false;
-		}
 		s->size += k;
 		p += k;
 		n -= k;
