@@ -31,12 +31,8 @@ struct core {
 	const struct crit_vma *v;
 	int fd;
 	uint64_t root_end;
+	uint64_t *root_ends;  /* each VMA's root_end (root_cover), or NULL */
 };
-
-static bool file_vma(const struct crit_vma *v)
-{
-	return v->file.n && v->status & (VMA_FILE_PRIVATE | VMA_FILE_SHARED);
-}
 
 /* A path that stays under the root: absolute, with no ".." component. */
 static bool safe_path(const struct crit_str *s)
@@ -49,29 +45,62 @@ static bool safe_path(const struct crit_str *s)
 	return true;
 }
 
-/* Start walking VMA v: open its file under --root (a regular file only:
- * never a FIFO or a device), and see how much of v it covers. */
-static void vma_begin(struct core *k, const struct crit_vma *v)
+/* The file under --root that VMA v maps, opened (a regular file only:
+ * never a FIFO or a device), or -1; *size its size. */
+static int root_open(const struct core *k, const struct crit_vma *v, uint64_t *size)
 {
 	struct stat st;
+
+	if (k->rootfd < 0 || !core_file_vma(v) || !safe_path(&v->file))
+		return -1;
+	int fd = openat(k->rootfd, v->file.s + 1, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		return -1;
+	}
+	*size = fd >= 0 ? (uint64_t)st.st_size : 0;
+	return fd;
+}
+
+/* How far from each VMA's start its file under --root covers it, found
+ * once: a file that changes between the passes must not change the
+ * program headers (the bytes then read past its new end are zeros). */
+static bool root_cover(struct core *k)
+{
+	if (k->rootfd < 0)
+		return true;
+	k->root_ends = malloc((k->t.nvmas ? k->t.nvmas : 1) * sizeof(*k->root_ends));
+	if (!k->root_ends)
+		return crit_fail(k->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
+	for (size_t i = 0; i < k->t.nvmas; i++) {
+		const struct crit_vma *v = &k->t.vmas[i];
+		uint64_t size = 0;
+		int fd = root_open(k, v, &size);
+		k->root_ends[i] = v->start;
+		if (fd < 0)
+			continue;
+		close(fd);
+		if (size > v->pgoff && v->end > v->start) {
+			uint64_t covered = round_up(size - v->pgoff, k->page);
+			k->root_ends[i] = covered < v->end - v->start ? v->start + covered : v->end;
+		}
+	}
+	return true;
+}
+
+/* Start walking VMA i: its file under --root, if that covers some of it. */
+static void vma_begin(struct core *k, size_t i)
+{
+	const struct crit_vma *v = &k->t.vmas[i];
+	uint64_t size;
 
 	if (k->fd >= 0)
 		close(k->fd);
 	k->v = v;
 	k->fd = -1;
-	k->root_end = v->start;
-	if (k->rootfd < 0 || !file_vma(v) || !safe_path(&v->file))
-		return;
-	k->fd = openat(k->rootfd, v->file.s + 1, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (k->fd < 0)
-		return;
-	if (fstat(k->fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size <= v->pgoff) {
-		close(k->fd);
-		k->fd = -1;
-		return;
-	}
-	uint64_t covered = round_up((uint64_t)st.st_size - v->pgoff, k->page);
-	k->root_end = covered < v->end - v->start ? v->start + covered : v->end;
+	k->root_end = k->root_ends ? k->root_ends[i] : v->start;
+	if (k->root_end > v->start)
+		k->fd = root_open(k, v, &size);
 }
 
 /* The run of k->v from addr: up to *end, held or not (*held). */
@@ -86,8 +115,6 @@ static bool run_next(struct core *k, uint64_t addr, uint64_t *end, bool *held, s
 			return false;
 		bool from_root = sp.from == CRIT_FROM_ABSENT && a < k->root_end;
 		if (from_root && sp.end > k->root_end)
-			sp.end = k->root_end;
-		else if (sp.from == CRIT_FROM_ABSENT && sp.end > k->root_end && a < k->root_end)
 			sp.end = k->root_end;
 		bool sh = sp.from != CRIT_FROM_ABSENT || from_root;
 		if (a == addr) {
@@ -114,7 +141,7 @@ static bool walk_runs(struct core *k, bool (*fn)(struct core *k, uint64_t start,
 {
 	for (size_t i = 0; i < k->t.nvmas; i++) {
 		const struct crit_vma *v = &k->t.vmas[i];
-		vma_begin(k, v);
+		vma_begin(k, i);
 		for (uint64_t a = v->start, end; a < v->end; a = end) {
 			bool held;
 			struct crit_mem_span first;
@@ -356,6 +383,8 @@ bool crit_core(const char *dir, uint64_t pid, const struct crit_core_opts *opts,
 		k.t.nvmas = mt->n;
 	}
 	info->threads = k.t.ntids;
+	if (!root_cover(&k))
+		goto out;
 	mem_begin(k.t.mem, err);
 	if (!core_notes(&k.t, &notes, err))
 		goto out;
@@ -372,6 +401,7 @@ out:
 	if (k.rootfd >= 0)
 		close(k.rootfd);
 	free(obuf);
+	free(k.root_ends);
 	free(notes.p);
 	free(tids);
 	crit_mems_free(&mems);

@@ -117,6 +117,12 @@ struct core_task {
 	size_t nvmas;
 };
 
+/* A mapping of a file (NT_FILE lists them; --root reads them). */
+static inline bool core_file_vma(const struct crit_vma *v)
+{
+	return v->file.n && v->status & (VMA_FILE_PRIVATE | VMA_FILE_SHARED);
+}
+
 /* All the notes of t into b, in the kernel's order. */
 bool core_notes(const struct core_task *t, struct buf *b, struct crit_err *err);
 

@@ -286,11 +286,6 @@ static bool note_auxv(const struct core_task *t, struct buf *b)
 	return true;
 }
 
-static bool file_backed(const struct crit_vma *v)
-{
-	return v->file.n && v->status & (VMA_FILE_PRIVATE | VMA_FILE_SHARED);
-}
-
 /* NT_FILE: count, page size, (start, end, offset in pages) each, then
  * the paths, each with its NUL; as many as fit the kernel's limit. */
 static bool note_file(const struct core_task *t, struct buf *b)
@@ -301,7 +296,7 @@ static bool note_file(const struct core_task *t, struct buf *b)
 
 	for (size_t i = 0; i < t->nvmas; i++) {
 		const struct crit_vma *v = &t->vmas[i];
-		if (!file_backed(v) || 2 * w + (count + 1) * 3 * w + names + v->file.n + 1 > FILE_NOTE_MAX)
+		if (!core_file_vma(v) || 2 * w + (count + 1) * 3 * w + names + v->file.n + 1 > FILE_NOTE_MAX)
 			continue;
 		count++;
 		names += v->file.n + 1;
@@ -316,7 +311,7 @@ static bool note_file(const struct core_task *t, struct buf *b)
 	names = 0;
 	for (size_t i = 0; i < t->nvmas && k < count; i++) {
 		const struct crit_vma *v = &t->vmas[i];
-		if (!file_backed(v) || 2 * w + (k + 1) * 3 * w + names + v->file.n + 1 > FILE_NOTE_MAX)
+		if (!core_file_vma(v) || 2 * w + (k + 1) * 3 * w + names + v->file.n + 1 > FILE_NOTE_MAX)
 			continue;
 		elf_put(a, e + 3 * w * k, w, v->start);
 		elf_put(a, e + 3 * w * k + w, w, v->end);
