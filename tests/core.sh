@@ -84,4 +84,19 @@ head -c 40 "$fx/loop/core-21663.img" >"$tmp/bad/core-21663.img"
 rc=$?
 check "a truncated core image: exit 1, one line naming it" \
 	test $rc -eq 1 -a "$(wc -l <"$tmp/err")" -eq 1 -a -n "$(grep core-21663.img "$tmp/err")"
+# an architecture no ELF layout is known for; a thread with no core image
+rm -rf "$tmp/bad" && cp -r "$fx/loop" "$tmp/bad"
+"$crit" decode -i "$fx/loop/core-21663.img" | sed 's/"mtype": "X86_64"/"mtype": "UNKNOWN"/' |
+	"$crit" encode -o "$tmp/bad/core-21663.img"
+"$crit" core "$tmp/bad" --pid 21663 -o "$tmp/bad" >/dev/null 2>"$tmp/err"
+rc=$?
+check "an unknown architecture: exit 1, one line naming the core image" \
+	test $rc -eq 1 -a "$(grep -c "core-21663.img: offset 0: mtype 0" "$tmp/err")" -eq 1 -a "$(wc -l <"$tmp/err")" -eq 1
+rm -rf "$tmp/bad" && cp -r "$fx/loop" "$tmp/bad"
+"$crit" decode -i "$fx/loop/pstree.img" | sed 's/"threads": \[21663\]/"threads": [21663, 5]/' |
+	"$crit" encode -o "$tmp/bad/pstree.img"
+"$crit" core "$tmp/bad" --pid 21663 -o "$tmp/bad" >/dev/null 2>"$tmp/err"
+rc=$?
+check "a thread with no core image: exit 1, one line naming it, no file" \
+	test $rc -eq 1 -a "$(grep -c "core-5.img" "$tmp/err")" -eq 1 -a ! -e "$tmp/bad/core.21663"
 finish
