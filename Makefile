@@ -41,7 +41,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 HEADERS  := $(wildcard src/*.h src/*/*.h) $(wildcard proto-tables/*.h)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/*.c)
-FUZZ     := decode encode roundtrip explore check mem anonymize
+FUZZ     := decode encode roundtrip explore check mem core anonymize
 MUSL_GCC := $(shell command -v musl-gcc 2>/dev/null)
 
 all: crit libcrit.a
@@ -98,6 +98,7 @@ check: $(BUILD)/crit $(BUILD)/libcrit.a $(BUILD)/run-tests $(FUZZ:%=$(BUILD)/rep
 	CRIT=$(BUILD)/crit bash tests/check.sh
 	CRIT=$(BUILD)/crit bash tests/mem.sh
 	CRIT=$(BUILD)/crit bash tests/anonymize.sh
+	CRIT=$(BUILD)/crit bash tests/core.sh
 	bash tests/install.sh
 	LIBCRIT=$(BUILD)/libcrit.a LINKFLAGS="$(LDFLAGS)" bash tests/symbols.sh
 	python3 tests/layers.py $(BUILD)

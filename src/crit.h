@@ -607,6 +607,38 @@ struct crit_anon_print_opts {
 CRIT_CHECK bool crit_anon_report_print(const struct crit_anon_report *rep, const struct crit_anon_print_opts *opts,
 				       const struct crit_sink *out, struct crit_err *err);
 
+/* ------------------------------------------------------------------ */
+/* Core files: a process as an ELF core for gdb                         */
+/* ------------------------------------------------------------------ */
+
+struct crit_core_opts {
+	const char *root; /* NULL, or a directory (a copy of the container's
+			   * root, or /): a file's pages the checkpoint does
+			   * not hold are read from the file under it */
+};
+
+/* What was written. */
+struct crit_core_info {
+	uint64_t threads;      /* NT_PRSTATUS notes */
+	uint64_t loads;        /* PT_LOAD headers: a VMA's runs held and not */
+	uint64_t absent_runs;  /* runs the checkpoint (and root) do not hold:
+				* no bytes in the file (p_filesz 0) */
+	uint64_t absent_bytes;
+	uint64_t first_absent; /* the first such run's address */
+	const char *first_why; /* and why the checkpoint has none of it */
+	uint64_t root_bytes;   /* bytes read from files under root */
+};
+
+/* Process pid of the checkpoint in dir as an ELF core file, for the
+ * architecture of its core image (x86-64, AArch64, ARM, ppc64le, s390x,
+ * mips64el, riscv64, loongarch64), written to out in one pass: the
+ * kernel's notes (NT_PRSTATUS and the register sets of each thread,
+ * NT_PRPSINFO, NT_SIGINFO, NT_AUXV, NT_FILE) and a PT_LOAD for each run
+ * of each VMA, its bytes streamed from the memory reader; constant
+ * memory besides the images and the notes. */
+CRIT_CHECK bool crit_core(const char *dir, uint64_t pid, const struct crit_core_opts *opts,
+			  const struct crit_sink *out, struct crit_core_info *info, struct crit_err *err);
+
 /* s[0, n) made safe to show on a terminal, in the one style every text
  * view uses when it escapes: control bytes (C0, DEL, C1), bidi controls
  * and bytes that are not UTF-8 as \e, \n, \x9b, \u202e..., a backslash

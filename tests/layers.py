@@ -18,7 +18,7 @@ import sys
 
 # From the bottom up: a layer may use those before it. The public header
 # src/crit.h and the generated tables are below them all.
-LAYERS = ["base", "format", "json", "codec", "ckpt", "mem", "explore", "check", "anonymize", "cli"]
+LAYERS = ["base", "format", "json", "codec", "ckpt", "mem", "explore", "core", "check", "anonymize", "cli"]
 
 
 def layer(path):

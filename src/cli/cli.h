@@ -22,6 +22,7 @@ int cmd_check(int argc, char **argv);
 int cmd_mem(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_anonymize(int argc, char **argv);
+int cmd_core(int argc, char **argv);
 
 /* ---- Messages ------------------------------------------------------ */
 

@@ -19,6 +19,7 @@ static const char usage_top[] =
 	"  mem      a task's memory: its map, the bytes at an address\n"
 	"  search   find a string, bytes or a regex in the tasks' memory\n"
 	"  anonymize  copy a checkpoint without its memory, paths, names and addresses\n"
+	"  core     ELF core files of the processes, for gdb\n"
 	"\n"
 	"Use crit COMMAND --help for command-specific help.\n"
 	"\n"
@@ -39,6 +40,7 @@ static const struct command {
 	{ "mem", cmd_mem },
 	{ "search", cmd_search },
 	{ "anonymize", cmd_anonymize },
+	{ "core", cmd_core },
 };
 
 int main(int argc, char **argv)

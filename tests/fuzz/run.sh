@@ -1,7 +1,7 @@
 #!/bin/bash
 # Run one fuzz target for a while, alone and nice'd:
 #   tests/fuzz/run.sh TARGET [SECONDS [libFuzzer options...]]
-# TARGET is decode, encode, roundtrip, explore or mem (its seeds are made
+# TARGET is decode, encode, roundtrip, explore, mem or core (its seeds are made
 # by hand from the fixtures: small pages files). Its corpus grows in
 # build/fuzz/work/TARGET, seeded from tests/fuzz/corpus/TARGET and
 # tests/fuzz/regress/TARGET; crashes, leaks and timeouts are written to
@@ -15,7 +15,7 @@ shift $(($# < 2 ? $# : 2))
 case $target in
 decode | roundtrip) dict=image max_len=16384 ;;
 encode) dict=json max_len=65536 ;;
-explore | mem) dict=explore max_len=65536 ;;
+explore | mem | core) dict=explore max_len=65536 ;;
 *) echo "run.sh: no fuzz target '$target'" >&2; exit 2 ;;
 esac
 make -s build/fuzz/$target

@@ -1,0 +1,102 @@
+#!/bin/bash
+# crit core: the ELF core of every fixture process read by gdb and readelf
+# (tests/elfcheck.py compares them with crit decode's JSON of the images and
+# crit x), a core image made for each architecture crit claims checked
+# field by field against the kernel's layouts, --root, and the refusals.
+set -u
+cd "$(dirname "$0")/.."
+. tests/lib.sh core
+crit=${CRIT:-./crit}
+ec="python3 tests/elfcheck.py"
+fx=$(unpacked_fixtures)
+dirs="loop tree files container misc sockets threads predump"
+
+# ---- Every fixture process: gdb, readelf -l, readelf -n ---------------------
+for d in $dirs; do
+	out=$tmp/core-$d
+	mkdir -p "$out"
+	check "crit core $d" "$crit" core "$fx/$d" -o "$out" 2>"$tmp/err"
+	for f in "$out"/core.*; do
+		pid=${f##*.}
+		check "$d/$pid: gdb shows its threads, registers, argv[0]" $ec gdb "$crit" "$fx/$d" "$pid" "$f"
+		check "$d/$pid: readelf -l lists every VMA of crit x mems" $ec loads "$crit" "$fx/$d" "$pid" "$f"
+		check "$d/$pid: readelf -n lists every note, the kernel's sizes" $ec notes "$crit" "$fx/$d" "$pid" "$f"
+	done
+	n=$(ls "$out" | wc -l)
+	alive=$("$crit" x "$fx/$d" ps --json | python3 -c 'import json,sys; print(sum(t["state"] != "zombie" for t in json.load(sys.stdin)))')
+	check "$d: a core for each of its $alive live processes ($n)" test "$n" -eq "$alive"
+done
+
+# ---- Each architecture: a core image with known registers, the ELF field by field
+rm -rf "$tmp/ar"
+cp -r "$fx/loop" "$tmp/ar"
+pid=21663
+"$crit" decode -i "$fx/loop/core-$pid.img" -o "$tmp/core.json"
+for arch in X86_64 AARCH64 ARM PPC64 S390 MIPS LOONGARCH64 RISCV64; do
+	$ec arch $arch "$tmp/core.json" "$tmp/$arch.json" &&
+		"$crit" encode -i "$tmp/$arch.json" -o "$tmp/ar/core-$pid.img" &&
+		"$crit" core "$tmp/ar" --pid $pid -o "$tmp/ar" 2>/dev/null
+	check "$arch: the ELF is the kernel's, field by field" $ec check $arch "$tmp/$arch.json" "$tmp/ar/core.$pid"
+	readelf -h -l -n "$tmp/ar/core.$pid" >/dev/null 2>"$tmp/err"
+	check "$arch: readelf reads it without a complaint" test ! -s "$tmp/err"
+done
+
+# ---- Pages the checkpoint does not hold: left out, or read from --root ------
+# loop's first VMA is /usr/bin/dash's, never dumped: gdb cannot read it from
+# the core, and reads it from a file of known bytes under --root.
+vma=$("$crit" x "$fx/loop" mems --json | python3 -c 'import json,sys; v=json.load(sys.stdin)[0]["vmas"][0]; print(v["start"], v["pgoff"])')
+set -- $vma
+start=$1 pgoff=$2
+mkdir -p "$tmp/root/usr/bin" "$tmp/lo" "$tmp/ro"
+python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 4096)' >"$tmp/root/usr/bin/dash"
+"$crit" core "$fx/loop" --pid 21663 -o "$tmp/lo" 2>"$tmp/err"
+check "absent pages: one warning line naming them" \
+	grep -Eq "^crit: $tmp/lo/core.21663: [0-9]+ bytes in [0-9]+ runs are not in the checkpoint \(the first at 0x" "$tmp/err"
+check "absent pages: one line" test "$(wc -l <"$tmp/err")" -eq 1
+# (gdb itself may then read them from the host's file that NT_FILE names)
+readelf -lW "$tmp/lo/core.21663" >"$tmp/rl"
+check "absent pages: a PT_LOAD with no bytes in the file (not false zeros)" \
+	grep -Eq "^ +LOAD +0x[0-9a-f]+ $(printf '0x%016x' "$start") 0x[0-9a-f]+ 0x0+ 0x[0-9a-f]*[1-9a-f][0-9a-f]* " "$tmp/rl"
+"$crit" core "$fx/loop" --pid 21663 -o "$tmp/ro" --root "$tmp/root" 2>"$tmp/err"
+want=$(python3 -c "o=$pgoff+16; print(' '.join('0x%02x' % ((o+i) % 256) for i in range(4)))")
+gdb -batch -nx -c "$tmp/ro/core.21663" -ex "x/4xb $((start + 16))" >"$tmp/gdb" 2>&1
+check "--root: gdb reads the file's bytes at the VMA's offset ($want)" grep -q ":	${want// /	}\$" "$tmp/gdb"
+
+# ---- Refusals ------------------------------------------------------------------
+"$crit" core "$fx/loop" --pid 999999 -o "$tmp" >/dev/null 2>"$tmp/err"
+rc=$?
+check "an unknown pid: exit 2 (as crit mem), one line" test $rc -eq 2 -a "$(wc -l <"$tmp/err")" -eq 1
+check "an unknown pid: no file" test ! -e "$tmp/core.999999"
+"$crit" core >/dev/null 2>&1
+check "no directory: a usage error" test $? -eq 2
+"$crit" core "$fx/loop" --pid x >/dev/null 2>&1
+check "a pid that is not a number: a usage error" test $? -eq 2
+"$crit" core --help | grep -q "^usage: crit core"
+check "crit core --help" test $? -eq 0
+mkfifo "$tmp/fifo-out/core.21663" 2>/dev/null || { mkdir -p "$tmp/fifo-out" && mkfifo "$tmp/fifo-out/core.21663"; }
+timeout 20 "$crit" core "$fx/loop" --pid 21663 -o "$tmp/fifo-out" >/dev/null 2>"$tmp/err"
+rc=$?
+check "a FIFO in the way: refused, not replaced, no hang" test $rc -eq 1 -a -p "$tmp/fifo-out/core.21663"
+# a damaged core image: one message naming it
+rm -rf "$tmp/bad" && cp -r "$fx/loop" "$tmp/bad"
+head -c 40 "$fx/loop/core-21663.img" >"$tmp/bad/core-21663.img"
+"$crit" core "$tmp/bad" --pid 21663 -o "$tmp/bad" >/dev/null 2>"$tmp/err"
+rc=$?
+check "a truncated core image: exit 1, one line naming it" \
+	test $rc -eq 1 -a "$(wc -l <"$tmp/err")" -eq 1 -a -n "$(grep core-21663.img "$tmp/err")"
+# an architecture no ELF layout is known for; a thread with no core image
+rm -rf "$tmp/bad" && cp -r "$fx/loop" "$tmp/bad"
+"$crit" decode -i "$fx/loop/core-21663.img" | sed 's/"mtype": "X86_64"/"mtype": "UNKNOWN"/' |
+	"$crit" encode -o "$tmp/bad/core-21663.img"
+"$crit" core "$tmp/bad" --pid 21663 -o "$tmp/bad" >/dev/null 2>"$tmp/err"
+rc=$?
+check "an unknown architecture: exit 1, one line naming the core image" \
+	test $rc -eq 1 -a "$(grep -c "core-21663.img: offset 0: mtype 0" "$tmp/err")" -eq 1 -a "$(wc -l <"$tmp/err")" -eq 1
+rm -rf "$tmp/bad" && cp -r "$fx/loop" "$tmp/bad"
+"$crit" decode -i "$fx/loop/pstree.img" | sed 's/"threads": \[21663\]/"threads": [21663, 5]/' |
+	"$crit" encode -o "$tmp/bad/pstree.img"
+"$crit" core "$tmp/bad" --pid 21663 -o "$tmp/bad" >/dev/null 2>"$tmp/err"
+rc=$?
+check "a thread with no core image: exit 1, one line naming it, no file" \
+	test $rc -eq 1 -a "$(grep -c "core-5.img" "$tmp/err")" -eq 1 -a ! -e "$tmp/bad/core.21663"
+finish

@@ -1,0 +1,347 @@
+#!/usr/bin/env python3
+"""elfcheck.py - crit core's ELF files read independently (Python 3 stdlib).
+
+The layouts here are written from the kernel's headers (linux/elfcore.h,
+each architecture's uapi asm/ptrace.h, user.h, elf.h), not from crit's
+tables, so that the two are checked against each other.
+
+    elfcheck.py arch ARCH CORE_JSON OUT_JSON   a core image's JSON (crit
+        decode) for ARCH, with known values in every register
+    elfcheck.py check ARCH CORE_JSON ELF       the ELF crit core wrote from
+        it, field by field
+    elfcheck.py gdb CRIT DIR PID ELF           gdb on a fixture's core: its
+        threads, registers and argv[0] against the images
+    elfcheck.py loads CRIT DIR PID ELF         readelf -l against crit x mems
+    elfcheck.py notes DIR PID ELF              readelf -n: every note, sizes
+
+Prints one line per finding; exits 1 on any.
+"""
+import json
+import re
+import struct
+import subprocess
+import sys
+
+NT = {"PRSTATUS": 1, "FPREGSET": 2, "PRPSINFO": 3, "AUXV": 6, "SIGINFO": 0x53494749,
+      "FILE": 0x46494C45, "X86_XSTATE": 0x202, "ARM_VFP": 0x400, "PPC_VMX": 0x100}
+
+
+def n(name, count=1, size=8):
+    return [(name, i if count > 1 else None, size) for i in range(count)]
+
+
+def pad(nbytes):
+    return [(None, None, nbytes)]
+
+
+# The kernel's layouts: each slot (CRIU field under thread_info, index in a
+# repeated field or None, bytes); None as the field: zeros.
+X86_G = [f"gpregs.{r}" for r in "r15 r14 r13 r12 bp bx r11 r10 r9 r8 ax cx dx si di orig_ax ip cs flags sp ss fs_base gs_base ds es fs gs".split()]
+X86_FX = (n("fpregs.cwd", 1, 2) + n("fpregs.swd", 1, 2) + n("fpregs.twd", 1, 2) + n("fpregs.fop", 1, 2)
+          + n("fpregs.rip") + n("fpregs.rdp") + n("fpregs.mxcsr", 1, 4) + n("fpregs.mxcsr_mask", 1, 4)
+          + n("fpregs.st_space", 32, 4) + n("fpregs.xmm_space", 64, 4))
+MIPS_G = [f"gpregs.r{i}" for i in range(32)] + ["gpregs.lo", "gpregs.hi", "gpregs.cp0_epc", "gpregs.cp0_badvaddr",
+                                              "gpregs.cp0_status", "gpregs.cp0_cause"]
+RISCV_G = [f"gpregs.{r}" for r in "pc ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 t3 t4 t5 t6".split()]
+ARM_G = [f"gpregs.{r}" for r in "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 fp ip sp lr pc cpsr orig_r0".split()]
+
+ARCHES = {
+    # machine, 64-bit, big endian, uid bytes, elf_gregset_t, [(owner, type, layout)], other required fields
+    "X86_64": dict(ti="thread_info", machine=62, w=8, big=False, uid=4,
+                   greg=[s for r in X86_G for s in n(r)],
+                   sets=[("CORE", "FPREGSET", X86_FX + pad(96)),
+                         ("LINUX", "X86_XSTATE", X86_FX + pad(48) + [("=7", None, 8)] + pad(40)
+                          + n("fpregs.xsave.xstate_bv") + pad(56) + n("fpregs.xsave.ymmh_space", 64, 4))],
+                   extra={"clear_tid_addr": 1}),
+    "AARCH64": dict(ti="ti_aarch64", machine=183, w=8, big=False, uid=4,
+                    greg=n("gpregs.regs", 31) + n("gpregs.sp") + n("gpregs.pc") + n("gpregs.pstate"),
+                    sets=[("CORE", "FPREGSET", n("fpsimd.vregs", 64) + n("fpsimd.fpsr", 1, 4)
+                           + n("fpsimd.fpcr", 1, 4) + pad(8))],
+                    extra={"clear_tid_addr": 1, "tls": 2}),
+    "ARM": dict(ti="ti_arm", machine=40, w=4, big=False, uid=2,
+                greg=[s for r in ARM_G for s in n(r, 1, 4)],
+                sets=[("LINUX", "ARM_VFP", n("fpstate.vfp_regs", 32) + n("fpstate.fpscr", 1, 4))],
+                extra={"clear_tid_addr": 1, "tls": 2, "fpstate.fpexc": 3, "fpstate.fpinst": 4,
+                       "fpstate.fpinst2": 5}),
+    "PPC64": dict(ti="ti_ppc64", machine=21, w=8, big=False, uid=4,
+                  greg=(n("gpregs.gpr", 32) + [s for r in "nip msr orig_gpr3 ctr link xer ccr".split()
+                                               for s in n("gpregs." + r)]
+                        + pad(8) + n("gpregs.trap") + pad(56)),
+                  sets=[("CORE", "FPREGSET", n("fpstate.fpregs", 33)),
+                        ("LINUX", "PPC_VMX", n("vrstate.vrregs", 66) + n("vrstate.vrsave", 1, 4) + pad(12))],
+                  extra={"clear_tid_addr": 1}),
+    "S390": dict(ti="ti_s390", machine=22, w=8, big=True, uid=4,
+                 greg=(n("gpregs.psw_mask") + n("gpregs.psw_addr") + n("gpregs.gprs", 16)
+                       + n("gpregs.acrs", 16, 4) + n("gpregs.orig_gpr2")),
+                 sets=[("CORE", "FPREGSET", n("fpregs.fpc", 1, 4) + pad(4) + n("fpregs.fprs", 16))],
+                 extra={"clear_tid_addr": 1, "gpregs.system_call": 2}),
+    "MIPS": dict(ti="ti_mips", machine=8, w=8, big=False, uid=4,
+                 greg=[s for r in MIPS_G for s in n(r)] + pad(56),
+                 sets=[("CORE", "FPREGSET", [s for i in range(32) for s in n(f"fpregs.r{i}")]
+                        + n("fpregs.fpu_fcr31", 1, 4) + n("fpregs.fpu_id", 1, 4))],
+                 extra={"clear_tid_addr": 1, "tls": 2, "fpregs.lo": 3, "fpregs.hi": 4}),
+    "LOONGARCH64": dict(ti="ti_loongarch64", machine=258, w=8, big=False, uid=4,
+                        greg=n("gpregs.regs", 32) + pad(8) + n("gpregs.pc") + pad(88),
+                        sets=[("CORE", "FPREGSET", n("fpregs.regs", 32) + n("fpregs.fcc")
+                               + n("fpregs.fcsr", 1, 4) + pad(4))],
+                        extra={"clear_tid_addr": 1, "tls": 2}),
+    "RISCV64": dict(ti="ti_riscv64", machine=243, w=8, big=False, uid=4,
+                    greg=[s for r in RISCV_G for s in n(r)],
+                    sets=[("CORE", "FPREGSET", n("fpsimd.f", 32) + n("fpsimd.fcsr", 1, 4) + pad(4))],
+                    extra={"clear_tid_addr": 1, "tls": 2}),
+}
+
+failures = 0
+
+
+def fail(msg):
+    global failures
+    failures += 1
+    print("FAIL", msg)
+
+
+def known(path, idx, size):
+    """The value the arch test puts in a register: distinct, fits size."""
+    h = sum(ord(c) * (i + 1) for i, c in enumerate(path)) & 0xFFFF
+    v = (h << 16 | (idx or 0) << 4 | 0x5) & ((1 << (8 * size)) - 1)
+    return v | (0xA5 << (8 * size - 8)) if size >= 4 else v
+
+
+def slot_value(path, idx, size):
+    if path is None:
+        return 0
+    if path.startswith("="):
+        return int(path[1:])
+    return known(path, idx, size)
+
+
+def make_arch(arch, src, out):
+    a = ARCHES[arch]
+    core = json.load(open(src))
+    e = core["entries"][0]
+    e.pop("thread_info", None)
+    e["mtype"] = arch
+    ti = {}
+    for path, idx, size in a["greg"] + [s for _, _, lay in a["sets"] for s in lay]:
+        if path is None or path.startswith("="):
+            continue
+        parts = path.split(".")
+        d = ti
+        for p in parts[:-1]:
+            d = d.setdefault(p, {})
+        v = known(path, idx, size)
+        if idx is None:
+            d[parts[-1]] = v
+        else:
+            d.setdefault(parts[-1], []).append(v)
+    for path, v in a["extra"].items():
+        parts = path.split(".")
+        d = ti
+        for p in parts[:-1]:
+            d = d.setdefault(p, {})
+        d[parts[-1]] = v
+    e[a["ti"]] = ti
+    json.dump(core, open(out, "w"))
+
+
+class Elf:
+    def __init__(self, path):
+        self.b = open(path, "rb").read()
+        b = self.b
+        if b[:4] != b"\x7fELF":
+            raise ValueError("not ELF")
+        self.w = 8 if b[4] == 2 else 4
+        self.e = ">" if b[5] == 2 else "<"
+        W = "Q" if self.w == 8 else "I"
+        (self.type, self.machine, _, _, self.phoff, _, self.flags, _, phentsize,
+         self.phnum, _, _, _) = struct.unpack_from(self.e + "HHI" + W * 3 + "IHHHHHH", b, 16)
+        self.ph = []
+        for i in range(self.phnum):
+            o = self.phoff + i * phentsize
+            if self.w == 8:
+                t, fl, off, va, _, fs, ms, al = struct.unpack_from(self.e + "IIQQQQQQ", b, o)
+            else:
+                t, off, va, _, fs, ms, fl, al = struct.unpack_from(self.e + "IIIIIIII", b, o)
+            self.ph.append(dict(type=t, flags=fl, offset=off, vaddr=va, filesz=fs, memsz=ms))
+        self.notes = []
+        for p in self.ph:
+            if p["type"] != 4:
+                continue
+            o, end = p["offset"], p["offset"] + p["filesz"]
+            while o < end:
+                nsz, dsz, t = struct.unpack_from(self.e + "III", b, o)
+                name = b[o + 12:o + 12 + nsz].rstrip(b"\0").decode()
+                d = o + 12 + (nsz + 3) // 4 * 4
+                self.notes.append((name, t, b[d:d + dsz]))
+                o = d + (dsz + 3) // 4 * 4
+
+    def word(self, data, off, size):
+        return int.from_bytes(data[off:off + size], "big" if self.e == ">" else "little")
+
+
+def check_layout(elf, data, layout, what):
+    off = 0
+    for path, idx, size in layout:
+        want = slot_value(path, idx, size)
+        got = elf.word(data, off, size)
+        if got != want:
+            fail(f"{what}: {path}[{idx}] at {off}: 0x{got:x}, not 0x{want:x}")
+            return
+        off += size
+    if off != len(data):
+        fail(f"{what}: {len(data)} bytes, the kernel's layout has {off}")
+
+
+def sizes(w, uid, greg):
+    reg = 32 + 10 * w
+    gbytes = sum(s for _, _, s in greg)
+    prstatus = (reg + gbytes + 4 + w - 1) // w * w
+    pid = (2 * w + 2 * uid + 3) // 4 * 4
+    prpsinfo = (pid + 16 + 16 + 80 + w - 1) // w * w
+    return reg, prstatus, pid, prpsinfo
+
+
+def check(arch, src, path):
+    a = ARCHES[arch]
+    core = json.load(open(src))
+    pid = None
+    elf = Elf(path)
+    w = a["w"]
+    if elf.w != w or (elf.e == ">") != a["big"] or elf.machine != a["machine"] or elf.type != 4:
+        fail(f"{arch}: ELF class {elf.w * 8}, data {elf.e}, machine {elf.machine}, type {elf.type}")
+    reg, prstatus, pidoff, prpsinfo = sizes(w, a["uid"], a["greg"])
+    notes = [(o, t, len(d)) for o, t, d in elf.notes]
+    want = [("CORE", NT["PRSTATUS"], prstatus), ("CORE", NT["PRPSINFO"], prpsinfo)]
+    got_kinds = [(o, t) for o, t, _ in notes]
+    for o, t, sz in want + [(o, NT[k], sum(s for _, _, s in lay)) for o, k, lay in a["sets"]]:
+        match = [x for x in notes if x[0] == o and x[1] == t]
+        if not match:
+            fail(f"{arch}: no note {o}/{t:#x} in {got_kinds}")
+        elif match[0][2] != sz:
+            fail(f"{arch}: note {o}/{t:#x} is {match[0][2]} bytes, the kernel's is {sz}")
+    for o, t, d in elf.notes:
+        if t == NT["PRSTATUS"] and o == "CORE" and len(d) == prstatus:
+            pid = elf.word(d, 16 + 2 * w, 4)
+            check_layout(elf, d[reg:reg + sum(s for _, _, s in a["greg"])], a["greg"], f"{arch} pr_reg")
+        for so, k, lay in a["sets"]:
+            if o == so and t == NT[k]:
+                check_layout(elf, d, lay, f"{arch} {k}")
+        if t == NT["PRPSINFO"] and len(d) == prpsinfo:
+            comm = d[pidoff + 16:pidoff + 32].rstrip(b"\0").decode(errors="replace")
+            want_comm = core["entries"][0].get("tc", {}).get("comm", "")[:15]
+            if comm != want_comm:
+                fail(f"{arch}: pr_fname {comm!r}, not {want_comm!r}")
+            if elf.word(d, pidoff, 4) != pid:
+                fail(f"{arch}: prpsinfo pid {elf.word(d, pidoff, 4)}, prstatus {pid}")
+    if not pid:
+        fail(f"{arch}: no prstatus of the kernel's size")
+    print(f"{arch}: {len(elf.notes)} notes, {len(elf.ph)} program headers checked")
+
+
+def run(*cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
+
+
+def decode(crit, path):
+    return json.loads(run(crit, "decode", "-i", path))["entries"][0]
+
+
+GDB_X86 = {"rax": "ax", "rbx": "bx", "rcx": "cx", "rdx": "dx", "rsi": "si", "rdi": "di", "rbp": "bp",
+           "rsp": "sp", "rip": "ip", "eflags": "flags", "cs": "cs", "ss": "ss", "ds": "ds", "es": "es",
+           "fs": "fs", "gs": "gs",
+           **{f"r{i}": f"r{i}" for i in range(8, 16)}}
+
+
+def gdb(crit, d, pid, path):
+    pstree = json.loads(run(crit, "decode", "-i", f"{d}/pstree.img"))["entries"]
+    task = [t for t in pstree if t["pid"] == pid][0]
+    tids = task.get("threads", [pid])
+    mm = decode(crit, f"{d}/mm-{pid}.img")
+    ps = json.loads(run(crit, "x", d, "ps", "--cmd", "--json"))
+    argv0 = [t for t in ps if t["pid"] == pid][0].get("argv", [""])[0]
+    out = run("gdb", "-batch", "-nx", "-c", path, "-ex", "info threads", "-ex", "thread apply all info registers",
+              "-ex", f"x/s {mm['mm_arg_start']}")
+    lwps = re.findall(r"^\*?\s+\d+\s+LWP (\d+)", out, re.M)
+    if sorted(map(int, lwps)) != sorted(tids):
+        fail(f"{pid}: gdb shows threads {lwps}, the image has {tids}")
+    for block in re.split(r"\nThread \d+ ", out)[1:]:
+        tid = int(re.match(r"\(LWP (\d+)\)", block).group(1))
+        regs = decode(crit, f"{d}/core-{tid}.img")["thread_info"]["gpregs"]
+        seen = 0
+        for name, val in re.findall(r"^(\w+)\s+(0x[0-9a-f]+)", block, re.M):
+            if name in GDB_X86:
+                seen += 1
+                want = regs[GDB_X86[name]] & (0xFFFFFFFF if name == "eflags" else (1 << 64) - 1)
+                if int(val, 16) != want:
+                    fail(f"{pid}/{tid}: gdb's {name} is {val}, the image's {GDB_X86[name]} 0x{want:x}")
+        if seen != len(GDB_X86):
+            fail(f"{pid}/{tid}: gdb showed {seen} of {len(GDB_X86)} registers")
+    m = re.search(r'^0x[0-9a-f]+:\s+"(.*)"$', out, re.M)
+    shown = m.group(1).encode().decode("unicode_escape") if m else None
+    if shown != argv0:
+        fail(f"{pid}: gdb's x/s at mm_arg_start is {shown!r}, crit x ps --cmd's argv[0] {argv0!r}")
+    print(f"{pid}: {len(lwps)} threads, registers and argv[0] {argv0!r} as gdb shows them")
+
+
+def loads(crit, d, pid, path):
+    mems = json.loads(run(crit, "x", d, "mems", "--json"))
+    vmas = [t for t in mems if t["pid"] == pid][0]["vmas"]
+    out = run("readelf", "-lW", path)
+    segs = [(int(a, 16), int(m, 16)) for a, m in
+            re.findall(r"^\s+LOAD\s+0x[0-9a-f]+ (0x[0-9a-f]+) 0x[0-9a-f]+ 0x[0-9a-f]+ (0x[0-9a-f]+)", out, re.M)]
+    for v in vmas:
+        start, end = int(str(v["start"]), 0), int(str(v["end"]), 0)
+        inside = [(a, m) for a, m in segs if start <= a < end]
+        if not inside or inside[0][0] != start or sum(m for _, m in inside) != end - start:
+            fail(f"{pid}: VMA {start:#x}-{end:#x} is not covered by its LOADs {inside[:3]}")
+    print(f"{pid}: {len(vmas)} VMAs in {len(segs)} LOADs")
+
+
+def notes(crit, d, pid, path):
+    pstree = json.loads(run(crit, "decode", "-i", f"{d}/pstree.img"))["entries"]
+    tids = [t for t in pstree if t["pid"] == pid][0].get("threads", [pid])
+    a = ARCHES["X86_64"]
+    _, prstatus, _, prpsinfo = sizes(8, 4, a["greg"])
+    out = run("readelf", "-nW", path)
+    got = re.findall(r"^\s+(\w+)\s+(0x[0-9a-f]+)\s+(NT_\w+)", out, re.M)
+    count = lambda k: len([g for g in got if g[2] == k])
+    want = {"NT_PRSTATUS": (len(tids), prstatus), "NT_FPREGSET": (len(tids), 512),
+            "NT_X86_XSTATE": (len(tids), 832), "NT_PRPSINFO": (1, prpsinfo), "NT_AUXV": (1, None),
+            "NT_FILE": (1, None)}
+    for k, (cnt, size) in want.items():
+        if count(k) != cnt:
+            fail(f"{pid}: {count(k)} {k} notes, not {cnt}")
+        for g in got:
+            if g[2] == k and size and int(g[1], 16) != size:
+                fail(f"{pid}: {k} is {int(g[1], 16)} bytes, the kernel's is {size}")
+    mm = decode(crit, f"{d}/mm-{pid}.img")
+    auxv = mm.get("mm_saved_auxv", [])
+    pairs = next((i + 2 for i in range(0, len(auxv), 2) if auxv[i] == 0), len(auxv) + 2)
+    sz = [int(g[1], 16) for g in got if g[2] == "NT_AUXV"]
+    if sz != [pairs * 8]:
+        fail(f"{pid}: NT_AUXV {sz}, mm_saved_auxv up to AT_NULL is {pairs * 8} bytes")
+    sig = sum(1 for t in tids for e in [decode(crit, f"{d}/core-{t}.img")]
+              if e.get("thread_core", {}).get("signals_p", {}).get("signals")
+              or (t == pid and e.get("tc", {}).get("signals_s", {}).get("signals")))
+    if count("NT_SIGINFO") != sig:
+        fail(f"{pid}: {count('NT_SIGINFO')} NT_SIGINFO notes, {sig} threads have a pending signal")
+    print(f"{pid}: {len(got)} notes as the kernel lays them out")
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "arch":
+        make_arch(*args)
+    elif cmd == "check":
+        check(*args)
+    elif cmd == "gdb":
+        gdb(args[0], args[1], int(args[2]), args[3])
+    elif cmd == "loads":
+        loads(args[0], args[1], int(args[2]), args[3])
+    elif cmd == "notes":
+        notes(args[0], args[1], int(args[2]), args[3])
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
