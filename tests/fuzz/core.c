@@ -14,17 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct crit_core_info info;
 
 	fz_dir_make(data, size, dir);
-	DIR *d = opendir(dir);
-	FZ_ASSERT(d, "cannot open %s", dir);
 	uint64_t pids[8];
-	size_t n = 0;
-	for (struct dirent *e; (e = readdir(d)) && n < 8;) {
-		unsigned long long pid;
-		char tail[8];
-		if (sscanf(e->d_name, "core-%llu.im%1s", &pid, tail) == 2 && strcmp(tail, "g") == 0)
-			pids[n++] = pid;
-	}
-	closedir(d);
+	size_t n = fz_dir_pids(dir, "core", pids, 8);
 	for (size_t i = 0; i < n; i++) {
 		struct crit_core_opts opts = { .root = i % 2 ? dir : NULL };
 		if (!crit_core(dir, pids[i], &opts, &drop, &info, &err))

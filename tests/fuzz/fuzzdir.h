@@ -91,4 +91,22 @@ static void fz_dir_make(const uint8_t *data, size_t size, char dir[4096])
 	close(dirfd);
 }
 
+/* The pids of the images named PREFIX-PID.img in dir, at most max. */
+static inline size_t fz_dir_pids(const char *dir, const char *prefix, uint64_t *pids, size_t max)
+{
+	size_t n = 0, k = strlen(prefix);
+	DIR *d = opendir(dir);
+
+	FZ_ASSERT(d, "cannot open %s", dir);
+	for (struct dirent *e; (e = readdir(d)) && n < max;) {
+		unsigned long long pid;
+		char tail[8];
+		if (strncmp(e->d_name, prefix, k) == 0 && e->d_name[k] == '-' &&
+		    sscanf(e->d_name + k + 1, "%llu.im%1s", &pid, tail) == 2 && strcmp(tail, "g") == 0)
+			pids[n++] = pid;
+	}
+	closedir(d);
+	return n;
+}
+
 #endif
