@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "anonymize/anonymize.h"
+#include "ckpt/place.h"
 #include "json/json.h"
 #include "json/text.h"
 
@@ -65,31 +66,36 @@ static bool add(struct anon *a, const char *field, const char *msg, bool written
 	return true;
 }
 
-bool anon_unjudged(struct anon *a, const char *field, const char *fmt, ...)
+/* An item of the report, noted in the first pass only (the second meets
+ * the same ones again). */
+__attribute__((format(printf, 4, 0))) static void vnote(struct anon *a, const char *field, bool written,
+							      const char *fmt, va_list ap)
 {
 	char msg[512];
+
+	if (a->writing)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	add(a, field && field[0] ? field : NULL, msg, written); /* out of memory: in err */
+}
+
+bool anon_unjudged(struct anon *a, const char *field, const char *fmt, ...)
+{
 	va_list ap;
 
-	if (!a->writing) {
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		add(a, field && field[0] ? field : NULL, msg, !a->opts->strict); /* out of memory: in err */
-	}
+	va_start(ap, fmt);
+	vnote(a, field, !a->opts->strict, fmt, ap);
+	va_end(ap);
 	return !a->opts->strict;
 }
 
 void anon_skipped(struct anon *a, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
-	if (!a->writing) {
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
-		add(a, NULL, msg, false);
-	}
+	va_start(ap, fmt);
+	vnote(a, NULL, false, fmt, ap);
+	va_end(ap);
 }
 
 void crit_anon_report_free(struct crit_anon_report *rep)
@@ -102,13 +108,7 @@ void crit_anon_report_free(struct crit_anon_report *rep)
 
 static void text_line(struct out *o, const struct crit_anon_item *it)
 {
-	out_untrusted(o, it->image, strlen(it->image));
-	if (it->entry >= 0)
-		out_printf(o, ", entry %lld", (long long)it->entry);
-	if (it->field) {
-		out_str(o, ", ");
-		out_untrusted(o, it->field, strlen(it->field));
-	}
+	place_text(o, it->image, it->entry, it->field);
 	out_str(o, ": cannot judge: ");
 	out_untrusted(o, it->message, strlen(it->message));
 	out_str(o, it->written ? " (written as it is)\n" : " (left out)\n");
@@ -122,13 +122,7 @@ static void json(struct jw *w, const struct crit_anon_report *r)
 	for (size_t i = 0; i < r->n; i++) {
 		const struct crit_anon_item *it = &r->items[i];
 		jw_obj_open(w);
-		jw_key_str(w, "image", it->image);
-		jw_key(w, "entry");
-		if (it->entry >= 0)
-			jw_i64(w, it->entry);
-		else
-			jw_null(w);
-		jw_key_str(w, "field", it->field);
+		place_json(w, it->image, it->entry, it->field);
 		jw_key_str(w, "message", it->message);
 		jw_key(w, "written");
 		jw_bool(w, it->written);

@@ -6,18 +6,13 @@
 #include <stdlib.h>
 
 #include "check/check.h"
+#include "ckpt/place.h"
 #include "json/json.h"
 #include "json/text.h"
 
 static void text_line(struct out *o, const struct crit_problem *p)
 {
-	out_untrusted(o, p->image, strlen(p->image));
-	if (p->entry >= 0)
-		out_printf(o, ", entry %lld", (long long)p->entry);
-	if (p->field) {
-		out_str(o, ", ");
-		out_untrusted(o, p->field, strlen(p->field));
-	}
+	place_text(o, p->image, p->entry, p->field);
 	out_printf(o, ": %s: ", p->kind);
 	out_untrusted(o, p->message, strlen(p->message));
 	out_byte(o, '\n');
@@ -31,13 +26,7 @@ static void json(struct jw *w, const struct crit_check *res)
 	for (size_t i = 0; i < res->n; i++) {
 		const struct crit_problem *p = &res->problems[i];
 		jw_obj_open(w);
-		jw_key_str(w, "image", p->image);
-		jw_key(w, "entry");
-		if (p->entry >= 0)
-			jw_i64(w, p->entry);
-		else
-			jw_null(w);
-		jw_key_str(w, "field", p->field);
+		place_json(w, p->image, p->entry, p->field);
 		jw_key_str(w, "kind", p->kind);
 		jw_key_str(w, "message", p->message);
 		jw_obj_close(w);
