@@ -6,46 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/keyed.h"
 #include "check/check.h"
 
 #define NONE SIZE_MAX
 
-struct by_pid {
-	uint64_t pid;
-	size_t i;
-};
-
-static int cmp_pid(const void *a, const void *b)
-{
-	const struct by_pid *x = a, *y = b;
-
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
-/* The first task of pid in v[0, n), or NONE. */
-static size_t find_pid(const struct by_pid *v, size_t n, uint64_t pid)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo].pid == pid ? v[lo].i : NONE;
-}
-
-static void duplicates(struct chk *k, const struct by_pid *v)
+static void duplicates(struct chk *k, const struct keyed *v)
 {
 	for (size_t i = 1; i < k->ntasks; i++)
-		if (v[i].pid == v[i - 1].pid) {
+		if (v[i].key == v[i - 1].key) {
 			struct chk_task *t = &k->tasks[v[i].i];
 			size_t first = i;
-			while (first && v[first - 1].pid == t->pid)
+			while (first && v[first - 1].key == t->pid)
 				first--;
 			t->dup = true;
 			chk_problem(k, "pstree.img", (int64_t)t->entry, "pid", K_DUP_PID,
@@ -153,7 +125,7 @@ out:
 	free(path);
 }
 
-static void parents(struct chk *k, const struct by_pid *v)
+static void parents(struct chk *k, const struct keyed *v)
 {
 	size_t n = k->ntasks, root = NONE;
 	size_t *parent = malloc((n ? n : 1) * sizeof(*parent));
@@ -176,7 +148,8 @@ static void parents(struct chk *k, const struct by_pid *v)
 				root = i;
 			continue;
 		}
-		parent[i] = find_pid(v, n, t->ppid);
+		size_t at = keyed_first(v, n, t->ppid);
+		parent[i] = at < n ? v[at].i : NONE;
 		if (parent[i] == NONE)
 			chk_problem(k, "pstree.img", (int64_t)i, "ppid", K_NO_PARENT,
 				    "pid %llu's parent %llu is not in pstree", (unsigned long long)t->pid,
@@ -198,14 +171,14 @@ void chk_tree(struct chk *k)
 		chk_problem(k, "pstree.img", -1, NULL, K_FIELD, "no task");
 		return;
 	}
-	struct by_pid *v = malloc(n * sizeof(*v));
+	struct keyed *v = malloc(n * sizeof(*v));
 	if (!v) {
 		crit_fail(k->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		v[i] = (struct by_pid){ k->tasks[i].pid, i };
-	qsort(v, n, sizeof(*v), cmp_pid);
+		v[i] = (struct keyed){ k->tasks[i].pid, i };
+	keyed_sort(v, n);
 	duplicates(k, v);
 	for (size_t i = 0; i < n && !crit_failed(k->err); i++)
 		if (!k->tasks[i].dup) {

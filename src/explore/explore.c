@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include "base/io.h"
+#include "base/keyed.h"
 #include "ckpt/ckpt.h"
 #include "codec/pretty.h"
 #include "json/json.h"
@@ -28,17 +29,10 @@
 /* What the explorers share                                             */
 /* ------------------------------------------------------------------ */
 
-/* An image's entries by a key field: sorted (key, entry) pairs, so that a
- * lookup is a binary search, not a walk of the image. */
-struct by_id {
-	uint64_t id;
-	size_t i;
-};
-
 /* An image entries are looked up in, loaded and indexed on first use. */
 struct lookup {
 	struct ckpt_image im;
-	struct by_id *ids;
+	struct keyed *ids; /* the entries by the lookup's key */
 	bool tried;
 };
 
@@ -251,31 +245,8 @@ static bool load_tasks(struct explorer *x)
 	return !crit_failed(x->err);
 }
 
-static int cmp_id(const void *a, const void *b)
-{
-	const struct by_id *x = a, *y = b;
-	if (x->id != y->id)
-		return x->id < y->id ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i; /* the first of equal ids first, as Python finds it */
-}
-
-/* The first of v[0, n) with this id, or n. */
-static size_t first_id(const struct by_id *v, size_t n, uint64_t id)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo].id == id ? lo : n;
-}
-
 /* The entries of lookup k whose key is id, in image order: (*by)[0, n). */
-static size_t look_up(struct explorer *x, int k, uint64_t id, const struct by_id **by)
+static size_t look_up(struct explorer *x, int k, uint64_t id, const struct keyed **by)
 {
 	struct lookup *l = &x->look[k];
 	bool missing;
@@ -288,20 +259,20 @@ static size_t look_up(struct explorer *x, int k, uint64_t id, const struct by_id
 			if (!l->ids)
 				return crit_fail(x->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory"), 0;
 			for (size_t i = 0; i < l->im.n; i++)
-				l->ids[i] = (struct by_id){ view_uint_or(&l->im.entries[i], key, UINT64_MAX), i };
-			qsort(l->ids, l->im.n, sizeof(*l->ids), cmp_id);
+				l->ids[i] = (struct keyed){ view_uint_or(&l->im.entries[i], key, UINT64_MAX), i };
+			keyed_sort(l->ids, l->im.n);
 		}
 	}
 	if (!l->ids)
 		return 0;
-	size_t first = first_id(l->ids, l->im.n, id), n = 0;
-	while (first + n < l->im.n && l->ids[first + n].id == id)
+	size_t first = keyed_first(l->ids, l->im.n, id), n = 0;
+	while (first + n < l->im.n && l->ids[first + n].key == id)
 		n++;
 	*by = l->ids + first;
 	return n;
 }
 
-static const struct view *look_entry(struct explorer *x, int k, const struct by_id *by)
+static const struct view *look_entry(struct explorer *x, int k, const struct keyed *by)
 {
 	return &x->look[k].im.entries[by->i];
 }
@@ -310,7 +281,7 @@ static const struct view *look_entry(struct explorer *x, int k, const struct by_
  * or in the image older CRIU kept its kind in (lookup old). */
 static bool find_file(struct explorer *x, const char *member, int old, uint64_t id, struct view *out)
 {
-	const struct by_id *by;
+	const struct keyed *by;
 
 	if (look_up(x, LK_FILES, id, &by))
 		return view_msg(look_entry(x, LK_FILES, by), member, out);
@@ -497,7 +468,7 @@ static bool ps_gather(struct explorer *x, void *r)
 {
 	struct crit_ps *ps = r;
 	size_t n = x->ntasks, cap = n ? n : 1;
-	struct by_id *pids = malloc(cap * sizeof(*pids));
+	struct keyed *pids = malloc(cap * sizeof(*pids));
 	struct task **last = calloc(cap, sizeof(*last)), **stack = malloc(cap * sizeof(*stack));
 	size_t *depth = malloc(cap * sizeof(*depth));
 
@@ -509,16 +480,16 @@ static bool ps_gather(struct explorer *x, void *r)
 	if (!ps->tasks)
 		goto out;
 	for (size_t i = 0; i < n; i++)
-		pids[i] = (struct by_id){ x->tasks[i].pid, i };
-	qsort(pids, n, sizeof(*pids), cmp_id);
+		pids[i] = (struct keyed){ x->tasks[i].pid, i };
+	keyed_sort(pids, n);
 	/* each task under its parent (the first task with its ppid, not
 	 * itself), in pstree order */
 	for (size_t i = 0; i < n; i++) {
 		struct task *t = &x->tasks[i];
-		size_t k = t->ppid ? first_id(pids, n, t->ppid) : n;
+		size_t k = t->ppid ? keyed_first(pids, n, t->ppid) : n;
 		if (k < n && pids[k].i == i)
 			k++;
-		if (k >= n || pids[k].id != t->ppid)
+		if (k >= n || pids[k].key != t->ppid)
 			continue;
 		size_t j = pids[k].i;
 		if (last[j])
@@ -916,7 +887,7 @@ static uint32_t field_or_0(const struct view *v, const char *field)
  * receive queues of other sockets in sk-queues.img, packet by packet. */
 static void sk_queues(struct explorer *x, const struct sk_kind *k, struct crit_socket *s)
 {
-	const struct by_id *by;
+	const struct keyed *by;
 	size_t n = look_up(x, LK_SKQ, s->id, &by);
 
 	s->recv_q = s->send_q = -1;
