@@ -131,8 +131,6 @@ bool chk_load_at(struct chk *k, struct ckpt *c, const char *prefix, struct chk_i
 		 const char *name);
 /* Done with it: an error a view met in it becomes a problem. */
 void chk_done(struct chk *k, struct chk_image *ci);
-/* CRIU's number for a name of a flags map ("mmap.status", "VMA_AREA_SYSVIPC"). */
-uint64_t chk_flag(const char *map, const char *name);
 /* The name of the task's fdinfo image: fdinfo-FILES_ID.img, or
  * fdinfo-PID.img before the inventory's fdinfo_per_id (without an
  * inventory, whichever is there). False when its ids are not known. */

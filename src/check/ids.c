@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "check/check.h"
+#include "mem/mem.h"
 #include "tables.h"
 
 /* The kinds of files: fdinfo's type, file_entry's member that holds it,
@@ -69,7 +70,6 @@ struct ids {
 	bool new_layout;      /* files.img is there */
 	struct table old[NKINDS];
 	struct table shm;     /* SysV shm segments */
-	uint64_t sysvipc, anon_shared, file_private, file_shared, memfd, socket; /* VMA status bits */
 };
 
 static int cmp_ref(const void *a, const void *b)
@@ -268,20 +268,20 @@ static void vma(struct ids *x, const char *name, size_t i, const struct view *v)
 	char field[48];
 
 	snprintf(field, sizeof(field), "vmas[%zu].shmid", i);
-	if (st & x->sysvipc) {
+	if (st & VMA_AREA_SYSVIPC) {
 		if (!x->shm.tried)
 			shm_segments(x);
 		if (!find(&x->shm, shmid))
 			chk_problem(x->k, name, 0, field, K_DANGLING, "SysV shm %llu is in no ipcns-shm image",
 				    (unsigned long long)shmid);
-	} else if (st & (x->file_private | x->file_shared)) {
-		ref_file(x, name, 0, field, kind_named(st & x->memfd ? "MEMFD" : "REG"), shmid);
-	} else if (st & x->anon_shared) {
+	} else if (st & (VMA_FILE_PRIVATE | VMA_FILE_SHARED)) {
+		ref_file(x, name, 0, field, kind_named(st & VMA_AREA_MEMFD ? "MEMFD" : "REG"), shmid);
+	} else if (st & VMA_ANON_SHARED) {
 		if (!chk_has(x->k, "pagemap-shmem-%llu.img", (unsigned long long)shmid))
 			chk_problem(x->k, name, 0, field, K_DANGLING,
 				    "shared memory %llu has no pagemap-shmem-%llu.img", (unsigned long long)shmid,
 				    (unsigned long long)shmid);
-	} else if (st & x->socket) {
+	} else if (st & VMA_AREA_SOCKET) {
 		ref_file(x, name, 0, field, kind_named("PACKETSK"), shmid);
 	}
 }
@@ -452,12 +452,6 @@ void chk_ids(struct chk *k)
 	for (size_t i = 0; i < NKINDS; i++)
 		if (!schema_enum_number(&crit_enum_fd_types, kinds[i].type, &x.type[i]))
 			x.type[i] = -1;
-	x.sysvipc = chk_flag("mmap.status", "VMA_AREA_SYSVIPC");
-	x.anon_shared = chk_flag("mmap.status", "VMA_ANON_SHARED");
-	x.file_private = chk_flag("mmap.status", "VMA_FILE_PRIVATE");
-	x.file_shared = chk_flag("mmap.status", "VMA_FILE_SHARED");
-	x.memfd = chk_flag("mmap.status", "VMA_AREA_MEMFD");
-	x.socket = chk_flag("mmap.status", "VMA_AREA_SOCKET");
 	x.new_layout = chk_has(k, "files.img");
 	if (x.new_layout)
 		files_members(&x);

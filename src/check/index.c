@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "check/check.h"
-#include "codec/pretty.h"
 
 const char *const chk_id_fields[ID_N] = {
 	"vm_id",      "files_id",   "fs_id",      "sighand_id", "pid_ns_id",    "net_ns_id",
@@ -23,15 +22,6 @@ const char *const chk_id_fields[ID_N] = {
 bool chk_zombie(int32_t state)
 {
 	return state == CRIT_TASK_DEAD || state == CRIT_TASK_ZOMBIE;
-}
-
-uint64_t chk_flag(const char *map, const char *name)
-{
-	uint64_t bit = 0;
-
-	if (!pretty_flag_value(pretty_flags_map(map), name, strlen(name), &bit))
-		return 0;
-	return bit;
 }
 
 bool chk_fdinfo_name(const struct chk *k, const struct chk_task *t, char name[CHK_NAME])

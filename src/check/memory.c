@@ -50,7 +50,6 @@ struct chk_parent {
 
 struct mem {
 	struct chk *k;
-	uint64_t parent, present; /* pmap.flags */
 	uint64_t ps;              /* the page size of the pagemap checked */
 	struct chk_parent lv[MAX_PARENTS + 1]; /* lv[0] is the dump itself */
 	size_t nlv;       /* levels opened */
@@ -102,7 +101,7 @@ static void pm_read(struct mem *m, struct chk_image *ci, uint64_t ps, bool repor
 		if (!view_uint(v, "nr_pages", &n)) /* compat_nr_pages before CRIU 4.2 */
 			n = view_uint_or(v, "compat_nr_pages", 0);
 		if (!view_uint(v, "flags", &flags)) /* before flags: in_parent, or present */
-			flags = view_uint_or(v, "in_parent", 0) ? m->parent : m->present;
+			flags = view_uint_or(v, "in_parent", 0) ? PE_PARENT : PE_PRESENT;
 		if (n > (UINT64_MAX - vaddr) / ps) {
 			if (report)
 				chk_problem(k, ci->name, (int64_t)i, "nr_pages", K_ORDER,
@@ -111,7 +110,7 @@ static void pm_read(struct mem *m, struct chk_image *ci, uint64_t ps, bool repor
 			continue;
 		}
 		out->v[out->n++] = (struct pm){ vaddr, vaddr + n * ps, flags, i };
-		if (flags & m->present)
+		if (flags & PE_PRESENT)
 			out->present += n;
 	}
 	out->ok = true;
@@ -319,8 +318,8 @@ static enum held held(struct mem *m, const char *name, size_t l, uint64_t lo, ui
 		uint64_t to = e->end < hi ? e->end : hi;
 		if (to <= cur)
 			continue;
-		if (!(e->flags & m->present)) {
-			enum held h = e->flags & m->parent ? held(m, name, l + 1, cur, to) : NOT_HELD;
+		if (!(e->flags & PE_PRESENT)) {
+			enum held h = e->flags & PE_PARENT ? held(m, name, l + 1, cur, to) : NOT_HELD;
 			if (h != HELD)
 				return h == NO_PARENT ? NOT_HELD : h;
 		}
@@ -338,7 +337,7 @@ static void in_parent(struct mem *m, const char *name, const struct pm_list *p)
 	}
 	for (size_t i = 0; i < p->n && !crit_failed(m->k->err); i++) {
 		const struct pm *e = &p->v[i];
-		if (!(e->flags & m->parent) || e->flags & m->present)
+		if (!(e->flags & PE_PARENT) || e->flags & PE_PRESENT)
 			continue;
 		enum held h = held(m, name, 1, e->vaddr, e->end);
 		if (h != HELD && m->broken)
@@ -409,8 +408,6 @@ void chk_memory(struct chk *k)
 		return;
 	}
 	m->k = k;
-	m->parent = chk_flag("pmap.flags", "PE_PARENT");
-	m->present = chk_flag("pmap.flags", "PE_PRESENT");
 	m->lv[0] = (struct chk_parent){ .c = k->c };
 	m->nlv = 1;
 	struct stat st;
