@@ -10,7 +10,8 @@ tables, so that the two are checked against each other.
     elfcheck.py check ARCH CORE_JSON ELF       the ELF crit core wrote from
         it, field by field
     elfcheck.py gdb CRIT DIR PID ELF           gdb on a fixture's core: its
-        threads, registers and argv[0] against the images
+        threads, general and vector registers (k0-k7, zmm0-zmm31) and
+        argv[0] against the images
     elfcheck.py loads CRIT DIR PID ELF         readelf -l against crit x mems
     elfcheck.py notes DIR PID ELF              readelf -n: every note, sizes
 
@@ -21,9 +22,10 @@ import re
 import struct
 import subprocess
 import sys
+import tempfile
 
 NT = {"PRSTATUS": 1, "FPREGSET": 2, "PRPSINFO": 3, "AUXV": 6, "SIGINFO": 0x53494749,
-      "FILE": 0x46494C45, "X86_XSTATE": 0x202, "ARM_VFP": 0x400, "PPC_VMX": 0x100}
+      "FILE": 0x46494C45, "X86_XSTATE": 0x202, "X86_XSAVE_LAYOUT": 0x205, "ARM_VFP": 0x400, "PPC_VMX": 0x100}
 
 
 def n(name, count=1, size=8):
@@ -45,13 +47,32 @@ MIPS_G = [f"gpregs.r{i}" for i in range(32)] + ["gpregs.lo", "gpregs.hi", "gpreg
 RISCV_G = [f"gpregs.{r}" for r in "pc ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 t3 t4 t5 t6".split()]
 ARM_G = [f"gpregs.{r}" for r in "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 fp ip sp lr pc cpsr orig_r0".split()]
 
+# XSAVE's standard (non-compacted) layout on Intel's CPUs (SDM vol. 1, 13.4;
+# CPUID leaf 0xD): each component's XCR0 bit, offset, size and CRIU field.
+XSAVE_PARTS = [(0, 0, 160, None), (1, 160, 256, None), (2, 576, 256, "ymmh_space"), (3, 960, 64, "bndreg_state"),
+               (4, 1024, 64, "bndcsr_state"), (5, 1088, 64, "opmask_reg"), (6, 1152, 512, "zmm_upper"),
+               (7, 1664, 1024, "hi16_zmm"), (9, 2688, 8, "pkru")]
+# With every component: XCR0 0x2ff in sw_reserved's first word (464).
+X86_XSAVE = (X86_FX + pad(48) + [("=767", None, 8)] + pad(40) + n("fpregs.xsave.xstate_bv") + pad(56)
+             + n("fpregs.xsave.ymmh_space", 64, 4) + pad(128) + n("fpregs.xsave.bndreg_state", 8)
+             + n("fpregs.xsave.bndcsr_state", 2) + pad(48) + n("fpregs.xsave.opmask_reg", 8)
+             + n("fpregs.xsave.zmm_upper", 64) + n("fpregs.xsave.hi16_zmm", 128) + n("fpregs.xsave.pkru", 2, 4))
+
+
+def xsave_held(xsave):
+    """XCR0, the XSAVE area's size and NT_X86_XSAVE_LAYOUT's records for a
+    thread's fpregs.xsave: the components it has values for."""
+    parts = [p for p in XSAVE_PARTS if p[3] is None or xsave.get(p[3])]
+    return (sum(1 << b for b, _, _, _ in parts), max(o + sz for _, o, sz, _ in parts),
+            [(b, sz, o, 0) for b, o, sz, _ in parts])
+
+
 ARCHES = {
     # machine, 64-bit, big endian, uid bytes, elf_gregset_t, [(owner, type, layout)], other required fields
     "X86_64": dict(ti="thread_info", machine=62, w=8, big=False, uid=4,
                    greg=[s for r in X86_G for s in n(r)],
                    sets=[("CORE", "FPREGSET", X86_FX + pad(96)),
-                         ("LINUX", "X86_XSTATE", X86_FX + pad(48) + [("=7", None, 8)] + pad(40)
-                          + n("fpregs.xsave.xstate_bv") + pad(56) + n("fpregs.xsave.ymmh_space", 64, 4))],
+                         ("LINUX", "X86_XSTATE", X86_XSAVE)],
                    extra={"clear_tid_addr": 1}),
     "AARCH64": dict(ti="ti_aarch64", machine=183, w=8, big=False, uid=4,
                     greg=n("gpregs.regs", 31) + n("gpregs.sp") + n("gpregs.pc") + n("gpregs.pstate"),
@@ -235,7 +256,20 @@ def check(arch, src, path):
                 fail(f"{arch}: prpsinfo pid {elf.word(d, pidoff, 4)}, prstatus {pid}")
     if not pid:
         fail(f"{arch}: no prstatus of the kernel's size")
+    if arch == "X86_64":
+        check_xsave_layout(elf, xsave_held(core["entries"][0][a["ti"]]["fpregs"]["xsave"])[2], arch)
     print(f"{arch}: {len(elf.notes)} notes, {len(elf.ph)} program headers checked")
+
+
+def check_xsave_layout(elf, want, what):
+    """NT_X86_XSAVE_LAYOUT: the last note, once, a record per component."""
+    layouts = [d for o, t, d in elf.notes if o == "LINUX" and t == NT["X86_XSAVE_LAYOUT"]]
+    if len(layouts) != 1 or elf.notes[-1][1] != NT["X86_XSAVE_LAYOUT"]:
+        fail(f"{what}: {len(layouts)} NT_X86_XSAVE_LAYOUT notes, not one at the end")
+        return
+    got = [struct.unpack_from(elf.e + "IIII", layouts[0], i) for i in range(0, len(layouts[0]), 16)]
+    if got != want:
+        fail(f"{what}: NT_X86_XSAVE_LAYOUT {got}, not {want}")
 
 
 def run(*cmd):
@@ -276,11 +310,54 @@ def gdb(crit, d, pid, path):
                     fail(f"{pid}/{tid}: gdb's {name} is {val}, the image's {GDB_X86[name]} 0x{want:x}")
         if seen != len(GDB_X86):
             fail(f"{pid}/{tid}: gdb showed {seen} of {len(GDB_X86)} registers")
+    vectors(path, d, crit)
     m = re.search(r'^0x[0-9a-f]+:\s+"(.*)"$', out, re.M)
     shown = m.group(1).encode().decode("unicode_escape") if m else None
     if shown != argv0:
         fail(f"{pid}: gdb's x/s at mm_arg_start is {shown!r}, crit x ps --cmd's argv[0] {argv0!r}")
     print(f"{pid}: {len(lwps)} threads, registers and argv[0] {argv0!r} as gdb shows them")
+
+
+def vectors(path, d, crit):
+    """gdb's k0-k7 and zmm0-zmm31 (so xmm and ymm too) in each thread
+    against the image's xmm_space, ymmh_space, zmm_upper, hi16_zmm and
+    opmask_reg, where the image has them."""
+    names = [f"$k{i}" for i in range(8)] + [f"$zmm{i}.v8_int64" for i in range(32)]
+    script = "define vregs\n" + "".join(f"p/x {r}\n" for r in names) + "end\nthread apply all vregs\n"
+    with tempfile.NamedTemporaryFile("w", suffix=".gdb") as f:
+        f.write(script)
+        f.flush()
+        out = run("gdb", "-batch", "-nx", "-c", path, "-x", f.name)
+    checked = 0
+    for block in re.split(r"\nThread \d+ ", "\n" + out)[1:]:
+        tid = int(re.match(r"\(LWP (\d+)\)", block).group(1))
+        fp = decode(crit, f"{d}/core-{tid}.img")["thread_info"]["fpregs"]
+        x = fp["xsave"]
+        u32 = lambda a, i: a[i] if i < len(a) else 0
+        u64 = lambda a, i: a[i] if i < len(a) else 0
+        want = [u64(x.get("opmask_reg", []), i) for i in range(8)]
+        for i in range(32):
+            lanes = [0] * 8
+            if i < 16:
+                xmm, ymmh, up = fp.get("xmm_space", []), x.get("ymmh_space", []), x.get("zmm_upper", [])
+                for j in range(2):
+                    lanes[j] = u32(xmm, 4 * i + 2 * j) | u32(xmm, 4 * i + 2 * j + 1) << 32
+                    lanes[2 + j] = u32(ymmh, 4 * i + 2 * j) | u32(ymmh, 4 * i + 2 * j + 1) << 32
+                for j in range(4):
+                    lanes[4 + j] = u64(up, 4 * i + j)
+            else:
+                lanes = [u64(x.get("hi16_zmm", []), 8 * (i - 16) + j) for j in range(8)]
+            want.append(lanes)
+        vals = re.findall(r"^\$\d+ = (.*)$", block, re.M)
+        if len(vals) != len(names):
+            fail(f"{tid}: gdb printed {len(vals)} of the {len(names)} vector registers: {block[:300]!r}")
+            continue
+        for name, got, w in zip(names, vals, want):
+            g = [int(v, 16) for v in re.findall(r"0x[0-9a-f]+", got)] if got.startswith("{") else int(got, 16)
+            if g != w:
+                fail(f"{tid}: gdb's {name} is {got}, the image's {w}")
+            checked += 1
+    print(f"{checked} vector registers as gdb shows them")
 
 
 def loads(crit, d, pid, path):
@@ -305,9 +382,14 @@ def notes(crit, d, pid, path):
     out = run("readelf", "-nW", path)
     got = re.findall(r"^\s+(\w+)\s+(0x[0-9a-f]+)\s+(NT_\w+)", out, re.M)
     count = lambda k: len([g for g in got if g[2] == k])
+    xsaves = [xsave_held(decode(crit, f"{d}/core-{t}.img")["thread_info"]["fpregs"]["xsave"]) for t in tids]
     want = {"NT_PRSTATUS": (len(tids), prstatus), "NT_FPREGSET": (len(tids), 512),
-            "NT_X86_XSTATE": (len(tids), 832), "NT_PRPSINFO": (1, prpsinfo), "NT_AUXV": (1, None),
+            "NT_X86_XSTATE": (len(tids), None), "NT_PRPSINFO": (1, prpsinfo), "NT_AUXV": (1, None),
             "NT_FILE": (1, None)}
+    sizes_x = [int(g[1], 16) for g in got if g[2] == "NT_X86_XSTATE"]
+    if sizes_x != [x[1] for x in xsaves]:
+        fail(f"{pid}: NT_X86_XSTATE sizes {sizes_x}, the components each thread holds take {[x[1] for x in xsaves]}")
+    check_xsave_layout(Elf(path), xsaves[0][2], str(pid))
     for k, (cnt, size) in want.items():
         if count(k) != cnt:
             fail(f"{pid}: {count(k)} {k} notes, not {cnt}")

@@ -32,18 +32,46 @@ static const struct reg x86_gregs[] = {
 
 static const struct reg x86_fpregs[] = { X86_FXSAVE, PAD(96), END };
 
-/* XSAVE as the kernel's NT_X86_XSTATE: FXSAVE, sw_reserved (its xcr0 at
- * 464, which gdb reads for the layout: x87, SSE, AVX), the XSAVE header's
- * xstate_bv at 512, the AVX upper halves at 576. */
+/* XSAVE as the kernel's NT_X86_XSTATE, in the standard layout of Intel's
+ * CPUs whatever the checkpoint's CPU was: the image holds the components
+ * by name, not where that CPU put them, and this layout is the one gdb
+ * knows by its size alone (NT_X86_XSAVE_LAYOUT states it for the rest).
+ * FXSAVE; sw_reserved, whose first word is XCR0 (set from the components
+ * present); the XSAVE header's xstate_bv at 512; then each component. */
 static const struct reg x86_xstate[] = {
-	X86_FXSAVE, PAD(48), { NULL, 1, 8, 7 }, PAD(40),
-	R("fpregs.xsave.xstate_bv", 8), PAD(56), RN("fpregs.xsave.ymmh_space", 64, 4), END,
+	X86_FXSAVE, PAD(48), PAD(8) /* XCR0 */, PAD(40), R("fpregs.xsave.xstate_bv", 8), PAD(56),
+	RN("fpregs.xsave.ymmh_space", 64, 4),                    /* 576: AVX */
+	PAD(128), RN("fpregs.xsave.bndreg_state", 8, 8),         /* 960: MPX BND0-3 */
+	RN("fpregs.xsave.bndcsr_state", 2, 8), PAD(48),          /* 1024: BNDCFGU, BNDSTATUS */
+	RN("fpregs.xsave.opmask_reg", 8, 8),                     /* 1088: k0-k7 */
+	RN("fpregs.xsave.zmm_upper", 64, 8),                     /* 1152: ZMM0-15's upper halves */
+	RN("fpregs.xsave.hi16_zmm", 128, 8),                     /* 1664: ZMM16-31 */
+	RN("fpregs.xsave.pkru", 2, 4),                           /* 2688: PKRU */
+	END,
 };
 
+/* Its components: x87 and SSE in FXSAVE, the others where Intel's CPUs
+ * put them (CPUID leaf 0xD); the sizes are the components' own, as
+ * NT_X86_XSAVE_LAYOUT gives them. */
+static const struct xfeature x86_xfeatures[] = {
+	{ 0, 0, 160, NULL },
+	{ 1, 160, 256, NULL },
+	{ 2, 576, 256, "fpregs.xsave.ymmh_space" },
+	{ 3, 960, 64, "fpregs.xsave.bndreg_state" },
+	{ 4, 1024, 64, "fpregs.xsave.bndcsr_state" },
+	{ 5, 1088, 64, "fpregs.xsave.opmask_reg" },
+	{ 6, 1152, 512, "fpregs.xsave.zmm_upper" },
+	{ 7, 1664, 1024, "fpregs.xsave.hi16_zmm" },
+	{ 9, 2688, 8, "fpregs.xsave.pkru" },
+	{ 0, 0, 0, NULL },
+};
+
+static const struct xsave x86_xsave = { x86_xfeatures, 464 };
+
 static const struct regset x86_sets[] = {
-	{ NT_PRFPREG, "CORE", x86_fpregs, "fpregs" },
-	{ NT_X86_XSTATE, "LINUX", x86_xstate, "fpregs.xsave" },
-	{ 0, NULL, NULL, NULL },
+	{ NT_PRFPREG, "CORE", x86_fpregs, "fpregs", NULL },
+	{ NT_X86_XSTATE, "LINUX", x86_xstate, "fpregs.xsave", &x86_xsave },
+	{ 0, NULL, NULL, NULL, NULL },
 };
 
 /* ---- AArch64: struct user_pt_regs, user_fpsimd_state --------------- */
@@ -57,8 +85,8 @@ static const struct reg aarch64_fpregs[] = {
 };
 
 static const struct regset aarch64_sets[] = {
-	{ NT_PRFPREG, "CORE", aarch64_fpregs, "fpsimd" },
-	{ 0, NULL, NULL, NULL },
+	{ NT_PRFPREG, "CORE", aarch64_fpregs, "fpsimd", NULL },
+	{ 0, NULL, NULL, NULL, NULL },
 };
 
 /* ---- 32-bit ARM: struct pt_regs (18 words), struct user_vfp -------- */
@@ -74,8 +102,8 @@ static const struct reg arm_gregs[] = {
 static const struct reg arm_vfp[] = { RN("fpstate.vfp_regs", 32, 8), R("fpstate.fpscr", 4), END };
 
 static const struct regset arm_sets[] = {
-	{ NT_ARM_VFP, "LINUX", arm_vfp, "fpstate" },
-	{ 0, NULL, NULL, NULL },
+	{ NT_ARM_VFP, "LINUX", arm_vfp, "fpstate", NULL },
+	{ 0, NULL, NULL, NULL, NULL },
 };
 
 /* ---- ppc64le: struct pt_regs as ELF_NGREG 48, fpregs, VMX ---------- */
@@ -92,9 +120,9 @@ static const struct reg ppc64_fpregs[] = { RN("fpstate.fpregs", 33, 8), END };
 static const struct reg ppc64_vmx[] = { RN("vrstate.vrregs", 66, 8), R("vrstate.vrsave", 4), PAD(12), END };
 
 static const struct regset ppc64_sets[] = {
-	{ NT_PRFPREG, "CORE", ppc64_fpregs, "fpstate" },
-	{ NT_PPC_VMX, "LINUX", ppc64_vmx, "vrstate" },
-	{ 0, NULL, NULL, NULL },
+	{ NT_PRFPREG, "CORE", ppc64_fpregs, "fpstate", NULL },
+	{ NT_PPC_VMX, "LINUX", ppc64_vmx, "vrstate", NULL },
+	{ 0, NULL, NULL, NULL, NULL },
 };
 
 /* ---- s390x: s390_regs, s390_fp_regs -------------------------------- */
@@ -107,8 +135,8 @@ static const struct reg s390_gregs[] = {
 static const struct reg s390_fpregs[] = { R("fpregs.fpc", 4), PAD(4), RN("fpregs.fprs", 16, 8), END };
 
 static const struct regset s390_sets[] = {
-	{ NT_PRFPREG, "CORE", s390_fpregs, "fpregs" },
-	{ 0, NULL, NULL, NULL },
+	{ NT_PRFPREG, "CORE", s390_fpregs, "fpregs", NULL },
+	{ 0, NULL, NULL, NULL, NULL },
 };
 
 /* ---- mips64: EF_R0... EF_CP0_CAUSE of ELF_NGREG 45; 32 FPRs, fcr31, fir */
@@ -139,8 +167,8 @@ static const struct reg mips_fpregs[] = {
 };
 
 static const struct regset mips_sets[] = {
-	{ NT_PRFPREG, "CORE", mips_fpregs, "fpregs" },
-	{ 0, NULL, NULL, NULL },
+	{ NT_PRFPREG, "CORE", mips_fpregs, "fpregs", NULL },
+	{ 0, NULL, NULL, NULL, NULL },
 };
 
 /* ---- riscv64: struct user_regs_struct, __riscv_d_ext_state --------- */
@@ -159,8 +187,8 @@ static const struct reg riscv_gregs[] = {
 static const struct reg riscv_fpregs[] = { RN("fpsimd.f", 32, 8), R("fpsimd.fcsr", 4), PAD(4), END };
 
 static const struct regset riscv_sets[] = {
-	{ NT_PRFPREG, "CORE", riscv_fpregs, "fpsimd" },
-	{ 0, NULL, NULL, NULL },
+	{ NT_PRFPREG, "CORE", riscv_fpregs, "fpsimd", NULL },
+	{ 0, NULL, NULL, NULL, NULL },
 };
 
 /* ---- loongarch64: user_pt_regs as ELF_NGREG 45, user_fp_state ------ */
@@ -175,8 +203,8 @@ static const struct reg loongarch_fpregs[] = {
 };
 
 static const struct regset loongarch_sets[] = {
-	{ NT_PRFPREG, "CORE", loongarch_fpregs, "fpregs" },
-	{ 0, NULL, NULL, NULL },
+	{ NT_PRFPREG, "CORE", loongarch_fpregs, "fpregs", NULL },
+	{ 0, NULL, NULL, NULL, NULL },
 };
 
 /* e_machine: EM_386 3, EM_MIPS 8, EM_PPC64 21, EM_S390 22, EM_ARM 40,

@@ -9,7 +9,7 @@
  *            architecture's class and byte order
  *   notes.c  the notes, as the kernel writes them for a core dump:
  *            NT_PRSTATUS (and the register sets) per thread, NT_PRPSINFO,
- *            NT_SIGINFO, NT_AUXV, NT_FILE
+ *            NT_SIGINFO, NT_AUXV, NT_FILE, NT_X86_XSAVE_LAYOUT
  *   core.c   the writer: the notes, then one PT_LOAD per run of a VMA,
  *            its bytes streamed from the memory layer (crit_core)
  */
@@ -41,6 +41,23 @@ struct regset {
 	const char *owner;
 	const struct reg *regs;
 	const char *need;
+	const struct xsave *xsave; /* the note is an XSAVE area: its rules */
+};
+
+/* A component of the XSAVE area (its XCR0 bit, where it is and its size)
+ * and the field that holds it: the component is there if the field has a
+ * value (NULL: always there). */
+struct xfeature {
+	uint8_t bit;
+	uint16_t offset, size;
+	const char *path;
+};
+
+/* An XSAVE note ends with the last component the image holds, and their
+ * mask (XCR0) goes in the word at xcr0_at, where the kernel puts it. */
+struct xsave {
+	const struct xfeature *features; /* up to one whose size is 0 */
+	uint16_t xcr0_at;
 };
 
 struct arch {
@@ -68,7 +85,7 @@ size_t regs_size(const struct reg *r);
 
 enum {
 	NT_PRSTATUS = 1, NT_PRFPREG = 2, NT_PRPSINFO = 3, NT_AUXV = 6, NT_SIGINFO = 0x53494749,
-	NT_FILE = 0x46494c45, NT_X86_XSTATE = 0x202, NT_ARM_VFP = 0x400, NT_PPC_VMX = 0x100,
+	NT_FILE = 0x46494c45, NT_X86_XSTATE = 0x202, NT_X86_XSAVE_LAYOUT = 0x205, NT_ARM_VFP = 0x400, NT_PPC_VMX = 0x100,
 	NT_S390_PREFIX = 0x305,
 };
 

@@ -53,9 +53,26 @@ static bool has_msg(const struct view *v, const char *path)
 	return walk(v, path, &dir, &last) && view_msg(&dir, last, &sub);
 }
 
-/* The register set r from the thread_info ti into out (regs_size bytes). */
-static void regs_fill(const struct arch *a, const struct view *ti, const struct reg *r, uint8_t *out)
+/* Whether the field at path has a value in v. */
+static bool has_value(const struct view *v, const char *path)
 {
+	struct view dir;
+	struct view_iter it;
+	const char *last;
+	uint64_t x;
+
+	if (!walk(v, path, &dir, &last))
+		return false;
+	view_iter(&it, &dir, last);
+	return view_next_uint(&it, &x);
+}
+
+/* The register set r from the thread_info ti into out: its first limit
+ * bytes. */
+static void regs_fill(const struct arch *a, const struct view *ti, const struct reg *r, uint8_t *out, size_t limit)
+{
+	size_t at = 0;
+
 	for (; r->count; r++) {
 		struct view dir;
 		struct view_iter it;
@@ -63,13 +80,29 @@ static void regs_fill(const struct arch *a, const struct view *ti, const struct 
 		bool have = r->path && walk(ti, r->path, &dir, &last);
 		if (have)
 			view_iter(&it, &dir, last);
-		for (size_t i = 0; i < r->count; i++, out += r->size) {
+		for (size_t i = 0; i < r->count && limit - at >= r->size; i++, at += r->size) {
 			uint64_t v = r->value;
 			if (r->path && !(have && view_next_uint(&it, &v)))
 				v = 0;
-			elf_put(a, out, r->size, v);
+			elf_put(a, out + at, r->size, v);
 		}
 	}
+}
+
+/* The XSAVE components ti holds (XCR0's bits), and the bytes up to the
+ * end of the last. */
+static uint64_t xsave_features(const struct xsave *x, const struct view *ti, size_t *size)
+{
+	uint64_t mask = 0;
+
+	*size = 0;
+	for (const struct xfeature *f = x->features; f->size; f++)
+		if (!f->path || has_value(ti, f->path)) {
+			mask |= 1ull << f->bit;
+			if (*size < (size_t)f->offset + f->size)
+				*size = (size_t)f->offset + f->size;
+		}
+	return mask;
 }
 
 /* ---- One thread ---------------------------------------------------- */
@@ -164,7 +197,7 @@ static bool note_prstatus(const struct core_task *t, const struct thread *th, st
 	elf_put(a, ids + 8, 4, t->pgid);
 	elf_put(a, ids + 12, 4, t->sid);
 	/* the times: the checkpoint has none */
-	regs_fill(a, &th->ti, a->gregs, p + reg);
+	regs_fill(a, &th->ti, a->gregs, p + reg, nreg);
 	elf_put(a, p + reg + nreg, 4, has_msg(&th->ti, a->fp_path));
 	return true;
 }
@@ -179,15 +212,55 @@ static bool note_siginfo(const struct core_task *t, const struct thread *th, str
 	return p != NULL;
 }
 
-static bool notes_regsets(const struct core_task *t, const struct thread *th, struct buf *b)
+/* The register sets of a thread; *xcr0 the XSAVE components it holds. */
+static bool notes_regsets(const struct core_task *t, const struct thread *th, struct buf *b, uint64_t *xcr0)
 {
 	for (const struct regset *s = t->a->sets; s->type; s++) {
 		if (!has_msg(&th->ti, s->need))
 			continue;
-		uint8_t *p = elf_note(t->a, b, s->owner, s->type, NULL, regs_size(s->regs));
+		size_t size = regs_size(s->regs);
+		uint64_t mask = 0;
+		if (s->xsave) {
+			size_t held;
+			mask = xsave_features(s->xsave, &th->ti, &held);
+			size = held < size ? held : size;
+			*xcr0 = mask;
+		}
+		uint8_t *p = elf_note(t->a, b, s->owner, s->type, NULL, size);
 		if (!p)
 			return false;
-		regs_fill(t->a, &th->ti, s->regs, p);
+		regs_fill(t->a, &th->ti, s->regs, p, size);
+		if (s->xsave)
+			elf_put(t->a, p + s->xsave->xcr0_at, 8, mask);
+	}
+	return true;
+}
+
+/* NT_X86_XSAVE_LAYOUT (Linux 6.12's): where each component of XCR0 is in
+ * the XSAVE notes, as (type, size, offset, flags) words, once for the
+ * process after every thread's notes. */
+static bool note_xsave_layout(const struct core_task *t, uint64_t xcr0, struct buf *b)
+{
+	const struct xsave *x = NULL;
+
+	for (const struct regset *s = t->a->sets; s->type; s++)
+		if (s->xsave)
+			x = s->xsave;
+	if (!x || !xcr0)
+		return true;
+	size_t n = 0;
+	for (const struct xfeature *f = x->features; f->size; f++)
+		n += xcr0 >> f->bit & 1;
+	uint8_t *p = elf_note(t->a, b, "LINUX", NT_X86_XSAVE_LAYOUT, NULL, n * 16);
+	if (!p)
+		return false;
+	for (const struct xfeature *f = x->features; f->size; f++) {
+		if (!(xcr0 >> f->bit & 1))
+			continue;
+		elf_put(t->a, p, 4, f->bit);
+		elf_put(t->a, p + 4, 4, f->size);
+		elf_put(t->a, p + 8, 4, f->offset);
+		p += 16; /* flags 0: no component needs 64-byte alignment here */
 	}
 	return true;
 }
@@ -326,6 +399,8 @@ static bool note_file(const struct core_task *t, struct buf *b)
 
 bool core_notes(const struct core_task *t, struct buf *b, struct crit_err *err)
 {
+	uint64_t xcr0 = 0, main_xcr0 = 0;
+
 	for (size_t i = 0; i < t->ntids; i++) {
 		struct thread th;
 		bool ok = thread_load(t, t->tids[i], i == 0, &th, err) && note_prstatus(t, &th, b);
@@ -334,10 +409,13 @@ bool core_notes(const struct core_task *t, struct buf *b, struct crit_err *err)
 		ok = ok && note_siginfo(t, &th, b);
 		if (ok && i == 0)
 			ok = note_auxv(t, b) && note_file(t, b);
-		ok = ok && notes_regsets(t, &th, b);
+		ok = ok && notes_regsets(t, &th, b, &xcr0);
+		if (i == 0)
+			main_xcr0 = xcr0;
 		thread_free(&th);
 		if (!ok)
 			return crit_failed(err) ? false : crit_fail(err, buf_code(), CRIT_NOPOS, "notes: %s", buf_why());
 	}
-	return true;
+	return note_xsave_layout(t, main_xcr0, b) ||
+	       crit_fail(err, buf_code(), CRIT_NOPOS, "notes: %s", buf_why());
 }
