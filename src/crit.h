@@ -627,12 +627,15 @@ struct crit_core_info {
 	uint64_t first_absent; /* the first such run's address */
 	const char *first_why; /* and why the checkpoint has none of it */
 	uint64_t root_bytes;   /* bytes read from files under root */
+	uint64_t beyond_vmas;  /* VMAs past 4 GiB, which a 32-bit core cannot
+				* address: left out */
+	uint64_t first_beyond; /* the first one's start */
 };
 
 /* Process pid of the checkpoint in dir as an ELF core file, for the
- * architecture of its core image (x86-64, AArch64, ARM, ppc64le, s390x,
- * mips64el, riscv64, loongarch64), written to out in one pass: the
- * kernel's notes (NT_PRSTATUS and the register sets of each thread,
+ * architecture of its core image (x86-64 and its 32-bit tasks as i386,
+ * AArch64, ARM, ppc64le, s390x, mips64el, riscv64, loongarch64), written
+ * to out in one pass: the kernel's notes (NT_PRSTATUS and the register sets of each thread,
  * NT_PRPSINFO, NT_SIGINFO, NT_AUXV, NT_FILE) and a PT_LOAD for each run
  * of each VMA, its bytes streamed from the memory reader; constant
  * memory besides the images and the notes. */

@@ -32,14 +32,21 @@ rm -rf "$tmp/ar"
 cp -r "$fx/loop" "$tmp/ar"
 pid=21663
 "$crit" decode -i "$fx/loop/core-$pid.img" -o "$tmp/core.json"
-for arch in X86_64 AARCH64 ARM PPC64 S390 MIPS LOONGARCH64 RISCV64; do
+# (I386: x86-64's 32-bit task, gpregs.mode COMPAT)
+for arch in X86_64 I386 AARCH64 ARM PPC64 S390 MIPS LOONGARCH64 RISCV64; do
 	$ec arch $arch "$tmp/core.json" "$tmp/$arch.json" &&
 		"$crit" encode -i "$tmp/$arch.json" -o "$tmp/ar/core-$pid.img" &&
-		"$crit" core "$tmp/ar" --pid $pid -o "$tmp/ar" 2>/dev/null
+		"$crit" core "$tmp/ar" --pid $pid -o "$tmp/ar" 2>"$tmp/$arch.err"
 	check "$arch: the ELF is the kernel's, field by field" $ec check $arch "$tmp/$arch.json" "$tmp/ar/core.$pid"
 	readelf -h -l -n "$tmp/ar/core.$pid" >/dev/null 2>"$tmp/err"
 	check "$arch: readelf reads it without a complaint" test ! -s "$tmp/err"
+	cp "$tmp/ar/core.$pid" "$tmp/core-$arch"
 done
+check "I386: gdb reads the 32-bit task's registers" $ec gdb-i386 "$tmp/I386.json" "$tmp/core-I386"
+# a 32-bit core cannot address the loop fixture's VMAs (all past 4 GiB)
+check "I386: VMAs past 4 GiB left out, one warning" \
+	grep -Eq "^crit: .*/core.$pid: [0-9]+ VMAs lie past 4 GiB, which a 32-bit core cannot address \(the first at 0x[0-9a-f]+\): left out\$" "$tmp/I386.err"
+check "I386: no PT_LOAD truncated to 32 bits" test "$(readelf -lW "$tmp/core-I386" | grep -c ' LOAD ')" -eq 0
 
 # ---- Pages the checkpoint does not hold: left out, or read from --root ------
 # loop's first VMA is /usr/bin/dash's, never dumped: gdb cannot read it from

@@ -12,6 +12,8 @@ tables, so that the two are checked against each other.
     elfcheck.py gdb CRIT DIR PID ELF           gdb on a fixture's core: its
         threads, general and vector registers (k0-k7, zmm0-zmm31) and
         argv[0] against the images
+    elfcheck.py gdb-i386 CORE_JSON ELF         gdb on the i386 core of a 32-bit
+        task (arch I386): its registers and st0-st7
     elfcheck.py loads CRIT DIR PID ELF         readelf -l against crit x mems
     elfcheck.py notes DIR PID ELF              readelf -n: every note, sizes
 
@@ -25,7 +27,8 @@ import sys
 import tempfile
 
 NT = {"PRSTATUS": 1, "FPREGSET": 2, "PRPSINFO": 3, "AUXV": 6, "SIGINFO": 0x53494749,
-      "FILE": 0x46494C45, "X86_XSTATE": 0x202, "X86_XSAVE_LAYOUT": 0x205, "ARM_VFP": 0x400, "PPC_VMX": 0x100}
+      "FILE": 0x46494C45, "X86_XSTATE": 0x202, "X86_XSAVE_LAYOUT": 0x205, "PRXFPREG": 0x46E62B7F,
+      "386_TLS": 0x200, "ARM_VFP": 0x400, "PPC_VMX": 0x100}
 
 
 def n(name, count=1, size=8):
@@ -45,6 +48,7 @@ X86_FX = (n("fpregs.cwd", 1, 2) + n("fpregs.swd", 1, 2) + n("fpregs.twd", 1, 2) 
 MIPS_G = [f"gpregs.r{i}" for i in range(32)] + ["gpregs.lo", "gpregs.hi", "gpregs.cp0_epc", "gpregs.cp0_badvaddr",
                                               "gpregs.cp0_status", "gpregs.cp0_cause"]
 RISCV_G = [f"gpregs.{r}" for r in "pc ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 t3 t4 t5 t6".split()]
+I386_G = [f"gpregs.{r}" for r in "bx cx dx si di bp ax ds es fs gs orig_ax ip cs flags sp ss".split()]
 ARM_G = [f"gpregs.{r}" for r in "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 fp ip sp lr pc cpsr orig_r0".split()]
 
 # XSAVE's standard (non-compacted) layout on Intel's CPUs (SDM vol. 1, 13.4;
@@ -74,6 +78,26 @@ ARCHES = {
                    sets=[("CORE", "FPREGSET", X86_FX + pad(96)),
                          ("LINUX", "X86_XSTATE", X86_XSAVE)],
                    extra={"clear_tid_addr": 1}),
+    # x86-64's 32-bit task (gpregs.mode COMPAT): the kernel's compat core, an
+    # i386 ELF; NT_PRFPREG (FSAVE) and NT_386_TLS are made, not copied:
+    # "made" names the function here that makes them.
+    "I386": dict(ti="thread_info", mtype="X86_64", machine=3, w=4, big=False, uid=2,
+                 greg=[s for r in I386_G for s in n(r, 1, 4)],
+                 sets=[("LINUX", "PRXFPREG", X86_FX + pad(96)), ("LINUX", "X86_XSTATE", X86_XSAVE)],
+                 made=[("CORE", "FPREGSET", "i387_fsave"), ("LINUX", "386_TLS", "user_desc")],
+                 extra={"clear_tid_addr": 1, "gpregs.mode": "COMPAT",
+                        # the 64-bit registers a 32-bit task lacks: not in its core
+                        **{f"gpregs.{r}": 0xDEAD0000DEAD0000 + i for i, r in
+                           enumerate("r8 r9 r10 r11 r12 r13 r14 r15 fs_base gs_base".split())},
+                        "tls": [dict(entry_number=12, base_addr=0xF7D8A740, limit=0xFFFFF, seg_32bit=True,
+                                     contents_h=False, contents_l=False, read_exec_only=False,
+                                     limit_in_pages=True, seg_not_present=False, usable=True),
+                                dict(entry_number=13, base_addr=0, limit=0, seg_32bit=False, contents_h=False,
+                                     contents_l=False, read_exec_only=True, limit_in_pages=False,
+                                     seg_not_present=True, usable=False),
+                                dict(entry_number=14, base_addr=0x1000, limit=0x20, seg_32bit=True,
+                                     contents_h=True, contents_l=False, read_exec_only=True,
+                                     limit_in_pages=False, seg_not_present=False, usable=False)]}),
     "AARCH64": dict(ti="ti_aarch64", machine=183, w=8, big=False, uid=4,
                     greg=n("gpregs.regs", 31) + n("gpregs.sp") + n("gpregs.pc") + n("gpregs.pstate"),
                     sets=[("CORE", "FPREGSET", n("fpsimd.vregs", 64) + n("fpsimd.fpsr", 1, 4)
@@ -141,7 +165,7 @@ def make_arch(arch, src, out):
     core = json.load(open(src))
     e = core["entries"][0]
     e.pop("thread_info", None)
-    e["mtype"] = arch
+    e["mtype"] = a.get("mtype", arch)
     ti = {}
     for path, idx, size in a["greg"] + [s for _, _, lay in a["sets"] for s in lay]:
         if path is None or path.startswith("="):
@@ -240,6 +264,12 @@ def check(arch, src, path):
             fail(f"{arch}: no note {o}/{t:#x} in {got_kinds}")
         elif match[0][2] != sz:
             fail(f"{arch}: note {o}/{t:#x} is {match[0][2]} bytes, the kernel's is {sz}")
+    ti = core["entries"][0][a["ti"]]
+    for o, k, fn in a.get("made", []):
+        want_d = globals()[fn](ti)
+        got_d = [d for no, t, d in elf.notes if no == o and t == NT[k]]
+        if got_d != [want_d]:
+            fail(f"{arch}: {k} is {[g.hex() for g in got_d]}, the kernel's is {want_d.hex()}")
     for o, t, d in elf.notes:
         if t == NT["PRSTATUS"] and o == "CORE" and len(d) == prstatus:
             pid = elf.word(d, 16 + 2 * w, 4)
@@ -256,9 +286,44 @@ def check(arch, src, path):
                 fail(f"{arch}: prpsinfo pid {elf.word(d, pidoff, 4)}, prstatus {pid}")
     if not pid:
         fail(f"{arch}: no prstatus of the kernel's size")
-    if arch == "X86_64":
+    if arch in ("X86_64", "I386"):
         check_xsave_layout(elf, xsave_held(core["entries"][0][a["ti"]]["fpregs"]["xsave"])[2], arch)
     print(f"{arch}: {len(elf.notes)} notes, {len(elf.ph)} program headers checked")
+
+
+def i387_fsave(ti):
+    """struct user_i387_ia32_struct from the FXSAVE fields, as the kernel's
+    convert_from_fxsr makes it (the full tag word from the abridged one)."""
+    fp, g = ti["fpregs"], ti["gpregs"]
+    st = [b"".join(fp["st_space"][4 * i + j].to_bytes(4, "little") for j in range(4))[:10] for i in range(8)]
+    top = fp["swd"] >> 11 & 7
+    tags = 0
+    for phys in range(8):
+        r = st[(phys - top) % 8]
+        exp = int.from_bytes(r[8:10], "little") & 0x7FFF
+        mant = int.from_bytes(r[:8], "little")
+        if not fp["twd"] >> phys & 1:
+            tag = 3  # empty
+        elif exp == 0x7FFF:
+            tag = 2  # special
+        elif exp == 0:
+            tag = 1 if mant == 0 else 2
+        else:
+            tag = 0 if mant >> 63 else 2
+        tags |= tag << (2 * phys)
+    words = [fp["cwd"] & 0xFFFF | 0xFFFF0000, fp["swd"] & 0xFFFF | 0xFFFF0000, tags | 0xFFFF0000,
+             fp["rip"] & 0xFFFFFFFF, g["cs"] & 0xFFFFFFFF, fp["rdp"] & 0xFFFFFFFF, g["ds"] & 0xFFFF | 0xFFFF0000]
+    return struct.pack("<7I", *words) + b"".join(st)
+
+
+def user_desc(ti):
+    """NT_386_TLS: struct user_desc for each of the three TLS entries."""
+    out = b""
+    for d in ti["tls"]:
+        flags = (d["seg_32bit"] | d["contents_l"] << 1 | d["contents_h"] << 2 | d["read_exec_only"] << 3
+                 | d["limit_in_pages"] << 4 | d["seg_not_present"] << 5 | d["usable"] << 6)
+        out += struct.pack("<4I", d["entry_number"], d["base_addr"], d["limit"], flags)
+    return out
 
 
 def check_xsave_layout(elf, want, what):
@@ -360,6 +425,31 @@ def vectors(path, d, crit):
     print(f"{checked} vector registers as gdb shows them")
 
 
+GDB_I386 = {"eax": "ax", "ebx": "bx", "ecx": "cx", "edx": "dx", "esi": "si", "edi": "di", "ebp": "bp",
+            "esp": "sp", "eip": "ip", "eflags": "flags", "cs": "cs", "ss": "ss", "ds": "ds", "es": "es",
+            "fs": "fs", "gs": "gs"}
+
+
+def gdb_i386(src, path):
+    """gdb on the i386 core of a 32-bit task: the general registers and
+    st0-st7 (raw) are the image's."""
+    ti = json.load(open(src))["entries"][0]["thread_info"]
+    out = run("gdb", "-batch", "-nx", "-c", path, "-ex", "info registers",
+              "-ex", "info registers " + " ".join(f"st{i}" for i in range(8)))
+    regs = dict(re.findall(r"^(\w+)\s+(0x[0-9a-f]+)", out, re.M))
+    for name, field in GDB_I386.items():
+        want = ti["gpregs"][field] & 0xFFFFFFFF
+        if name not in regs or int(regs[name], 16) != want:
+            fail(f"I386: gdb's {name} is {regs.get(name)}, the image's {field} 0x{want:x}")
+    raws = dict(re.findall(r"^(st\d)\s+.*\(raw (0x[0-9a-f]+)\)", out, re.M))
+    for i in range(8):
+        slot = b"".join(ti["fpregs"]["st_space"][4 * i + j].to_bytes(4, "little") for j in range(4))[:10]
+        want = int.from_bytes(slot, "little")
+        if f"st{i}" not in raws or int(raws[f"st{i}"], 16) != want:
+            fail(f"I386: gdb's st{i} is {raws.get(f'st{i}')}, the image's 0x{want:x}")
+    print(f"I386: gdb shows {len(GDB_I386)} registers and st0-st7 as the image has them")
+
+
 def loads(crit, d, pid, path):
     mems = json.loads(run(crit, "x", d, "mems", "--json"))
     vmas = [t for t in mems if t["pid"] == pid][0]["vmas"]
@@ -416,6 +506,8 @@ def main():
         make_arch(*args)
     elif cmd == "check":
         check(*args)
+    elif cmd == "gdb-i386":
+        gdb_i386(*args)
     elif cmd == "gdb":
         gdb(args[0], args[1], int(args[2]), args[3])
     elif cmd == "loads":

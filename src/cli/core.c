@@ -109,6 +109,9 @@ static int one_core(const char *dir, uint64_t pid, const char *outdir, const str
 	}
 	if (!out_commit(&of))
 		return EXIT_DAMAGED;
+	if (info.beyond_vmas)
+		say("%s: %llu VMAs lie past 4 GiB, which a 32-bit core cannot address (the first at 0x%llx): left out",
+		    path, (unsigned long long)info.beyond_vmas, (unsigned long long)info.first_beyond);
 	if (info.absent_runs)
 		say("%s: %llu bytes in %llu runs are not in the checkpoint (the first at 0x%llx: %s): left out, "
 		    "shown by gdb as unavailable%s",

@@ -69,9 +69,103 @@ static const struct xfeature x86_xfeatures[] = {
 static const struct xsave x86_xsave = { x86_xfeatures, 464 };
 
 static const struct regset x86_sets[] = {
-	{ NT_PRFPREG, "CORE", x86_fpregs, "fpregs", NULL },
-	{ NT_X86_XSTATE, "LINUX", x86_xstate, "fpregs.xsave", &x86_xsave },
-	{ 0, NULL, NULL, NULL, NULL },
+	{ .type = NT_PRFPREG, .owner = "CORE", .regs = x86_fpregs, .need = "fpregs" },
+	{ .type = NT_X86_XSTATE, .owner = "LINUX", .regs = x86_xstate, .need = "fpregs.xsave", .xsave = &x86_xsave },
+	{ .type = 0 },
+};
+
+/* ---- i386, x86-64's 32-bit tasks (gpregs.mode COMPAT): the kernel's
+ * compat core, struct user_regs_struct32 and the ia32 regsets ------- */
+
+/* CRIU keeps a 32-bit task's registers in the 64-bit names */
+static const struct reg i386_gregs[] = {
+	R("gpregs.bx", 4), R("gpregs.cx", 4), R("gpregs.dx", 4), R("gpregs.si", 4),
+	R("gpregs.di", 4), R("gpregs.bp", 4), R("gpregs.ax", 4), R("gpregs.ds", 4),
+	R("gpregs.es", 4), R("gpregs.fs", 4), R("gpregs.gs", 4), R("gpregs.orig_ax", 4),
+	R("gpregs.ip", 4), R("gpregs.cs", 4), R("gpregs.flags", 4), R("gpregs.sp", 4),
+	R("gpregs.ss", 4), END,
+};
+
+/* The tag of x87 register st (10 bytes) whose abridged tag says it is
+ * in use, as the full tag word has it: 0 valid, 1 zero, 2 special. */
+static unsigned x87_tag(const uint8_t *st)
+{
+	unsigned exp = (st[8] | st[9] << 8) & 0x7fff;
+	bool zero = true;
+
+	for (int i = 0; i < 8; i++)
+		zero = zero && !st[i];
+	if (exp == 0x7fff)
+		return 2;
+	if (exp == 0)
+		return zero ? 1 : 2;
+	return st[7] & 0x80 ? 0 : 2;
+}
+
+/* NT_PRFPREG of a 32-bit task: struct user_i387_ia32_struct, the FSAVE
+ * layout, which the kernel converts from FXSAVE (convert_from_fxsr):
+ * the full tag word from the abridged one, each st register's 10 bytes
+ * out of its 16-byte slot, the selectors from cs and ds. */
+static size_t i386_fsave(const struct arch *a, const struct view *ti, uint8_t *out)
+{
+	uint8_t st[8][10];
+	uint64_t swd = ti_word(ti, "fpregs.swd", 0), twd = ti_word(ti, "fpregs.twd", 0);
+	unsigned top = (unsigned)(swd >> 11) & 7, tags = 0;
+
+	for (size_t i = 0; i < 8; i++)
+		for (size_t j = 0; j < 10; j++) /* st_space: 4 words of each 16-byte slot */
+			st[i][j] = (uint8_t)(ti_word(ti, "fpregs.st_space", 4 * i + j / 4) >> (8 * (j % 4)));
+	for (unsigned i = 0; i < 8; i++) /* tag i is physical register i: st((i - top) & 7) */
+		tags |= (twd >> i & 1 ? x87_tag(st[(i - top) & 7]) : 3u) << (2 * i);
+	elf_put(a, out, 4, ti_word(ti, "fpregs.cwd", 0) | 0xffff0000u);
+	elf_put(a, out + 4, 4, swd | 0xffff0000u);
+	elf_put(a, out + 8, 4, tags | 0xffff0000u);
+	elf_put(a, out + 12, 4, ti_word(ti, "fpregs.rip", 0));
+	elf_put(a, out + 16, 4, ti_word(ti, "gpregs.cs", 0));
+	elf_put(a, out + 20, 4, ti_word(ti, "fpregs.rdp", 0));
+	elf_put(a, out + 24, 4, ti_word(ti, "gpregs.ds", 0) | 0xffff0000u);
+	memcpy(out + 28, st, sizeof(st));
+	return 28 + sizeof(st);
+}
+
+/* NT_386_TLS: the three TLS descriptors of the GDT as struct user_desc
+ * (entry, base, limit, then the flags as bits), when one is in use. */
+static size_t i386_tls(const struct arch *a, const struct view *ti, uint8_t *out)
+{
+	/* the flag bits from bit 0, and their defaults in user_desc_t */
+	static const struct {
+		const char *name;
+		uint64_t dflt;
+	} bits[] = { { "seg_32bit", 0 },      { "contents_l", 0 },      { "contents_h", 0 }, { "read_exec_only", 1 },
+		     { "limit_in_pages", 0 }, { "seg_not_present", 1 }, { "usable", 0 } };
+	struct view_iter it;
+	struct view d;
+	size_t n = 0;
+	bool used = false;
+
+	view_iter(&it, ti, "tls");
+	while (n < 3 && view_next_msg(&it, &d)) {
+		uint8_t *u = out + 16 * n++;
+		uint64_t flags = 0;
+		elf_put(a, u, 4, view_uint_or(&d, "entry_number", 0));
+		elf_put(a, u + 4, 4, view_uint_or(&d, "base_addr", 0));
+		elf_put(a, u + 8, 4, view_uint_or(&d, "limit", 0));
+		for (size_t b = 0; b < sizeof(bits) / sizeof(bits[0]); b++)
+			flags |= (view_uint_or(&d, bits[b].name, bits[b].dflt) & 1) << b;
+		elf_put(a, u + 12, 4, flags);
+		/* an empty descriptor reads as read_exec_only and not present */
+		used = used || (flags & 0x28) != 0x28 || view_uint_or(&d, "base_addr", 0) ||
+		       view_uint_or(&d, "limit", 0);
+	}
+	return used ? 48 : 0;
+}
+
+static const struct regset i386_sets[] = {
+	{ .type = NT_PRFPREG, .owner = "CORE", .need = "fpregs", .make = i386_fsave, .size = 108 },
+	{ .type = NT_PRXFPREG, .owner = "LINUX", .regs = x86_fpregs, .need = "fpregs" },
+	{ .type = NT_X86_XSTATE, .owner = "LINUX", .regs = x86_xstate, .need = "fpregs.xsave", .xsave = &x86_xsave },
+	{ .type = NT_386_TLS, .owner = "LINUX", .need = "tls", .make = i386_tls, .size = 48 },
+	{ .type = 0 },
 };
 
 /* ---- AArch64: struct user_pt_regs, user_fpsimd_state --------------- */
@@ -85,8 +179,8 @@ static const struct reg aarch64_fpregs[] = {
 };
 
 static const struct regset aarch64_sets[] = {
-	{ NT_PRFPREG, "CORE", aarch64_fpregs, "fpsimd", NULL },
-	{ 0, NULL, NULL, NULL, NULL },
+	{ .type = NT_PRFPREG, .owner = "CORE", .regs = aarch64_fpregs, .need = "fpsimd" },
+	{ .type = 0 },
 };
 
 /* ---- 32-bit ARM: struct pt_regs (18 words), struct user_vfp -------- */
@@ -102,8 +196,8 @@ static const struct reg arm_gregs[] = {
 static const struct reg arm_vfp[] = { RN("fpstate.vfp_regs", 32, 8), R("fpstate.fpscr", 4), END };
 
 static const struct regset arm_sets[] = {
-	{ NT_ARM_VFP, "LINUX", arm_vfp, "fpstate", NULL },
-	{ 0, NULL, NULL, NULL, NULL },
+	{ .type = NT_ARM_VFP, .owner = "LINUX", .regs = arm_vfp, .need = "fpstate" },
+	{ .type = 0 },
 };
 
 /* ---- ppc64le: struct pt_regs as ELF_NGREG 48, fpregs, VMX ---------- */
@@ -120,9 +214,9 @@ static const struct reg ppc64_fpregs[] = { RN("fpstate.fpregs", 33, 8), END };
 static const struct reg ppc64_vmx[] = { RN("vrstate.vrregs", 66, 8), R("vrstate.vrsave", 4), PAD(12), END };
 
 static const struct regset ppc64_sets[] = {
-	{ NT_PRFPREG, "CORE", ppc64_fpregs, "fpstate", NULL },
-	{ NT_PPC_VMX, "LINUX", ppc64_vmx, "vrstate", NULL },
-	{ 0, NULL, NULL, NULL, NULL },
+	{ .type = NT_PRFPREG, .owner = "CORE", .regs = ppc64_fpregs, .need = "fpstate" },
+	{ .type = NT_PPC_VMX, .owner = "LINUX", .regs = ppc64_vmx, .need = "vrstate" },
+	{ .type = 0 },
 };
 
 /* ---- s390x: s390_regs, s390_fp_regs -------------------------------- */
@@ -135,8 +229,8 @@ static const struct reg s390_gregs[] = {
 static const struct reg s390_fpregs[] = { R("fpregs.fpc", 4), PAD(4), RN("fpregs.fprs", 16, 8), END };
 
 static const struct regset s390_sets[] = {
-	{ NT_PRFPREG, "CORE", s390_fpregs, "fpregs", NULL },
-	{ 0, NULL, NULL, NULL, NULL },
+	{ .type = NT_PRFPREG, .owner = "CORE", .regs = s390_fpregs, .need = "fpregs" },
+	{ .type = 0 },
 };
 
 /* ---- mips64: EF_R0... EF_CP0_CAUSE of ELF_NGREG 45; 32 FPRs, fcr31, fir */
@@ -167,8 +261,8 @@ static const struct reg mips_fpregs[] = {
 };
 
 static const struct regset mips_sets[] = {
-	{ NT_PRFPREG, "CORE", mips_fpregs, "fpregs", NULL },
-	{ 0, NULL, NULL, NULL, NULL },
+	{ .type = NT_PRFPREG, .owner = "CORE", .regs = mips_fpregs, .need = "fpregs" },
+	{ .type = 0 },
 };
 
 /* ---- riscv64: struct user_regs_struct, __riscv_d_ext_state --------- */
@@ -187,8 +281,8 @@ static const struct reg riscv_gregs[] = {
 static const struct reg riscv_fpregs[] = { RN("fpsimd.f", 32, 8), R("fpsimd.fcsr", 4), PAD(4), END };
 
 static const struct regset riscv_sets[] = {
-	{ NT_PRFPREG, "CORE", riscv_fpregs, "fpsimd", NULL },
-	{ 0, NULL, NULL, NULL, NULL },
+	{ .type = NT_PRFPREG, .owner = "CORE", .regs = riscv_fpregs, .need = "fpsimd" },
+	{ .type = 0 },
 };
 
 /* ---- loongarch64: user_pt_regs as ELF_NGREG 45, user_fp_state ------ */
@@ -203,26 +297,51 @@ static const struct reg loongarch_fpregs[] = {
 };
 
 static const struct regset loongarch_sets[] = {
-	{ NT_PRFPREG, "CORE", loongarch_fpregs, "fpregs", NULL },
-	{ 0, NULL, NULL, NULL, NULL },
+	{ .type = NT_PRFPREG, .owner = "CORE", .regs = loongarch_fpregs, .need = "fpregs" },
+	{ .type = 0 },
 };
 
 /* e_machine: EM_386 3, EM_MIPS 8, EM_PPC64 21, EM_S390 22, EM_ARM 40,
  * EM_X86_64 62, EM_AARCH64 183, EM_RISCV 243, EM_LOONGARCH 258. */
-static const struct arch x86_64 = { 1, "x86_64", "thread_info", 62, 1, 0, 0, 4, x86_gregs, x86_sets, "fpregs" };
-static const struct arch arm = { 2, "arm", "ti_arm", 40, 0, 0, 0x05000000 /* EABI 5 */, 2, arm_gregs, arm_sets,
-				 "fpstate" };
-static const struct arch aarch64 = { 3, "aarch64", "ti_aarch64", 183, 1, 0, 0, 4, aarch64_gregs, aarch64_sets,
-				     "fpsimd" };
-static const struct arch ppc64 = { 4, "ppc64le", "ti_ppc64", 21, 1, 0, 2 /* ELFv2 */, 4, ppc64_gregs, ppc64_sets,
-				   "fpstate" };
-static const struct arch s390 = { 5, "s390x", "ti_s390", 22, 1, 1, 0, 4, s390_gregs, s390_sets, "fpregs" };
-static const struct arch mips = { 6, "mips64el", "ti_mips", 8, 1, 0, 0, 4, mips_gregs, mips_sets, "fpregs" };
-static const struct arch loongarch = { 7, "loongarch64", "ti_loongarch64", 258, 1, 0, 0, 4, loongarch_gregs,
-				       loongarch_sets, "fpregs" };
-static const struct arch riscv = { 8, "riscv64", "ti_riscv64", 243, 1, 0, 0, 4, riscv_gregs, riscv_sets,
-				   "fpsimd" };
+static const struct arch i386 = {
+	.mtype = 1, .name = "i386", .ti = "thread_info", .machine = 3, .uid_size = 2 /* compat's u16 */,
+	.gregs = i386_gregs, .sets = i386_sets, .fp_path = "fpregs",
+};
+static const struct arch x86_64 = {
+	.mtype = 1, .name = "x86_64", .ti = "thread_info", .machine = 62, .class64 = 1, .uid_size = 4,
+	.gregs = x86_gregs, .sets = x86_sets, .fp_path = "fpregs",
+	.variant = &i386, .variant_path = "gpregs.mode", .variant_value = 2 /* COMPAT */,
+};
+static const struct arch arm = {
+	.mtype = 2, .name = "arm", .ti = "ti_arm", .machine = 40, .flags = 0x05000000 /* EABI 5 */, .uid_size = 2,
+	.gregs = arm_gregs, .sets = arm_sets, .fp_path = "fpstate",
+};
+static const struct arch aarch64 = {
+	.mtype = 3, .name = "aarch64", .ti = "ti_aarch64", .machine = 183, .class64 = 1, .uid_size = 4,
+	.gregs = aarch64_gregs, .sets = aarch64_sets, .fp_path = "fpsimd",
+};
+static const struct arch ppc64 = {
+	.mtype = 4, .name = "ppc64le", .ti = "ti_ppc64", .machine = 21, .class64 = 1, .flags = 2 /* ELFv2 */,
+	.uid_size = 4, .gregs = ppc64_gregs, .sets = ppc64_sets, .fp_path = "fpstate",
+};
+static const struct arch s390 = {
+	.mtype = 5, .name = "s390x", .ti = "ti_s390", .machine = 22, .class64 = 1, .big = 1, .uid_size = 4,
+	.gregs = s390_gregs, .sets = s390_sets, .fp_path = "fpregs",
+};
+static const struct arch mips = {
+	.mtype = 6, .name = "mips64el", .ti = "ti_mips", .machine = 8, .class64 = 1, .uid_size = 4,
+	.gregs = mips_gregs, .sets = mips_sets, .fp_path = "fpregs",
+};
+static const struct arch loongarch = {
+	.mtype = 7, .name = "loongarch64", .ti = "ti_loongarch64", .machine = 258, .class64 = 1, .uid_size = 4,
+	.gregs = loongarch_gregs, .sets = loongarch_sets, .fp_path = "fpregs",
+};
+static const struct arch riscv = {
+	.mtype = 8, .name = "riscv64", .ti = "ti_riscv64", .machine = 243, .class64 = 1, .uid_size = 4,
+	.gregs = riscv_gregs, .sets = riscv_sets, .fp_path = "fpsimd",
+};
 
+/* (i386 is x86-64's variant, not an mtype of its own) */
 const struct arch *const core_arches[] = { &x86_64, &arm, &aarch64, &ppc64, &s390, &mips, &loongarch, &riscv, NULL };
 
 const struct arch *arch_find(int64_t mtype)

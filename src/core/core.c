@@ -141,6 +141,8 @@ static bool walk_runs(struct core *k, bool (*fn)(struct core *k, uint64_t start,
 {
 	for (size_t i = 0; i < k->t.nvmas; i++) {
 		const struct crit_vma *v = &k->t.vmas[i];
+		if (!arch_fits(k->t.a, v->end))
+			continue;
 		vma_begin(k, i);
 		for (uint64_t a = v->start, end; a < v->end; a = end) {
 			bool held;
@@ -180,6 +182,10 @@ static bool header_run(struct core *k, uint64_t start, uint64_t end, bool held, 
 	struct elf_phdr ph = { PT_LOAD, pflags(k->v->prot), h->off, start, held ? end - start : 0, end - start,
 			       k->page };
 
+	if (!a->class64 && h->off + ph.filesz > UINT32_MAX)
+		return crit_fail(k->err, CRIT_E_RANGE, CRIT_NOPOS,
+				 "0x%llx: the memory passes 4 GiB of file, more than a 32-bit core can hold",
+				 (unsigned long long)start);
 	elf_phdr(a, h->ph, &ph);
 	out_put(h->o, h->ph, elf_phdr_size(a));
 	if (held) {
@@ -290,6 +296,9 @@ static bool load_arch(struct core *k)
 	if (core.n)
 		view_int(&core.entries[0], "mtype", &mtype);
 	k->t.a = arch_find(mtype);
+	struct view ti;
+	if (k->t.a && view_msg(&core.entries[0], k->t.a->ti, &ti))
+		k->t.a = arch_of(k->t.a, &ti);
 	if (!k->t.a && !crit_failed(k->err))
 		crit_fail_in(k->err, core.file, CRIT_E_RANGE, 0, "mtype %lld: no ELF layout for this architecture",
 			     (long long)mtype);
@@ -302,6 +311,9 @@ static bool write_core(struct core *k, const struct buf *notes, struct out *o)
 	const struct arch *a = k->t.a;
 	uint64_t nloads = 0;
 
+	for (size_t i = 0; i < k->t.nvmas; i++)
+		if (!arch_fits(a, k->t.vmas[i].end) && !k->info->beyond_vmas++)
+			k->info->first_beyond = k->t.vmas[i].start;
 	if (!walk_runs(k, count_run, &nloads))
 		return false;
 	uint64_t phnum = nloads + 1;

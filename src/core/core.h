@@ -22,6 +22,8 @@
 
 /* ---- arch.c -------------------------------------------------------- */
 
+struct arch;
+
 /* One run of a register set: count values of size bytes each, taken from
  * path (dot-separated, from the thread_info message: "gpregs.r15"; a
  * repeated field gives its values in order, zeros past its end), or the
@@ -42,6 +44,10 @@ struct regset {
 	const struct reg *regs;
 	const char *need;
 	const struct xsave *xsave; /* the note is an XSAVE area: its rules */
+	/* or the note is made by a function, not from regs: it writes at
+	 * most size bytes to out and returns how many, 0 for no note */
+	size_t (*make)(const struct arch *a, const struct view *ti, uint8_t *out);
+	uint16_t size;
 };
 
 /* A component of the XSAVE area (its XCR0 bit, where it is and its size)
@@ -72,10 +78,21 @@ struct arch {
 	const struct reg *gregs;      /* elf_gregset_t */
 	const struct regset *sets;    /* after NT_PRSTATUS, up to type 0 */
 	const char *fp_path;  /* the message whose presence is pr_fpvalid */
+	/* the architecture a thread is in when the field at variant_path of
+	 * its thread_info holds variant_value (x86-64's 32-bit tasks) */
+	const struct arch *variant;
+	const char *variant_path;
+	uint64_t variant_value;
 };
 
 /* The architecture of core_entry's mtype, or NULL. */
 const struct arch *arch_find(int64_t mtype);
+/* Whether a VMA fits the architecture's addresses (a 32-bit core holds
+ * none past 4 GiB). */
+static inline bool arch_fits(const struct arch *a, uint64_t end)
+{
+	return a->class64 || end <= (uint64_t)1 << 32;
+}
 /* Every architecture, up to a NULL. */
 extern const struct arch *const core_arches[];
 /* The bytes a register set takes. */
@@ -85,7 +102,8 @@ size_t regs_size(const struct reg *r);
 
 enum {
 	NT_PRSTATUS = 1, NT_PRFPREG = 2, NT_PRPSINFO = 3, NT_AUXV = 6, NT_SIGINFO = 0x53494749,
-	NT_FILE = 0x46494c45, NT_X86_XSTATE = 0x202, NT_X86_XSAVE_LAYOUT = 0x205, NT_ARM_VFP = 0x400, NT_PPC_VMX = 0x100,
+	NT_FILE = 0x46494c45, NT_PRXFPREG = 0x46e62b7f, NT_386_TLS = 0x200, NT_X86_XSTATE = 0x202,
+	NT_X86_XSAVE_LAYOUT = 0x205, NT_ARM_VFP = 0x400, NT_PPC_VMX = 0x100,
 	NT_S390_PREFIX = 0x305,
 };
 
@@ -139,6 +157,13 @@ static inline bool core_file_vma(const struct crit_vma *v)
 {
 	return v->file.n && v->status & (VMA_FILE_PRIVATE | VMA_FILE_SHARED);
 }
+
+/* The architecture of a thread of a's, by its thread_info ti: a, or its
+ * variant. */
+const struct arch *arch_of(const struct arch *a, const struct view *ti);
+/* Word n of ti's field at path (a dot-separated path; a repeated field's
+ * n-th value), or 0. */
+uint64_t ti_word(const struct view *ti, const char *path, size_t n);
 
 /* All the notes of t into b, in the kernel's order. */
 bool core_notes(const struct core_task *t, struct buf *b, struct crit_err *err);

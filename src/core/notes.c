@@ -53,6 +53,27 @@ static bool has_msg(const struct view *v, const char *path)
 	return walk(v, path, &dir, &last) && view_msg(&dir, last, &sub);
 }
 
+uint64_t ti_word(const struct view *ti, const char *path, size_t n)
+{
+	struct view dir;
+	struct view_iter it;
+	const char *last;
+	uint64_t x = 0;
+
+	if (!walk(ti, path, &dir, &last))
+		return 0;
+	view_iter(&it, &dir, last);
+	for (size_t i = 0; i <= n; i++)
+		if (!view_next_uint(&it, &x))
+			return 0;
+	return x;
+}
+
+const struct arch *arch_of(const struct arch *a, const struct view *ti)
+{
+	return a->variant && ti_word(ti, a->variant_path, 0) == a->variant_value ? a->variant : a;
+}
+
 /* Whether the field at path has a value in v. */
 static bool has_value(const struct view *v, const char *path)
 {
@@ -160,6 +181,8 @@ static bool thread_load(const struct core_task *t, uint64_t tid, bool main, stru
 				    "mtype %lld is not the process's (%s)", (long long)mtype, a->name);
 	if (!view_msg(e, a->ti, &th->ti))
 		return crit_fail_in(err, th->core.file, CRIT_E_REQUIRED, 0, "no %s: no registers", a->ti);
+	if (arch_of(arch_find(mtype), &th->ti) != a)
+		return crit_fail_in(err, th->core.file, CRIT_E_RANGE, 0, "a thread in another mode than %s", a->name);
 	th->has_thread_core = view_msg(e, "thread_core", &th->thread_core);
 	th->has_tc = main && view_msg(e, "tc", &th->tc);
 	if (th->has_thread_core)
@@ -218,6 +241,13 @@ static bool notes_regsets(const struct core_task *t, const struct thread *th, st
 	for (const struct regset *s = t->a->sets; s->type; s++) {
 		if (!has_msg(&th->ti, s->need))
 			continue;
+		if (s->make) {
+			uint8_t desc[512] = { 0 };
+			size_t n = s->size <= sizeof(desc) ? s->make(t->a, &th->ti, desc) : 0;
+			if (n && !elf_note(t->a, b, s->owner, s->type, desc, n))
+				return false;
+			continue;
+		}
 		size_t size = regs_size(s->regs);
 		uint64_t mask = 0;
 		if (s->xsave) {
@@ -369,7 +399,8 @@ static bool note_file(const struct core_task *t, struct buf *b)
 
 	for (size_t i = 0; i < t->nvmas; i++) {
 		const struct crit_vma *v = &t->vmas[i];
-		if (!core_file_vma(v) || 2 * w + (count + 1) * 3 * w + names + v->file.n + 1 > FILE_NOTE_MAX)
+		if (!core_file_vma(v) || !arch_fits(a, v->end) ||
+		    2 * w + (count + 1) * 3 * w + names + v->file.n + 1 > FILE_NOTE_MAX)
 			continue;
 		count++;
 		names += v->file.n + 1;
@@ -384,7 +415,8 @@ static bool note_file(const struct core_task *t, struct buf *b)
 	names = 0;
 	for (size_t i = 0; i < t->nvmas && k < count; i++) {
 		const struct crit_vma *v = &t->vmas[i];
-		if (!core_file_vma(v) || 2 * w + (k + 1) * 3 * w + names + v->file.n + 1 > FILE_NOTE_MAX)
+		if (!core_file_vma(v) || !arch_fits(a, v->end) ||
+		    2 * w + (k + 1) * 3 * w + names + v->file.n + 1 > FILE_NOTE_MAX)
 			continue;
 		elf_put(a, e + 3 * w * k, w, v->start);
 		elf_put(a, e + 3 * w * k + w, w, v->end);
