@@ -89,6 +89,14 @@ ARCHES = {
                         # the 64-bit registers a 32-bit task lacks: not in its core
                         **{f"gpregs.{r}": 0xDEAD0000DEAD0000 + i for i, r in
                            enumerate("r8 r9 r10 r11 r12 r13 r14 r15 fs_base gs_base".split())},
+                        # top of stack 3; st0-st7: valid, zero, infinity, unnormal,
+                        # denormal, valid, empty, valid (the abridged tags)
+                        "fpregs.swd": 3 << 11 | 0x41, "fpregs.twd": 0b10111111,
+                        "fpregs.st_space": [w for r in [(0x00000001, 0x80000000, 0x3FFF), (0, 0, 0),
+                                                        (0, 0x80000000, 0x7FFF), (0x1234, 0x40000000, 0x4000),
+                                                        (0x5678, 0x00000010, 0), (0, 0xC0000000, 0xC000),
+                                                        (0xFFFF, 0xFFFF, 0x1234), (7, 0x80000007, 0x3FF0)]
+                                            for w in (r[0], r[1], r[2], 0)],
                         "tls": [dict(entry_number=12, base_addr=0xF7D8A740, limit=0xFFFFF, seg_32bit=True,
                                      contents_h=False, contents_l=False, read_exec_only=False,
                                      limit_in_pages=True, seg_not_present=False, usable=True),
@@ -152,12 +160,20 @@ def known(path, idx, size):
     return v | (0xA5 << (8 * size - 8)) if size >= 4 else v
 
 
-def slot_value(path, idx, size):
+def slot_value(path, idx, size, ti):
+    """What the kernel's layout has in a slot: the image's value (ti: its
+    thread_info), masked to the slot's size; zeros past a repeated field's
+    end."""
     if path is None:
         return 0
     if path.startswith("="):
         return int(path[1:])
-    return known(path, idx, size)
+    v = ti
+    for p in path.split("."):
+        v = v.get(p, {}) if isinstance(v, dict) else {}
+    if idx is not None:
+        v = v[idx] if isinstance(v, list) and idx < len(v) else 0
+    return (v if isinstance(v, int) else 0) & ((1 << (8 * size)) - 1)
 
 
 def make_arch(arch, src, out):
@@ -224,10 +240,10 @@ class Elf:
         return int.from_bytes(data[off:off + size], "big" if self.e == ">" else "little")
 
 
-def check_layout(elf, data, layout, what):
+def check_layout(elf, data, layout, what, ti):
     off = 0
     for path, idx, size in layout:
-        want = slot_value(path, idx, size)
+        want = slot_value(path, idx, size, ti)
         got = elf.word(data, off, size)
         if got != want:
             fail(f"{what}: {path}[{idx}] at {off}: 0x{got:x}, not 0x{want:x}")
@@ -273,10 +289,10 @@ def check(arch, src, path):
     for o, t, d in elf.notes:
         if t == NT["PRSTATUS"] and o == "CORE" and len(d) == prstatus:
             pid = elf.word(d, 16 + 2 * w, 4)
-            check_layout(elf, d[reg:reg + sum(s for _, _, s in a["greg"])], a["greg"], f"{arch} pr_reg")
+            check_layout(elf, d[reg:reg + sum(s for _, _, s in a["greg"])], a["greg"], f"{arch} pr_reg", ti)
         for so, k, lay in a["sets"]:
             if o == so and t == NT[k]:
-                check_layout(elf, d, lay, f"{arch} {k}")
+                check_layout(elf, d, lay, f"{arch} {k}", ti)
         if t == NT["PRPSINFO"] and len(d) == prpsinfo:
             comm = d[pidoff + 16:pidoff + 32].rstrip(b"\0").decode(errors="replace")
             want_comm = core["entries"][0].get("tc", {}).get("comm", "")[:15]
