@@ -159,6 +159,44 @@ bool view_msg(const struct view *v, const char *name, struct view *sub)
 	return true;
 }
 
+bool view_walk(const struct view *v, const char *path, struct view *dir, const char **last)
+{
+	char name[64];
+	const char *dot;
+
+	*dir = *v;
+	while ((dot = strchr(path, '.'))) {
+		size_t n = (size_t)(dot - path);
+		struct view sub;
+		if (n >= sizeof(name))
+			return false;
+		memcpy(name, path, n);
+		name[n] = 0;
+		if (!view_msg(dir, name, &sub))
+			return false;
+		*dir = sub;
+		path = dot + 1;
+	}
+	*last = path;
+	return true;
+}
+
+uint64_t view_path_uint(const struct view *v, const char *path, size_t n)
+{
+	struct view dir;
+	struct view_iter it;
+	const char *last;
+	uint64_t x = 0;
+
+	if (!view_walk(v, path, &dir, &last))
+		return 0;
+	view_iter(&it, &dir, last);
+	for (size_t i = 0; i <= n; i++)
+		if (!view_next_uint(&it, &x))
+			return 0;
+	return x;
+}
+
 void view_iter(struct view_iter *it, const struct view *v, const char *name)
 {
 	*it = (struct view_iter){ .v = v, .f = field(v, name), .p = v->p };

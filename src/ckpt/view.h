@@ -56,6 +56,13 @@ bool view_bytes(const struct view *v, const char *field, const uint8_t **p, size
 /* A message field's last value. */
 bool view_msg(const struct view *v, const char *field, struct view *sub);
 
+/* The message that holds the field at a dot-separated path of message
+ * fields ("gpregs.r15") in v, and the path's last component in *last. */
+bool view_walk(const struct view *v, const char *path, struct view *dir, const char **last);
+
+/* Value n of the number field at path (a repeated field's n-th), or 0. */
+uint64_t view_path_uint(const struct view *v, const char *path, size_t n);
+
 /* The values of a repeated field, in order: numbers (packed or not) or
  * messages. */
 struct view_iter {

@@ -109,21 +109,21 @@ static unsigned x87_tag(const uint8_t *st)
 static size_t i386_fsave(const struct arch *a, const struct view *ti, uint8_t *out)
 {
 	uint8_t st[8][10];
-	uint64_t swd = ti_word(ti, "fpregs.swd", 0), twd = ti_word(ti, "fpregs.twd", 0);
+	uint64_t swd = view_path_uint(ti, "fpregs.swd", 0), twd = view_path_uint(ti, "fpregs.twd", 0);
 	unsigned top = (unsigned)(swd >> 11) & 7, tags = 0;
 
 	for (size_t i = 0; i < 8; i++)
 		for (size_t j = 0; j < 10; j++) /* st_space: 4 words of each 16-byte slot */
-			st[i][j] = (uint8_t)(ti_word(ti, "fpregs.st_space", 4 * i + j / 4) >> (8 * (j % 4)));
+			st[i][j] = (uint8_t)(view_path_uint(ti, "fpregs.st_space", 4 * i + j / 4) >> (8 * (j % 4)));
 	for (unsigned i = 0; i < 8; i++) /* tag i is physical register i: st((i - top) & 7) */
 		tags |= (twd >> i & 1 ? x87_tag(st[(i - top) & 7]) : 3u) << (2 * i);
-	elf_put(a, out, 4, ti_word(ti, "fpregs.cwd", 0) | 0xffff0000u);
+	elf_put(a, out, 4, view_path_uint(ti, "fpregs.cwd", 0) | 0xffff0000u);
 	elf_put(a, out + 4, 4, swd | 0xffff0000u);
 	elf_put(a, out + 8, 4, tags | 0xffff0000u);
-	elf_put(a, out + 12, 4, ti_word(ti, "fpregs.rip", 0));
-	elf_put(a, out + 16, 4, ti_word(ti, "gpregs.cs", 0));
-	elf_put(a, out + 20, 4, ti_word(ti, "fpregs.rdp", 0));
-	elf_put(a, out + 24, 4, ti_word(ti, "gpregs.ds", 0) | 0xffff0000u);
+	elf_put(a, out + 12, 4, view_path_uint(ti, "fpregs.rip", 0));
+	elf_put(a, out + 16, 4, view_path_uint(ti, "gpregs.cs", 0));
+	elf_put(a, out + 20, 4, view_path_uint(ti, "fpregs.rdp", 0));
+	elf_put(a, out + 24, 4, view_path_uint(ti, "gpregs.ds", 0) | 0xffff0000u);
 	memcpy(out + 28, st, sizeof(st));
 	return 28 + sizeof(st);
 }

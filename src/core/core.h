@@ -161,9 +161,6 @@ static inline bool core_file_vma(const struct crit_vma *v)
 /* The architecture of a thread of a's, by its thread_info ti: a, or its
  * variant. */
 const struct arch *arch_of(const struct arch *a, const struct view *ti);
-/* Word n of ti's field at path (a dot-separated path; a repeated field's
- * n-th value), or 0. */
-uint64_t ti_word(const struct view *ti, const char *path, size_t n);
 
 /* All the notes of t into b, in the kernel's order. */
 bool core_notes(const struct core_task *t, struct buf *b, struct crit_err *err);

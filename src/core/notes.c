@@ -21,57 +21,17 @@
 
 /* ---- Registers ----------------------------------------------------- */
 
-/* The message at path's directory (all but its last component) in v; the
- * last component in *last. */
-static bool walk(const struct view *v, const char *path, struct view *out, const char **last)
-{
-	char name[64];
-	const char *dot;
-
-	*out = *v;
-	while ((dot = strchr(path, '.'))) {
-		size_t n = (size_t)(dot - path);
-		if (n >= sizeof(name))
-			return false;
-		memcpy(name, path, n);
-		name[n] = 0;
-		struct view sub;
-		if (!view_msg(out, name, &sub))
-			return false;
-		*out = sub;
-		path = dot + 1;
-	}
-	*last = path;
-	return true;
-}
-
 static bool has_msg(const struct view *v, const char *path)
 {
 	struct view dir, sub;
 	const char *last;
 
-	return walk(v, path, &dir, &last) && view_msg(&dir, last, &sub);
-}
-
-uint64_t ti_word(const struct view *ti, const char *path, size_t n)
-{
-	struct view dir;
-	struct view_iter it;
-	const char *last;
-	uint64_t x = 0;
-
-	if (!walk(ti, path, &dir, &last))
-		return 0;
-	view_iter(&it, &dir, last);
-	for (size_t i = 0; i <= n; i++)
-		if (!view_next_uint(&it, &x))
-			return 0;
-	return x;
+	return view_walk(v, path, &dir, &last) && view_msg(&dir, last, &sub);
 }
 
 const struct arch *arch_of(const struct arch *a, const struct view *ti)
 {
-	return a->variant && ti_word(ti, a->variant_path, 0) == a->variant_value ? a->variant : a;
+	return a->variant && view_path_uint(ti, a->variant_path, 0) == a->variant_value ? a->variant : a;
 }
 
 /* Whether the field at path has a value in v. */
@@ -82,7 +42,7 @@ static bool has_value(const struct view *v, const char *path)
 	const char *last;
 	uint64_t x;
 
-	if (!walk(v, path, &dir, &last))
+	if (!view_walk(v, path, &dir, &last))
 		return false;
 	view_iter(&it, &dir, last);
 	return view_next_uint(&it, &x);
@@ -98,7 +58,7 @@ static void regs_fill(const struct arch *a, const struct view *ti, const struct 
 		struct view dir;
 		struct view_iter it;
 		const char *last;
-		bool have = r->path && walk(ti, r->path, &dir, &last);
+		bool have = r->path && view_walk(ti, r->path, &dir, &last);
 		if (have)
 			view_iter(&it, &dir, last);
 		for (size_t i = 0; i < r->count && limit - at >= r->size; i++, at += r->size) {
