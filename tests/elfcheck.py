@@ -27,7 +27,7 @@ import sys
 import tempfile
 
 NT = {"PRSTATUS": 1, "FPREGSET": 2, "PRPSINFO": 3, "AUXV": 6, "SIGINFO": 0x53494749,
-      "FILE": 0x46494C45, "X86_XSTATE": 0x202, "X86_XSAVE_LAYOUT": 0x205, "PRXFPREG": 0x46E62B7F,
+      "FILE": 0x46494C45, "X86_XSTATE": 0x202, "X86_XSAVE_LAYOUT": 0x205, "X86_SHSTK": 0x204, "PRXFPREG": 0x46E62B7F,
       "386_TLS": 0x200, "ARM_VFP": 0x400, "PPC_VMX": 0x100}
 
 
@@ -77,7 +77,9 @@ ARCHES = {
                    greg=[s for r in X86_G for s in n(r)],
                    sets=[("CORE", "FPREGSET", X86_FX + pad(96)),
                          ("LINUX", "X86_XSTATE", X86_XSAVE)],
-                   extra={"clear_tid_addr": 1}),
+                   made=[("LINUX", "X86_SHSTK", "shadow_stack")],
+                   # the shadow stack on (U_CET's SH_STK_EN), and its pointer
+                   extra={"clear_tid_addr": 1, "fpregs.xsave.cet": {"cet": 1, "ssp": 0x7FFE12345678}}),
     # x86-64's 32-bit task (gpregs.mode COMPAT): the kernel's compat core, an
     # i386 ELF; NT_PRFPREG (FSAVE) and NT_386_TLS are made, not copied:
     # "made" names the function here that makes them.
@@ -284,8 +286,8 @@ def check(arch, src, path):
     for o, k, fn in a.get("made", []):
         want_d = globals()[fn](ti)
         got_d = [d for no, t, d in elf.notes if no == o and t == NT[k]]
-        if got_d != [want_d]:
-            fail(f"{arch}: {k} is {[g.hex() for g in got_d]}, the kernel's is {want_d.hex()}")
+        if got_d != ([want_d] if want_d else []):
+            fail(f"{arch}: {k} is {[g.hex() for g in got_d]}, the kernel's is {want_d and want_d.hex()}")
     for o, t, d in elf.notes:
         if t == NT["PRSTATUS"] and o == "CORE" and len(d) == prstatus:
             pid = elf.word(d, 16 + 2 * w, 4)
@@ -330,6 +332,12 @@ def i387_fsave(ti):
     words = [fp["cwd"] & 0xFFFF | 0xFFFF0000, fp["swd"] & 0xFFFF | 0xFFFF0000, tags | 0xFFFF0000,
              fp["rip"] & 0xFFFFFFFF, g["cs"] & 0xFFFFFFFF, fp["rdp"] & 0xFFFFFFFF, g["ds"] & 0xFFFF | 0xFFFF0000]
     return struct.pack("<7I", *words) + b"".join(st)
+
+
+def shadow_stack(ti):
+    """NT_X86_SHSTK: the SSP, a u64, while the shadow stack is enabled."""
+    cet = ti["fpregs"]["xsave"].get("cet", {})
+    return struct.pack("<Q", cet["ssp"]) if cet.get("cet", 0) & 1 else None
 
 
 def user_desc(ti):

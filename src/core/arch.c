@@ -68,9 +68,20 @@ static const struct xfeature x86_xfeatures[] = {
 
 static const struct xsave x86_xsave = { x86_xfeatures, 464 };
 
+/* NT_X86_SHSTK: the shadow stack pointer, while the shadow stack is on
+ * (bit 0 of the user CET MSR, SH_STK_EN). */
+static size_t x86_shstk(const struct arch *a, const struct view *ti, uint8_t *out)
+{
+	if (!(view_path_uint(ti, "fpregs.xsave.cet.cet", 0) & 1))
+		return 0;
+	elf_put(a, out, 8, view_path_uint(ti, "fpregs.xsave.cet.ssp", 0));
+	return 8;
+}
+
 static const struct regset x86_sets[] = {
 	{ .type = NT_PRFPREG, .owner = "CORE", .regs = x86_fpregs, .need = "fpregs" },
 	{ .type = NT_X86_XSTATE, .owner = "LINUX", .regs = x86_xstate, .need = "fpregs.xsave", .xsave = &x86_xsave },
+	{ .type = NT_X86_SHSTK, .owner = "LINUX", .need = "fpregs.xsave.cet", .make = x86_shstk, .size = 8 },
 	{ .type = 0 },
 };
 
