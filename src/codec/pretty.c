@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "codec/pretty.h"
+#include "format/bits.h"
 #include "json/text.h"
 
 struct named_bit {
@@ -17,8 +18,9 @@ struct named_bit {
 	size_t len; /* strlen(name) */
 };
 
-/* A named bit with its name's length. */
+/* A named bit with its name's length; one of format/bits.h's by its name. */
 #define BIT(name, bit) { name, bit, sizeof(name) - 1 }
+#define NAMED(bit) BIT(#bit, bit)
 
 struct flags_map {
 	const char *name;
@@ -35,16 +37,11 @@ static const struct named_bit mmap_flags[] = {
 };
 
 static const struct named_bit mmap_status[] = {
-	BIT("VMA_AREA_NONE", 0),          BIT("VMA_AREA_REGULAR", 1u << 0),
-	BIT("VMA_AREA_STACK", 1u << 1),   BIT("VMA_AREA_VSYSCALL", 1u << 2),
-	BIT("VMA_AREA_VDSO", 1u << 3),    BIT("VMA_AREA_HEAP", 1u << 5),
-	BIT("VMA_FILE_PRIVATE", 1u << 6), BIT("VMA_FILE_SHARED", 1u << 7),
-	BIT("VMA_ANON_SHARED", 1u << 8),  BIT("VMA_ANON_PRIVATE", 1u << 9),
-	BIT("VMA_AREA_SYSVIPC", 1u << 10), BIT("VMA_AREA_SOCKET", 1u << 11),
-	BIT("VMA_AREA_VVAR", 1u << 12),   BIT("VMA_AREA_AIORING", 1u << 13),
-	BIT("VMA_AREA_MEMFD", 1u << 14),  BIT("VMA_AREA_SHSTK", 1u << 15),
-	BIT("VMA_AREA_UPROBES", 1u << 17), BIT("VMA_UNSUPP", 1u << 31),
-	{ NULL, 0, 0 },
+	NAMED(VMA_AREA_NONE),     NAMED(VMA_AREA_REGULAR), NAMED(VMA_AREA_STACK),   NAMED(VMA_AREA_VSYSCALL),
+	NAMED(VMA_AREA_VDSO),     NAMED(VMA_AREA_HEAP),    NAMED(VMA_FILE_PRIVATE), NAMED(VMA_FILE_SHARED),
+	NAMED(VMA_ANON_SHARED),   NAMED(VMA_ANON_PRIVATE), NAMED(VMA_AREA_SYSVIPC), NAMED(VMA_AREA_SOCKET),
+	NAMED(VMA_AREA_VVAR),     NAMED(VMA_AREA_AIORING), NAMED(VMA_AREA_MEMFD),   NAMED(VMA_AREA_SHSTK),
+	NAMED(VMA_AREA_UPROBES),  NAMED(VMA_UNSUPP),       { NULL, 0, 0 },
 };
 
 static const struct named_bit rfile_flags[] = {
@@ -57,7 +54,7 @@ static const struct named_bit rfile_flags[] = {
 };
 
 static const struct named_bit pmap_flags[] = {
-	BIT("PE_PARENT", 1u << 0), BIT("PE_LAZY", 1u << 1), BIT("PE_PRESENT", 1u << 2), { NULL, 0, 0 },
+	NAMED(PE_PARENT), NAMED(PE_LAZY), NAMED(PE_PRESENT), { NULL, 0, 0 },
 };
 
 static const struct named_bit seals_flags[] = {

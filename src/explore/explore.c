@@ -613,7 +613,7 @@ static uint64_t small_id(struct explorer *x, struct ids *ids, uint64_t shmid)
 	return ids->n;
 }
 
-enum { MAP_GROWSDOWN = 0x0100 }; /* the VMA_* bits are in mem/mem.h */
+enum { MAP_GROWSDOWN = 0x0100 }; /* the VMA_* bits are in format/bits.h */
 
 /* What a VMA maps, as Python CRIT's mems shows it after the protection. */
 static void vma_read(struct explorer *x, struct ids *ids, const struct view *vma, struct crit_vma *v)

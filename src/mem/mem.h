@@ -17,27 +17,7 @@
 #include <string.h>
 
 #include "ckpt/ckpt.h"
-
-/* CRIU's VMA status bits (vma_entry's status; criu/include/image.h) */
-enum {
-	VMA_AREA_REGULAR = 1 << 0,
-	VMA_AREA_STACK = 1 << 1,
-	VMA_AREA_VSYSCALL = 1 << 2,
-	VMA_AREA_VDSO = 1 << 3,
-	VMA_AREA_HEAP = 1 << 5,
-	VMA_FILE_PRIVATE = 1 << 6,
-	VMA_FILE_SHARED = 1 << 7,
-	VMA_ANON_SHARED = 1 << 8,
-	VMA_ANON_PRIVATE = 1 << 9,
-	VMA_AREA_SYSVIPC = 1 << 10,
-	VMA_AREA_SOCKET = 1 << 11,
-	VMA_AREA_VVAR = 1 << 12,
-	VMA_AREA_AIORING = 1 << 13,
-	VMA_AREA_MEMFD = 1 << 14,
-};
-
-/* pagemap.proto's pmap.flags */
-enum { PE_PARENT = 1 << 0, PE_LAZY = 1 << 1, PE_PRESENT = 1 << 2 };
+#include "format/bits.h"
 
 /* The page size: 4 KiB where the architecture (core_entry's mtype, 0 when
  * unknown) has only that, else the largest one (up to 64 KiB) that every
