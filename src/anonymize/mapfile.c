@@ -50,16 +50,13 @@ static void pairs(struct jw *w, const struct anon_map *m)
 
 bool mapfile_write(struct anon *a, const struct crit_sink *sink)
 {
-	enum { BUF = 1 << 16 };
-	uint8_t *buf = malloc(BUF);
 	const struct anon_map *maps[][2] = { { &a->names, NULL }, { &a->ipv4, &a->ipv6 }, { &a->hw, NULL } };
 	static const char *const keys[] = { "names", "addresses", "hardware" };
 	struct out o;
 	struct jw w;
 
-	if (!buf)
-		return anon_nomem(a);
-	out_init(&o, sink, a->err, buf, BUF);
+	if (!out_alloc(&o, sink, a->err))
+		return false;
 	jw_init(&w, &o, true);
 	jw_obj_open(&w);
 	for (int k = 0; k < 3; k++) {
@@ -71,7 +68,5 @@ bool mapfile_write(struct anon *a, const struct crit_sink *sink)
 	}
 	jw_obj_close(&w);
 	out_byte(&o, '\n');
-	bool ok = out_flush(&o);
-	free(buf);
-	return ok;
+	return out_free(&o, true);
 }

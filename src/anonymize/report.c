@@ -139,15 +139,12 @@ static void json(struct jw *w, const struct crit_anon_report *r)
 bool crit_anon_report_print(const struct crit_anon_report *rep, const struct crit_anon_print_opts *opts,
 			    const struct crit_sink *sink, struct crit_err *err)
 {
-	enum { BUF = 1 << 16 };
-	uint8_t *buf = malloc(BUF);
 	struct out o;
 	struct jw w;
 
 	memset(err, 0, sizeof(*err));
-	if (!buf)
-		return crit_fail(err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
-	out_init(&o, sink, err, buf, BUF);
+	if (!out_alloc(&o, sink, err))
+		return false;
 	o.escape = opts && opts->escape;
 	if (opts && opts->json) {
 		jw_init(&w, &o, true);
@@ -163,7 +160,5 @@ bool crit_anon_report_print(const struct crit_anon_report *rep, const struct cri
 			out_printf(&o, "; %zu thing%s crit cannot judge", rep->n, rep->n == 1 ? "" : "s");
 		out_byte(&o, '\n');
 	}
-	bool ok = out_flush(&o);
-	free(buf);
-	return ok;
+	return out_free(&o, true);
 }

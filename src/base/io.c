@@ -364,6 +364,25 @@ void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err,
 	o->escape = false;
 }
 
+#define OUT_ALLOC ((size_t)64 << 10)
+
+bool out_alloc(struct out *o, const struct crit_sink *sink, struct crit_err *err)
+{
+	uint8_t *buf = malloc(OUT_ALLOC);
+
+	out_init(o, sink, err, buf, buf ? OUT_ALLOC : 0);
+	return buf || crit_fail(err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
+}
+
+bool out_free(struct out *o, bool ok)
+{
+	ok = ok && out_flush(o);
+	free(o->buf);
+	o->buf = NULL;
+	o->cap = o->n = 0;
+	return ok;
+}
+
 /* Bytes to the sink (none: they are dropped), unless an error came first. */
 static bool emit(struct out *o, const void *p, size_t n)
 {

@@ -133,6 +133,12 @@ struct out {
 };
 
 void out_init(struct out *o, const struct crit_sink *sink, struct crit_err *err, uint8_t *buf, size_t cap);
+/* An out with a buffer of its own (64 KiB), as a report or a stream of
+ * records wants; false, said in err, when there is no memory for it. */
+bool out_alloc(struct out *o, const struct crit_sink *sink, struct crit_err *err);
+/* An out_alloc's end: flushed if ok so far, its buffer freed; whether
+ * everything went out. */
+bool out_free(struct out *o, bool ok);
 /* Write out the buffer. */
 bool out_flush(struct out *o);
 void out_put_slow(struct out *o, const void *s, size_t n);

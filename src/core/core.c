@@ -19,7 +19,6 @@
 #include "core/core.h"
 
 #define CHUNK ((size_t)256 << 10) /* bytes read at a time */
-#define OUT_BUF ((size_t)64 << 10)
 
 struct core {
 	struct core_task t;
@@ -347,7 +346,7 @@ static bool write_core(struct core *k, const struct buf *notes, struct out *o)
 		return crit_fail(k->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
 	bool ok = walk_runs(k, data_run, &d);
 	free(d.buf);
-	return ok && out_flush(o);
+	return ok;
 }
 
 bool crit_core(const char *dir, uint64_t pid, const struct crit_core_opts *opts, const struct crit_sink *sink,
@@ -359,7 +358,6 @@ bool crit_core(const char *dir, uint64_t pid, const struct crit_core_opts *opts,
 	struct buf notes = { 0 };
 	uint64_t *tids = NULL;
 	struct core k = { .err = err, .info = info, .rootfd = -1, .fd = -1 };
-	uint8_t *obuf = NULL;
 	struct out o;
 	bool ok = false;
 
@@ -401,18 +399,13 @@ bool crit_core(const char *dir, uint64_t pid, const struct crit_core_opts *opts,
 	if (!core_notes(&k.t, &notes, err))
 		goto out;
 	mem_begin(k.t.mem, err);
-	if (!(obuf = malloc(OUT_BUF))) {
-		crit_fail(err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
-		goto out;
-	}
-	out_init(&o, sink, err, obuf, OUT_BUF);
-	ok = write_core(&k, &notes, &o);
+	if (out_alloc(&o, sink, err))
+		ok = out_free(&o, write_core(&k, &notes, &o));
 out:
 	if (k.fd >= 0)
 		close(k.fd);
 	if (k.rootfd >= 0)
 		close(k.rootfd);
-	free(obuf);
 	free(k.root_ends);
 	free(notes.p);
 	free(tids);

@@ -817,8 +817,6 @@ static const struct {
 	{ "rss", show_rss }, { "sk", show_sk }, { "stats", show_stats },
 };
 
-#define OUT_BUF (1u << 16)
-
 bool crit_explore(const char *dir, const char *what, const struct crit_explore_opts *opts,
 		  const struct crit_sink *sink, struct crit_err *err)
 {
@@ -830,12 +828,10 @@ bool crit_explore(const char *dir, const char *what, const struct crit_explore_o
 	for (size_t i = 0; i < sizeof(explorers) / sizeof(explorers[0]); i++) {
 		if (strcmp(explorers[i].name, what) != 0)
 			continue;
-		uint8_t *buf = malloc(OUT_BUF);
 		struct out o;
 		struct jw w;
-		if (!buf)
-			return crit_fail(err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
-		out_init(&o, sink, err, buf, OUT_BUF);
+		if (!out_alloc(&o, sink, err))
+			return false;
 		o.escape = opts && opts->escape;
 		jw_init(&w, &o, true);
 		bool ok = opts && (opts->cmd || opts->env)
@@ -843,9 +839,7 @@ bool crit_explore(const char *dir, const char *what, const struct crit_explore_o
 				  : explorers[i].show(dir, &o, json ? &w : NULL, err);
 		if (ok && json)
 			out_str(&o, "\n");
-		ok = ok && out_flush(&o);
-		free(buf);
-		return ok;
+		return out_free(&o, ok);
 	}
 	return crit_fail(err, CRIT_E_USAGE, CRIT_NOPOS, "no explorer '%s' (ps, fds, mems, rss, sk, stats)", what);
 }

@@ -12,7 +12,7 @@
 #include "json/text.h"
 #include "mem/mem.h"
 
-#define OUT_BUF ((size_t)1 << 16)
+#define DUMP_CHUNK ((size_t)1 << 16) /* bytes read at a time for a hexdump */
 
 /* The output, and the names of every task's VMAs. */
 struct pr {
@@ -29,14 +29,11 @@ struct pr {
 static bool pr_open(struct pr *p, const char *dir, const struct crit_mem_print_opts *opts, const struct crit_sink *sink,
 		    struct crit_err *err)
 {
-	uint8_t *buf = malloc(OUT_BUF);
-
 	memset(p, 0, sizeof(*p));
 	p->err = err;
 	p->opts = opts;
-	if (!buf)
-		return crit_fail(err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");
-	out_init(&p->o, sink, err, buf, OUT_BUF);
+	if (!out_alloc(&p->o, sink, err))
+		return false;
 	p->o.escape = opts->escape;
 	jw_init(&p->w, &p->o, false);
 	return dir ? crit_explore_mems(dir, &p->mems, err) : true;
@@ -44,8 +41,7 @@ static bool pr_open(struct pr *p, const char *dir, const struct crit_mem_print_o
 
 static bool pr_close(struct pr *p, bool ok)
 {
-	ok = ok && !crit_failed(p->err) && out_flush(&p->o);
-	free(p->o.buf);
+	ok = out_free(&p->o, ok && !crit_failed(p->err));
 	crit_mems_free(&p->mems);
 	return ok && !crit_failed(p->err);
 }
@@ -190,7 +186,7 @@ bool crit_mem_print_bytes(const char *dir, uint64_t pid, uint64_t addr, uint64_t
 	struct crit_memory *m = NULL;
 	struct pr p;
 	bool ok = pr_open(&p, NULL, opts, sink, err) && crit_memory_open(dir, pid, &m, err);
-	size_t chunk = OUT_BUF; /* a multiple of 16: lines fall where xxd puts them */
+	size_t chunk = DUMP_CHUNK; /* a multiple of 16: lines fall where xxd puts them */
 	uint8_t *buf = ok ? malloc(chunk) : NULL;
 
 	if (ok && !buf)
