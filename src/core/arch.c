@@ -11,6 +11,9 @@
 #define RN(path, n, size) { path, n, size, 0 }
 #define PAD(bytes) { NULL, bytes, 1, 0 }
 #define END { NULL, 0, 0, 0 }
+/* bits set in the word before while the field when is nonzero */
+#define SET_WHEN(when, bits) { when, 1, 0, bits }
+#define SETS_END { 0, NULL, NULL, NULL }
 
 /* ---- x86-64: struct user_regs_struct, user_i387_struct, XSAVE ------ */
 
@@ -46,7 +49,7 @@ static const struct regset x86_sets[] = {
 	{ 0, NULL, NULL, NULL },
 };
 
-/* ---- AArch64: struct user_pt_regs, user_fpsimd_state --------------- */
+/* ---- AArch64: struct user_pt_regs, user_fpsimd_state, TLS, PAC ----- */
 
 static const struct reg aarch64_gregs[] = {
 	RN("gpregs.regs", 31, 8), R("gpregs.sp", 8), R("gpregs.pc", 8), R("gpregs.pstate", 8), END,
@@ -56,9 +59,36 @@ static const struct reg aarch64_fpregs[] = {
 	RN("fpsimd.vregs", 64, 8), R("fpsimd.fpsr", 4), R("fpsimd.fpcr", 4), PAD(8), END,
 };
 
+/* tpidr_el0, as kernels before 6.0 write NT_ARM_TLS: later ones add
+ * tpidr2_el0, which CRIU does not keep */
+static const struct reg aarch64_tls[] = { R("tls", 8), END };
+
+#define PAC_ADDRESS "pac_keys.pac_address_keys."
+
+static const struct reg aarch64_pac_enabled[] = { R(PAC_ADDRESS "pac_enabled_key", 8), END };
+
+/* user_pac_address_keys, user_pac_generic_keys: each key a __uint128_t,
+ * hi << 64 | lo (pac_key_to_user), so lo first in little-endian */
+static const struct reg aarch64_paca[] = {
+	R(PAC_ADDRESS "apiakey_lo", 8), R(PAC_ADDRESS "apiakey_hi", 8),
+	R(PAC_ADDRESS "apibkey_lo", 8), R(PAC_ADDRESS "apibkey_hi", 8),
+	R(PAC_ADDRESS "apdakey_lo", 8), R(PAC_ADDRESS "apdakey_hi", 8),
+	R(PAC_ADDRESS "apdbkey_lo", 8), R(PAC_ADDRESS "apdbkey_hi", 8), END,
+};
+
+static const struct reg aarch64_pacg[] = {
+	R("pac_keys.pac_generic_keys.apgakey_lo", 8), R("pac_keys.pac_generic_keys.apgakey_hi", 8), END,
+};
+
+/* aarch64_regsets' order; CRIU keeps nothing of HW_BREAK, HW_WATCH,
+ * SYSTEM_CALL, SVE, SSVE, ZA, PAC_MASK, TAGGED_ADDR_CTRL */
 static const struct regset aarch64_sets[] = {
 	{ NT_PRFPREG, "CORE", aarch64_fpregs, "fpsimd" },
-	{ 0, NULL, NULL, NULL },
+	{ NT_ARM_TLS, "LINUX", aarch64_tls, "tls" },
+	{ NT_ARM_PAC_ENABLED_KEYS, "LINUX", aarch64_pac_enabled, PAC_ADDRESS "pac_enabled_key" },
+	{ NT_ARM_PACA_KEYS, "LINUX", aarch64_paca, "pac_keys.pac_address_keys" },
+	{ NT_ARM_PACG_KEYS, "LINUX", aarch64_pacg, "pac_keys.pac_generic_keys" },
+	SETS_END,
 };
 
 /* ---- 32-bit ARM: struct pt_regs (18 words), struct user_vfp -------- */
@@ -73,12 +103,14 @@ static const struct reg arm_gregs[] = {
 
 static const struct reg arm_vfp[] = { RN("fpstate.vfp_regs", 32, 8), R("fpstate.fpscr", 4), END };
 
+/* arm_regsets: NT_PRFPREG (the FPA emulator's user_fp) is not in the
+ * checkpoint; the kernel dumps no TLS for ARM */
 static const struct regset arm_sets[] = {
 	{ NT_ARM_VFP, "LINUX", arm_vfp, "fpstate" },
-	{ 0, NULL, NULL, NULL },
+	SETS_END,
 };
 
-/* ---- ppc64le: struct pt_regs as ELF_NGREG 48, fpregs, VMX ---------- */
+/* ---- ppc64le: struct pt_regs as ELF_NGREG 48, fpregs, VMX, VSX, TM -- */
 
 static const struct reg ppc64_gregs[] = {
 	RN("gpregs.gpr", 32, 8), R("gpregs.nip", 8), R("gpregs.msr", 8), R("gpregs.orig_gpr3", 8),
@@ -91,24 +123,63 @@ static const struct reg ppc64_fpregs[] = { RN("fpstate.fpregs", 33, 8), END };
 /* 32 vector registers and vscr (16 bytes each), vrsave in a 16-byte slot */
 static const struct reg ppc64_vmx[] = { RN("vrstate.vrregs", 66, 8), R("vrstate.vrsave", 4), PAD(12), END };
 
+/* the low doublewords of VSR0-31 (their high ones are the FPRs) */
+static const struct reg ppc64_vsx[] = { RN("vsxstate.vsxregs", 32, 8), END };
+
+/* ELF_NTMSPRREG: tfhar, texasr, tfiar (tm_spr_get) */
+static const struct reg ppc64_tm_spr[] = { R("gpregs.tfhar", 8), R("gpregs.texasr", 8), R("gpregs.tfiar", 8), END };
+
+/* native_regsets' order; CRIU keeps nothing of SPE, TM_CTAR, TM_CPPR,
+ * TM_CDSCR, PPR, DSCR, TAR, EBB, PMU, PKEY */
 static const struct regset ppc64_sets[] = {
 	{ NT_PRFPREG, "CORE", ppc64_fpregs, "fpstate" },
 	{ NT_PPC_VMX, "LINUX", ppc64_vmx, "vrstate" },
-	{ 0, NULL, NULL, NULL },
+	{ NT_PPC_VSX, "LINUX", ppc64_vsx, "vsxstate" },
+	SETS_END,
 };
 
-/* ---- s390x: s390_regs, s390_fp_regs -------------------------------- */
+/* In a transaction (tmstate): the checkpointed registers in the live
+ * ones' layouts, then the TM SPRs */
+static const struct regset ppc64_tm_sets[] = {
+	{ NT_PPC_TM_CGPR, "LINUX", ppc64_gregs, "gpregs" },
+	{ NT_PPC_TM_CFPR, "LINUX", ppc64_fpregs, "fpstate" },
+	{ NT_PPC_TM_CVMX, "LINUX", ppc64_vmx, "vrstate" },
+	{ NT_PPC_TM_CVSX, "LINUX", ppc64_vsx, "vsxstate" },
+	{ NT_PPC_TM_SPR, "LINUX", ppc64_tm_spr, "gpregs.tfhar" },
+	SETS_END,
+};
 
+/* ---- s390x: s390_regs, s390_fp_regs, vector, guarded storage, RI --- */
+
+/* PSW_MASK_RI: CRIU clears it in the PSW it saves (so that its parasite
+ * runs unrecorded) and keeps it as ri_cb.ri_on */
 static const struct reg s390_gregs[] = {
-	R("gpregs.psw_mask", 8), R("gpregs.psw_addr", 8), RN("gpregs.gprs", 16, 8),
+	R("gpregs.psw_mask", 8), SET_WHEN("ri_cb.ri_on", 0x0000008000000000ull), R("gpregs.psw_addr", 8),
+	RN("gpregs.gprs", 16, 8),
 	RN("gpregs.acrs", 16, 4), R("gpregs.orig_gpr2", 8), END,
 };
 
 static const struct reg s390_fpregs[] = { R("fpregs.fpc", 4), PAD(4), RN("fpregs.fprs", 16, 8), END };
 
+static const struct reg s390_system_call[] = { R("gpregs.system_call", 4), END };
+/* the low halves of V0-V15 (their high ones are the FPRs); V16-V31 whole */
+static const struct reg s390_vxrs_low[] = { RN("vxrs_low.regs", 16, 8), END };
+static const struct reg s390_vxrs_high[] = { RN("vxrs_high.regs", 32, 8), END };
+/* struct gs_cb (4 words); struct runtime_instr_cb (8 words) */
+static const struct reg s390_gs_cb[] = { RN("gs_cb.regs", 4, 8), END };
+static const struct reg s390_gs_bc[] = { RN("gs_bc.regs", 4, 8), END };
+static const struct reg s390_ri_cb[] = { RN("ri_cb.regs", 8, 8), END };
+
+/* s390_regsets' order; CRIU keeps nothing of LAST_BREAK, TDB */
 static const struct regset s390_sets[] = {
 	{ NT_PRFPREG, "CORE", s390_fpregs, "fpregs" },
-	{ 0, NULL, NULL, NULL },
+	{ NT_S390_SYSTEM_CALL, "LINUX", s390_system_call, "gpregs.system_call" },
+	{ NT_S390_VXRS_LOW, "LINUX", s390_vxrs_low, "vxrs_low" },
+	{ NT_S390_VXRS_HIGH, "LINUX", s390_vxrs_high, "vxrs_high" },
+	{ NT_S390_GS_CB, "LINUX", s390_gs_cb, "gs_cb" },
+	{ NT_S390_GS_BC, "LINUX", s390_gs_bc, "gs_bc" },
+	{ NT_S390_RI_CB, "LINUX", s390_ri_cb, "ri_cb" },
+	SETS_END,
 };
 
 /* ---- mips64: EF_R0... EF_CP0_CAUSE of ELF_NGREG 45; 32 FPRs, fcr31, fir */
@@ -138,9 +209,10 @@ static const struct reg mips_fpregs[] = {
 	R("fpregs.fpu_fcr31", 4), R("fpregs.fpu_id", 4), END,
 };
 
+/* mips64_regsets: CRIU keeps nothing of DSP, FP_MODE, MSA */
 static const struct regset mips_sets[] = {
 	{ NT_PRFPREG, "CORE", mips_fpregs, "fpregs" },
-	{ 0, NULL, NULL, NULL },
+	SETS_END,
 };
 
 /* ---- riscv64: struct user_regs_struct, __riscv_d_ext_state --------- */
@@ -158,9 +230,10 @@ static const struct reg riscv_gregs[] = {
 
 static const struct reg riscv_fpregs[] = { RN("fpsimd.f", 32, 8), R("fpsimd.fcsr", 4), PAD(4), END };
 
+/* riscv_user_regset: CRIU keeps nothing of V, TAGGED_ADDR_CTRL, CFI */
 static const struct regset riscv_sets[] = {
 	{ NT_PRFPREG, "CORE", riscv_fpregs, "fpsimd" },
-	{ 0, NULL, NULL, NULL },
+	SETS_END,
 };
 
 /* ---- loongarch64: user_pt_regs as ELF_NGREG 45, user_fp_state ------ */
@@ -170,30 +243,39 @@ static const struct reg loongarch_gregs[] = {
 	PAD(11 * 8) /* csr_badv, reserved */, END,
 };
 
-static const struct reg loongarch_fpregs[] = {
-	RN("fpregs.regs", 32, 8), R("fpregs.fcc", 8), R("fpregs.fcsr", 4), PAD(4), END,
-};
+/* 268 bytes: fpr_get writes fcsr last and leaves user_fp_state's tail
+ * padding (ELF_NFPREG 34 words) out of the note */
+static const struct reg loongarch_fpregs[] = { RN("fpregs.regs", 32, 8), R("fpregs.fcc", 8), R("fpregs.fcsr", 4), END };
 
+/* loongarch64_regsets: CRIU keeps nothing of CPUCFG, LSX, LASX, LBT,
+ * HW_BREAK, HW_WATCH */
 static const struct regset loongarch_sets[] = {
 	{ NT_PRFPREG, "CORE", loongarch_fpregs, "fpregs" },
-	{ 0, NULL, NULL, NULL },
+	SETS_END,
 };
 
 /* e_machine: EM_386 3, EM_MIPS 8, EM_PPC64 21, EM_S390 22, EM_ARM 40,
  * EM_X86_64 62, EM_AARCH64 183, EM_RISCV 243, EM_LOONGARCH 258. */
-static const struct arch x86_64 = { 1, "x86_64", "thread_info", 62, 1, 0, 0, 4, x86_gregs, x86_sets, "fpregs" };
+static const struct arch x86_64 = { 1, "x86_64", "thread_info", 62, 1, 0, 0, 4, x86_gregs, x86_sets, "fpregs",
+				    NULL, NULL };
 static const struct arch arm = { 2, "arm", "ti_arm", 40, 0, 0, 0x05000000 /* EABI 5 */, 2, arm_gregs, arm_sets,
-				 "fpstate" };
+				 "fpstate", NULL, NULL };
 static const struct arch aarch64 = { 3, "aarch64", "ti_aarch64", 183, 1, 0, 0, 4, aarch64_gregs, aarch64_sets,
-				     "fpsimd" };
+				     "fpsimd", NULL, NULL };
 static const struct arch ppc64 = { 4, "ppc64le", "ti_ppc64", 21, 1, 0, 2 /* ELFv2 */, 4, ppc64_gregs, ppc64_sets,
-				   "fpstate" };
-static const struct arch s390 = { 5, "s390x", "ti_s390", 22, 1, 1, 0, 4, s390_gregs, s390_sets, "fpregs" };
-static const struct arch mips = { 6, "mips64el", "ti_mips", 8, 1, 0, 0, 4, mips_gregs, mips_sets, "fpregs" };
+				   "fpstate", "tmstate", ppc64_tm_sets };
+static const struct arch s390 = { 5, "s390x", "ti_s390", 22, 1, 1, 0, 4, s390_gregs, s390_sets, "fpregs", NULL,
+				  NULL };
+static const struct arch mips = { 6, "mips64el", "ti_mips", 8, 1, 0, 0, 4, mips_gregs, mips_sets, "fpregs", NULL,
+				  NULL };
 static const struct arch loongarch = { 7, "loongarch64", "ti_loongarch64", 258, 1, 0, 0, 4, loongarch_gregs,
-				       loongarch_sets, "fpregs" };
-static const struct arch riscv = { 8, "riscv64", "ti_riscv64", 243, 1, 0, 0, 4, riscv_gregs, riscv_sets,
-				   "fpsimd" };
+				       loongarch_sets, "fpregs", NULL, NULL };
+/* riscv64: e_flags EF_RISCV_FLOAT_ABI_DOUBLE, for the D extension's
+ * registers CRIU keeps: gdb takes the FP registers' width from it. Kernels
+ * with ARCH_HAS_ELF_CORE_EFLAGS (6.18) write the executable's e_flags, which
+ * for lp64d have it; older ones write 0, and gdb leaves NT_PRFPREG unread. */
+static const struct arch riscv = { 8, "riscv64", "ti_riscv64", 243, 1, 0, 4, 4, riscv_gregs, riscv_sets,
+				   "fpsimd", NULL, NULL };
 
 const struct arch *const core_arches[] = { &x86_64, &arm, &aarch64, &ppc64, &s390, &mips, &loongarch, &riscv, NULL };
 

@@ -45,29 +45,43 @@ static bool walk(const struct view *v, const char *path, struct view *out, const
 	return true;
 }
 
-static bool has_msg(const struct view *v, const char *path)
+/* Whether the field at path (a message or a number) is in v. */
+static bool has_field(const struct view *v, const char *path)
 {
 	struct view dir, sub;
 	const char *last;
+	uint64_t n;
 
-	return walk(v, path, &dir, &last) && view_msg(&dir, last, &sub);
+	return walk(v, path, &dir, &last) && (view_msg(&dir, last, &sub) || view_uint(&dir, last, &n));
 }
 
-/* The register set r from the thread_info ti into out (regs_size bytes). */
-static void regs_fill(const struct arch *a, const struct view *ti, const struct reg *r, uint8_t *out)
+/* The register set r from the registers at regs (a thread_info, or its
+ * arch->live) into out (regs_size bytes). */
+static void regs_fill(const struct arch *a, const struct view *regs, const struct reg *r, uint8_t *out)
 {
+	uint8_t *word = NULL; /* the last value written, for a run of size 0 */
+	size_t word_size = 0;
+
 	for (; r->count; r++) {
 		struct view dir;
 		struct view_iter it;
 		const char *last;
-		bool have = r->path && walk(ti, r->path, &dir, &last);
+		bool have = r->path && walk(regs, r->path, &dir, &last);
+		uint64_t v;
+		if (!r->size) {
+			if (word && have && view_uint(&dir, last, &v) && v)
+				elf_put(a, word, word_size, elf_get(a, word, word_size) | r->value);
+			continue;
+		}
 		if (have)
 			view_iter(&it, &dir, last);
 		for (size_t i = 0; i < r->count; i++, out += r->size) {
-			uint64_t v = r->value;
+			v = r->value;
 			if (r->path && !(have && view_next_uint(&it, &v)))
 				v = 0;
 			elf_put(a, out, r->size, v);
+			word = out;
+			word_size = r->size;
 		}
 	}
 }
@@ -78,7 +92,8 @@ struct thread {
 	uint64_t tid;
 	struct ckpt_image core;
 	struct view ti, thread_core, tc; /* tc: the main thread's alone */
-	bool has_tc, has_thread_core;
+	struct view live;                /* the live registers: ti, or its arch->live */
+	bool has_tc, has_thread_core, has_live;
 	const uint8_t *siginfo;          /* the first pending signal's, or NULL */
 	size_t siginfo_n;
 	uint64_t sigpend;
@@ -127,6 +142,8 @@ static bool thread_load(const struct core_task *t, uint64_t tid, bool main, stru
 				    "mtype %lld is not the process's (%s)", (long long)mtype, a->name);
 	if (!view_msg(e, a->ti, &th->ti))
 		return crit_fail_in(err, th->core.file, CRIT_E_REQUIRED, 0, "no %s: no registers", a->ti);
+	th->live = th->ti;
+	th->has_live = a->live && view_msg(&th->ti, a->live, &th->live);
 	th->has_thread_core = view_msg(e, "thread_core", &th->thread_core);
 	th->has_tc = main && view_msg(e, "tc", &th->tc);
 	if (th->has_thread_core)
@@ -164,8 +181,8 @@ static bool note_prstatus(const struct core_task *t, const struct thread *th, st
 	elf_put(a, ids + 8, 4, t->pgid);
 	elf_put(a, ids + 12, 4, t->sid);
 	/* the times: the checkpoint has none */
-	regs_fill(a, &th->ti, a->gregs, p + reg);
-	elf_put(a, p + reg + nreg, 4, has_msg(&th->ti, a->fp_path));
+	regs_fill(a, &th->live, a->gregs, p + reg);
+	elf_put(a, p + reg + nreg, 4, has_field(&th->live, a->fp_path));
 	return true;
 }
 
@@ -179,17 +196,24 @@ static bool note_siginfo(const struct core_task *t, const struct thread *th, str
 	return p != NULL;
 }
 
-static bool notes_regsets(const struct core_task *t, const struct thread *th, struct buf *b)
+/* The sets whose fields are in regs, in the table's order. */
+static bool notes_sets(const struct arch *a, const struct regset *s, const struct view *regs, struct buf *b)
 {
-	for (const struct regset *s = t->a->sets; s->type; s++) {
-		if (!has_msg(&th->ti, s->need))
+	for (; s && s->type; s++) {
+		if (!has_field(regs, s->need))
 			continue;
-		uint8_t *p = elf_note(t->a, b, s->owner, s->type, NULL, regs_size(s->regs));
+		uint8_t *p = elf_note(a, b, s->owner, s->type, NULL, regs_size(s->regs));
 		if (!p)
 			return false;
-		regs_fill(t->a, &th->ti, s->regs, p);
+		regs_fill(a, regs, s->regs, p);
 	}
 	return true;
+}
+
+static bool notes_regsets(const struct core_task *t, const struct thread *th, struct buf *b)
+{
+	return notes_sets(t->a, t->a->sets, &th->live, b) &&
+	       (!th->has_live || notes_sets(t->a, t->a->ckpt_sets, &th->ti, b));
 }
 
 /* ---- The process ----------------------------------------------------- */
