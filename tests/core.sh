@@ -33,9 +33,10 @@ cp -r "$fx/loop" "$tmp/ar"
 pid=21663
 "$crit" decode -i "$fx/loop/core-$pid.img" -o "$tmp/core.json"
 # ARCH-FIELD,...: the image without those fields, so without their notes
-# (not zeros), and gdb shows their registers as unavailable. PPC64 has
-# tmstate (a transaction: the checkpointed TM notes) and PPC64-tmstate not.
-arches="X86_64 AARCH64 AARCH64-pac_keys ARM PPC64 PPC64-tmstate S390 S390-vxrs_low,vxrs_high,gs_cb,gs_bc,ri_cb
+# (not zeros), and gdb shows their registers as unavailable (FIELD=N: that
+# value). PPC64 has tmstate (a transaction: the checkpointed TM notes),
+# PPC64-tmstate not; S390 has RI on (PSW_MASK_RI), the other S390 not.
+arches="X86_64 AARCH64 AARCH64-pac_keys ARM PPC64 PPC64-tmstate S390 S390-vxrs_low,vxrs_high,gs_cb,gs_bc,ri_cb.ri_on=0
 	MIPS LOONGARCH64 RISCV64"
 $ec arch "$tmp/core.json" "$tmp" $arches
 for arch in $arches; do

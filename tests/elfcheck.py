@@ -7,7 +7,8 @@ tables, so that the two are checked against each other.
 
     elfcheck.py arch CORE_JSON OUTDIR ARCH...  a core image's JSON (crit
         decode) for each ARCH in OUTDIR/ARCH.json, with known values in
-        every register (ARCH-FIELD,...: without those thread_info fields)
+        every register (ARCH-FIELD,FIELD=N...: without those thread_info fields, or
+        with N in them)
     elfcheck.py check ARCH CORE_JSON ELF       the ELF crit core wrote from
         it, field by field, its register notes the kernel's, in order; and
         gdb-multiarch's registers against the image (not for x86-64, which
@@ -212,8 +213,8 @@ def put(ti, path, idx, v):
 
 
 def variant(name):
-    """ARCH or ARCH-FIELD,FIELD...: an architecture, and the thread_info
-    fields left out of its image."""
+    """ARCH or ARCH-FIELD,FIELD=N...: an architecture, and the thread_info
+    fields left out of its image (or set to N)."""
     arch, _, omit = name.partition("-")
     return arch, [f for f in omit.split(",") if f]
 
@@ -251,8 +252,13 @@ def make_one(name, src, out):
     for path, v in a["extra"].items():
         put(ti, path, None, v)
     for path in omit:
+        path, _, value = path.partition("=")
         *dirs, last = path.split(".")
-        lookup(ti, ".".join(dirs)).pop(last) if dirs else ti.pop(last)
+        d = lookup(ti, ".".join(dirs)) if dirs else ti
+        if value:
+            d[last] = int(value)
+        else:
+            d.pop(last)
     e[a["ti"]] = ti
     json.dump(core, open(out, "w"))
 
