@@ -86,7 +86,7 @@ ARCHES = {
                     greg=n("gpregs.regs", 31) + n("gpregs.sp") + n("gpregs.pc") + n("gpregs.pstate"),
                     sets=[("CORE", "FPREGSET", n("fpsimd.vregs", 64) + n("fpsimd.fpsr", 1, 4)
                            + n("fpsimd.fpcr", 1, 4) + pad(8), "fpsimd"),
-                          # tls_get: tpidr_el0 (kernels before 6.0: tpidr2_el0 is not in CRIU)
+                          # tls_get: tpidr_el0 (then tpidr2_el0 since SME: not in CRIU)
                           ("LINUX", "ARM_TLS", n("tls"), "tls"),
                           # pac_enabled_keys_get: a long
                           ("LINUX", "ARM_PAC_ENABLED_KEYS", n(PAC_A + "pac_enabled_key"),

@@ -59,7 +59,7 @@ static const struct reg aarch64_fpregs[] = {
 	RN("fpsimd.vregs", 64, 8), R("fpsimd.fpsr", 4), R("fpsimd.fpcr", 4), PAD(8), END,
 };
 
-/* tpidr_el0, as kernels before 6.0 write NT_ARM_TLS: later ones add
+/* tpidr_el0, NT_ARM_TLS as the kernel wrote it before adding SME's
  * tpidr2_el0, which CRIU does not keep */
 static const struct reg aarch64_tls[] = { R("tls", 8), END };
 
