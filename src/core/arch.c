@@ -155,8 +155,7 @@ static const struct regset ppc64_tm_sets[] = {
  * runs unrecorded) and keeps it as ri_cb.ri_on */
 static const struct reg s390_gregs[] = {
 	R("gpregs.psw_mask", 8), SET_WHEN("ri_cb.ri_on", 0x0000008000000000ull), R("gpregs.psw_addr", 8),
-	RN("gpregs.gprs", 16, 8),
-	RN("gpregs.acrs", 16, 4), R("gpregs.orig_gpr2", 8), END,
+	RN("gpregs.gprs", 16, 8), RN("gpregs.acrs", 16, 4), R("gpregs.orig_gpr2", 8), END,
 };
 
 static const struct reg s390_fpregs[] = { R("fpregs.fpc", 4), PAD(4), RN("fpregs.fprs", 16, 8), END };
