@@ -7,8 +7,8 @@ tables, so that the two are checked against each other.
 
     elfcheck.py arch CORE_JSON OUTDIR ARCH...  a core image's JSON (crit
         decode) for each ARCH in OUTDIR/ARCH.json, with known values in
-        every register (ARCH-FIELD,FIELD=N...: without those thread_info fields, or
-        with N in them)
+        every register (ARCH-FIELD,FIELD=N...: without those thread_info
+        fields, or with N in them)
     elfcheck.py check ARCH CORE_JSON ELF       the ELF crit core wrote from
         it, field by field, its register notes the kernel's, in order; and
         gdb-multiarch's registers against the image (not for x86-64, which
@@ -357,7 +357,8 @@ def check(name, src, path):
     regsets = [(o, t, d) for o, t, d in elf.notes if t not in PROCESS_NOTES]
     want = [(o, NT[k]) for o, k, _ in sets]
     if [(o, t) for o, t, _ in regsets] != want:
-        fail(f"{arch}: register notes {[(o, hex(t)) for o, t, _ in regsets]}, the kernel's {[(o, hex(t)) for o, t in want]}")
+        shown = lambda notes: ", ".join(f"{o}/{t:#x}" for o, t, *_ in notes)
+        fail(f"{arch}: register notes {shown(regsets)}, the kernel's {shown(want)}")
     for (o, t, d), (so, k, lay) in zip(regsets, sets):
         if (o, t) == (so, NT[k]):
             check_layout(elf, d, lay, ti, bits, f"{name} {k}")
@@ -431,9 +432,9 @@ M32 = 0xFFFFFFFF
 # What gdb-multiarch shows of an `arch` core: gdb's register (its target
 # descriptions' names) and its value from the image, g(path, index) reading
 # the live registers; a register made of a field the image lacks is
-# <unavailable>, not a made-up zero. 128-bit vector registers as gdb reads them: AArch64
-# and ppc64le V as two little-endian words, s390x V as hi then lo; VSX
-# registers 0-31: the FPR above the VSX doubleword.
+# <unavailable>, not a made-up zero. 128-bit vector registers as gdb reads
+# them: AArch64 and ppc64le V as two little-endian words, s390x V as hi
+# then lo; VSX registers 0-31: the FPR above the VSX doubleword.
 GDB_REGS = {
     "AARCH64": {"$pc": lambda g: g("gpregs.pc"), "$sp": lambda g: g("gpregs.sp"),
                 "$x0": lambda g: g("gpregs.regs", 0), "$x17": lambda g: g("gpregs.regs", 17),
