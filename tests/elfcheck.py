@@ -5,10 +5,15 @@ The layouts here are written from the kernel's headers (linux/elfcore.h,
 each architecture's uapi asm/ptrace.h, user.h, elf.h), not from crit's
 tables, so that the two are checked against each other.
 
-    elfcheck.py arch ARCH CORE_JSON OUT_JSON   a core image's JSON (crit
-        decode) for ARCH, with known values in every register
+    elfcheck.py arch CORE_JSON OUTDIR ARCH...  a core image's JSON (crit
+        decode) for each ARCH in OUTDIR/ARCH.json, with known values in
+        every register (ARCH-FIELD,FIELD=N...: without those thread_info
+        fields, or with N in them)
     elfcheck.py check ARCH CORE_JSON ELF       the ELF crit core wrote from
-        it, field by field
+        it, field by field, its register notes the kernel's, in order; and
+        gdb-multiarch's registers against the image (not for x86-64, which
+        gdb checks on the fixtures, nor LoongArch, which Debian's
+        gdb-multiarch 13.1 is not built for)
     elfcheck.py gdb CRIT DIR PID ELF           gdb on a fixture's core: its
         threads, general and vector registers (k0-k7, zmm0-zmm31) and
         argv[0] against the images
@@ -27,8 +32,15 @@ import sys
 import tempfile
 
 NT = {"PRSTATUS": 1, "FPREGSET": 2, "PRPSINFO": 3, "AUXV": 6, "SIGINFO": 0x53494749,
-      "FILE": 0x46494C45, "X86_XSTATE": 0x202, "X86_XSAVE_LAYOUT": 0x205, "X86_SHSTK": 0x204, "PRXFPREG": 0x46E62B7F,
-      "386_TLS": 0x200, "ARM_VFP": 0x400, "PPC_VMX": 0x100}
+      "FILE": 0x46494C45, "X86_XSTATE": 0x202, "ARM_VFP": 0x400, "PPC_VMX": 0x100,
+      "X86_XSAVE_LAYOUT": 0x205, "X86_SHSTK": 0x204, "PRXFPREG": 0x46E62B7F, "386_TLS": 0x200,
+      # uapi linux/elf.h
+      "ARM_TLS": 0x401, "ARM_PACA_KEYS": 0x407, "ARM_PACG_KEYS": 0x408, "ARM_PAC_ENABLED_KEYS": 0x40A,
+      "PPC_VSX": 0x102, "PPC_TM_CGPR": 0x108, "PPC_TM_CFPR": 0x109, "PPC_TM_CVMX": 0x10A,
+      "PPC_TM_CVSX": 0x10B, "PPC_TM_SPR": 0x10C, "S390_SYSTEM_CALL": 0x307, "S390_VXRS_LOW": 0x309,
+      "S390_VXRS_HIGH": 0x30A, "S390_GS_CB": 0x30B, "S390_GS_BC": 0x30C, "S390_RI_CB": 0x30D}
+# the notes that are not register sets
+PROCESS_NOTES = {NT[k] for k in ("PRSTATUS", "PRPSINFO", "AUXV", "SIGINFO", "FILE", "X86_XSAVE_LAYOUT")}
 
 
 def n(name, count=1, size=8):
@@ -37,6 +49,11 @@ def n(name, count=1, size=8):
 
 def pad(nbytes):
     return [(None, None, nbytes)]
+
+
+def u128(hi, lo):
+    """A 128-bit word, hi << 64 | lo, from two (path, index) of 64 bits."""
+    return [(("u128", hi, lo), None, 16)]
 
 
 # The kernel's layouts: each slot (CRIU field under thread_info, index in a
@@ -50,6 +67,15 @@ MIPS_G = [f"gpregs.r{i}" for i in range(32)] + ["gpregs.lo", "gpregs.hi", "gpreg
 RISCV_G = [f"gpregs.{r}" for r in "pc ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 t3 t4 t5 t6".split()]
 I386_G = [f"gpregs.{r}" for r in "bx cx dx si di bp ax ds es fs gs orig_ax ip cs flags sp ss".split()]
 ARM_G = [f"gpregs.{r}" for r in "r0 r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 fp ip sp lr pc cpsr orig_r0".split()]
+PAC_A, PAC_G = "pac_keys.pac_address_keys.", "pac_keys.pac_generic_keys."
+# ppc64: pt_regs as ELF_NGREG 48 (softe, dar, dsisr, result and 4 spare
+# words are not in CRIU); fpr[32] + fpscr; 32 vector128 + vscr + vrsave
+# in one; VSX: the low doublewords of VSR0-31
+PPC_G = (n("gpregs.gpr", 32) + [s for r in "nip msr orig_gpr3 ctr link xer ccr".split() for s in n("gpregs." + r)]
+         + pad(8) + n("gpregs.trap") + pad(56))
+PPC_FP = n("fpstate.fpregs", 33)
+PPC_VMX = n("vrstate.vrregs", 66) + n("vrstate.vrsave", 1, 4) + pad(12)
+PPC_VSX = n("vsxstate.vsxregs", 32)
 
 # XSAVE's standard (non-compacted) layout on Intel's CPUs (SDM vol. 1, 13.4;
 # CPUID leaf 0xD): each component's XCR0 bit, offset, size and CRIU field.
@@ -71,22 +97,64 @@ def xsave_held(xsave):
             [(b, sz, o, 0) for b, o, sz, _ in parts])
 
 
+def i387_fsave(ti):
+    """struct user_i387_ia32_struct from the FXSAVE fields, as the kernel's
+    convert_from_fxsr makes it (the full tag word from the abridged one)."""
+    fp, g = ti["fpregs"], ti["gpregs"]
+    st = [b"".join(fp["st_space"][4 * i + j].to_bytes(4, "little") for j in range(4))[:10] for i in range(8)]
+    top = fp["swd"] >> 11 & 7
+    tags = 0
+    for phys in range(8):
+        r = st[(phys - top) % 8]
+        exp = int.from_bytes(r[8:10], "little") & 0x7FFF
+        mant = int.from_bytes(r[:8], "little")
+        if not fp["twd"] >> phys & 1:
+            tag = 3  # empty
+        elif exp == 0x7FFF:
+            tag = 2  # special
+        elif exp == 0:
+            tag = 1 if mant == 0 else 2
+        else:
+            tag = 0 if mant >> 63 else 2
+        tags |= tag << (2 * phys)
+    words = [fp["cwd"] & 0xFFFF | 0xFFFF0000, fp["swd"] & 0xFFFF | 0xFFFF0000, tags | 0xFFFF0000,
+             fp["rip"] & 0xFFFFFFFF, g["cs"] & 0xFFFFFFFF, fp["rdp"] & 0xFFFFFFFF, g["ds"] & 0xFFFF | 0xFFFF0000]
+    return struct.pack("<7I", *words) + b"".join(st)
+
+
+def user_desc(ti):
+    """NT_386_TLS: struct user_desc for each of the three TLS entries, when
+    one is in use (an empty one is read_exec_only and not present)."""
+    out, used = b"", False
+    for d in ti["tls"]:
+        flags = (d["seg_32bit"] | d["contents_l"] << 1 | d["contents_h"] << 2 | d["read_exec_only"] << 3
+                 | d["limit_in_pages"] << 4 | d["seg_not_present"] << 5 | d["usable"] << 6)
+        used = used or flags & 0x28 != 0x28 or d["base_addr"] or d["limit"]
+        out += struct.pack("<4I", d["entry_number"], d["base_addr"], d["limit"], flags)
+    return out if used else None
+
+
+def shadow_stack(ti):
+    """NT_X86_SHSTK: the SSP, a u64, while the shadow stack is enabled."""
+    cet = ti["fpregs"]["xsave"].get("cet", {})
+    return struct.pack("<Q", cet["ssp"]) if cet.get("cet", 0) & 1 else None
+
+
 ARCHES = {
     # machine, 64-bit, big endian, uid bytes, elf_gregset_t, [(owner, type, layout)], other required fields
     "X86_64": dict(ti="thread_info", machine=62, w=8, big=False, uid=4,
                    greg=[s for r in X86_G for s in n(r)],
-                   sets=[("CORE", "FPREGSET", X86_FX + pad(96)),
-                         ("LINUX", "X86_XSTATE", X86_XSAVE)],
-                   made=[("LINUX", "X86_SHSTK", "shadow_stack")],
+                   # a set whose layout is a function: the note it makes (None: no note)
+                   sets=[("CORE", "FPREGSET", X86_FX + pad(96)), ("LINUX", "X86_XSTATE", X86_XSAVE),
+                         ("LINUX", "X86_SHSTK", shadow_stack)],
                    # the shadow stack on (U_CET's SH_STK_EN), and its pointer
                    extra={"clear_tid_addr": 1, "fpregs.xsave.cet": {"cet": 1, "ssp": 0x7FFE12345678}}),
     # x86-64's 32-bit task (gpregs.mode COMPAT): the kernel's compat core, an
-    # i386 ELF; NT_PRFPREG (FSAVE) and NT_386_TLS are made, not copied:
-    # "made" names the function here that makes them.
+    # i386 ELF; NT_PRFPREG (FSAVE) and NT_386_TLS are made, not copied.
     "I386": dict(ti="thread_info", mtype="X86_64", machine=3, w=4, big=False, uid=2,
                  greg=[s for r in I386_G for s in n(r, 1, 4)],
-                 sets=[("LINUX", "PRXFPREG", X86_FX + pad(96)), ("LINUX", "X86_XSTATE", X86_XSAVE)],
-                 made=[("CORE", "FPREGSET", "i387_fsave"), ("LINUX", "386_TLS", "user_desc")],
+                 sets=[("CORE", "FPREGSET", i387_fsave), ("LINUX", "PRXFPREG", X86_FX + pad(96)),
+                       ("LINUX", "X86_XSTATE", X86_XSAVE), ("LINUX", "386_TLS", user_desc)],
                  extra={"clear_tid_addr": 1, "gpregs.mode": "COMPAT",
                         # the 64-bit registers a 32-bit task lacks: not in its core
                         **{f"gpregs.{r}": 0xDEAD0000DEAD0000 + i for i, r in
@@ -108,41 +176,77 @@ ARCHES = {
                                 dict(entry_number=14, base_addr=0x1000, limit=0x20, seg_32bit=True,
                                      contents_h=True, contents_l=False, read_exec_only=True,
                                      limit_in_pages=False, seg_not_present=False, usable=False)]}),
+    # Past x86: each set (owner, type, layout, the field it needs: without
+    # it, no note), in the order of the kernel's regset view
+    # (arch/*/kernel/ptrace.c); a note's size is what its regset_get writes.
     "AARCH64": dict(ti="ti_aarch64", machine=183, w=8, big=False, uid=4,
                     greg=n("gpregs.regs", 31) + n("gpregs.sp") + n("gpregs.pc") + n("gpregs.pstate"),
                     sets=[("CORE", "FPREGSET", n("fpsimd.vregs", 64) + n("fpsimd.fpsr", 1, 4)
-                           + n("fpsimd.fpcr", 1, 4) + pad(8))],
-                    extra={"clear_tid_addr": 1, "tls": 2}),
+                           + n("fpsimd.fpcr", 1, 4) + pad(8), "fpsimd"),
+                          # tls_get: tpidr_el0 (then tpidr2_el0 since SME: not in CRIU)
+                          ("LINUX", "ARM_TLS", n("tls"), "tls"),
+                          # pac_enabled_keys_get: a long
+                          ("LINUX", "ARM_PAC_ENABLED_KEYS", n(PAC_A + "pac_enabled_key"),
+                           PAC_A + "pac_enabled_key"),
+                          # struct user_pac_address_keys: apia apib apda apdb, each
+                          # __uint128_t hi << 64 | lo (pac_key_to_user)
+                          ("LINUX", "ARM_PACA_KEYS", [s for k in "apia apib apda apdb".split()
+                                                      for s in u128((f"{PAC_A}{k}key_hi", None),
+                                                                    (f"{PAC_A}{k}key_lo", None))],
+                           "pac_keys.pac_address_keys"),
+                          ("LINUX", "ARM_PACG_KEYS", u128((PAC_G + "apgakey_hi", None), (PAC_G + "apgakey_lo", None)),
+                           "pac_keys.pac_generic_keys")],
+                    extra={"clear_tid_addr": 1}),
     "ARM": dict(ti="ti_arm", machine=40, w=4, big=False, uid=2,
                 greg=[s for r in ARM_G for s in n(r, 1, 4)],
-                sets=[("LINUX", "ARM_VFP", n("fpstate.vfp_regs", 32) + n("fpstate.fpscr", 1, 4))],
+                sets=[("LINUX", "ARM_VFP", n("fpstate.vfp_regs", 32) + n("fpstate.fpscr", 1, 4), "fpstate")],
                 extra={"clear_tid_addr": 1, "tls": 2, "fpstate.fpexc": 3, "fpstate.fpinst": 4,
                        "fpstate.fpinst2": 5}),
-    "PPC64": dict(ti="ti_ppc64", machine=21, w=8, big=False, uid=4,
-                  greg=(n("gpregs.gpr", 32) + [s for r in "nip msr orig_gpr3 ctr link xer ccr".split()
-                                               for s in n("gpregs." + r)]
-                        + pad(8) + n("gpregs.trap") + pad(56)),
-                  sets=[("CORE", "FPREGSET", n("fpstate.fpregs", 33)),
-                        ("LINUX", "PPC_VMX", n("vrstate.vrregs", 66) + n("vrstate.vrsave", 1, 4) + pad(12))],
+    # In a transaction CRIU keeps the live registers in tmstate and the
+    # checkpointed ones on top (arch/ppc64/crtools.c): NT_PRSTATUS and the
+    # sets from live, the TM_C* sets (ckpt) from the top.
+    "PPC64": dict(ti="ti_ppc64", machine=21, w=8, big=False, uid=4, live="tmstate",
+                  greg=PPC_G,
+                  sets=[("CORE", "FPREGSET", PPC_FP, "fpstate"), ("LINUX", "PPC_VMX", PPC_VMX, "vrstate"),
+                        ("LINUX", "PPC_VSX", PPC_VSX, "vsxstate")],
+                  ckpt=[("LINUX", "PPC_TM_CGPR", PPC_G, "gpregs"), ("LINUX", "PPC_TM_CFPR", PPC_FP, "fpstate"),
+                        ("LINUX", "PPC_TM_CVMX", PPC_VMX, "vrstate"), ("LINUX", "PPC_TM_CVSX", PPC_VSX, "vsxstate"),
+                        # tm_spr_get: tfhar, texasr, tfiar
+                        ("LINUX", "PPC_TM_SPR", n("gpregs.tfhar") + n("gpregs.texasr") + n("gpregs.tfiar"),
+                         "gpregs.tfhar")],
                   extra={"clear_tid_addr": 1}),
     "S390": dict(ti="ti_s390", machine=22, w=8, big=True, uid=4,
                  greg=(n("gpregs.psw_mask") + n("gpregs.psw_addr") + n("gpregs.gprs", 16)
                        + n("gpregs.acrs", 16, 4) + n("gpregs.orig_gpr2")),
-                 sets=[("CORE", "FPREGSET", n("fpregs.fpc", 1, 4) + pad(4) + n("fpregs.fprs", 16))],
-                 extra={"clear_tid_addr": 1, "gpregs.system_call": 2}),
+                 # PSW_MASK_RI, which CRIU clears in the PSW and keeps as ri_on
+                 bits={"gpregs.psw_mask": ("ri_cb.ri_on", 0x0000008000000000)},
+                 sets=[("CORE", "FPREGSET", n("fpregs.fpc", 1, 4) + pad(4) + n("fpregs.fprs", 16), "fpregs"),
+                       ("LINUX", "S390_SYSTEM_CALL", n("gpregs.system_call", 1, 4), "gpregs.system_call"),
+                       ("LINUX", "S390_VXRS_LOW", n("vxrs_low.regs", 16), "vxrs_low"),
+                       # __vector128 V16-V31: regs[2i] << 64 | regs[2i + 1]
+                       ("LINUX", "S390_VXRS_HIGH", [s for i in range(16) for s in u128(("vxrs_high.regs", 2 * i),
+                                                                                        ("vxrs_high.regs", 2 * i + 1))],
+                        "vxrs_high"),
+                       # struct gs_cb: 4 u64; struct runtime_instr_cb: 64 bytes
+                       ("LINUX", "S390_GS_CB", n("gs_cb.regs", 4), "gs_cb"),
+                       ("LINUX", "S390_GS_BC", n("gs_bc.regs", 4), "gs_bc"),
+                       ("LINUX", "S390_RI_CB", n("ri_cb.regs", 8), "ri_cb")],
+                 extra={"clear_tid_addr": 1, "ri_cb.ri_on": 1}),
     "MIPS": dict(ti="ti_mips", machine=8, w=8, big=False, uid=4,
                  greg=[s for r in MIPS_G for s in n(r)] + pad(56),
                  sets=[("CORE", "FPREGSET", [s for i in range(32) for s in n(f"fpregs.r{i}")]
-                        + n("fpregs.fpu_fcr31", 1, 4) + n("fpregs.fpu_id", 1, 4))],
+                        + n("fpregs.fpu_fcr31", 1, 4) + n("fpregs.fpu_id", 1, 4), "fpregs")],
                  extra={"clear_tid_addr": 1, "tls": 2, "fpregs.lo": 3, "fpregs.hi": 4}),
+    # fpr_get writes fpr[32], fcc, fcsr: 268 of ELF_NFPREG's 272 bytes
     "LOONGARCH64": dict(ti="ti_loongarch64", machine=258, w=8, big=False, uid=4,
                         greg=n("gpregs.regs", 32) + pad(8) + n("gpregs.pc") + pad(88),
                         sets=[("CORE", "FPREGSET", n("fpregs.regs", 32) + n("fpregs.fcc")
-                               + n("fpregs.fcsr", 1, 4) + pad(4))],
+                               + n("fpregs.fcsr", 1, 4), "fpregs")],
                         extra={"clear_tid_addr": 1, "tls": 2}),
+    # riscv_fpr_get pads fcsr to 8 bytes
     "RISCV64": dict(ti="ti_riscv64", machine=243, w=8, big=False, uid=4,
                     greg=[s for r in RISCV_G for s in n(r)],
-                    sets=[("CORE", "FPREGSET", n("fpsimd.f", 32) + n("fpsimd.fcsr", 1, 4) + pad(4))],
+                    sets=[("CORE", "FPREGSET", n("fpsimd.f", 32) + n("fpsimd.fcsr", 1, 4) + pad(4), "fpsimd")],
                     extra={"clear_tid_addr": 1, "tls": 2}),
 }
 
@@ -162,47 +266,96 @@ def known(path, idx, size):
     return v | (0xA5 << (8 * size - 8)) if size >= 4 else v
 
 
-def slot_value(path, idx, size, ti):
-    """What the kernel's layout has in a slot: the image's value (ti: its
-    thread_info), masked to the slot's size; zeros past a repeated field's
-    end."""
-    if path is None:
-        return 0
-    if path.startswith("="):
-        return int(path[1:])
-    v = ti
+def fields(slot):
+    """The image fields (path, index, bytes) a slot is made of."""
+    path, idx, size = slot
+    if isinstance(path, tuple):
+        return [(p, i, 8) for p, i in path[1:]]
+    return [] if path is None or path.startswith("=") else [slot]
+
+
+def prefixed(layout, prefix):
+    """A layout read under the message prefix ("tmstate.")."""
+    def under(path):
+        if isinstance(path, tuple):
+            return (path[0],) + tuple((prefix + p, i) for p, i in path[1:])
+        return path if path is None or path.startswith("=") else prefix + path
+    return [(under(path), idx, size) for path, idx, size in layout]
+
+
+def lookup(ti, path, idx=None):
+    """The image's value at path (a message, a number, or a repeated
+    field's idx-th), or None."""
+    d = ti
     for p in path.split("."):
-        v = v.get(p, {}) if isinstance(v, dict) else {}
-    if idx is not None:
-        v = v[idx] if isinstance(v, list) and idx < len(v) else 0
-    return (v if isinstance(v, int) else 0) & ((1 << (8 * size)) - 1)
+        if not isinstance(d, dict) or p not in d:
+            return None
+        d = d[p]
+    if idx is None:
+        return d
+    return d[idx] if isinstance(d, list) and idx < len(d) else None
 
 
-def make_arch(arch, src, out):
+def put(ti, path, idx, v):
+    parts = path.split(".")
+    d = ti
+    for p in parts[:-1]:
+        d = d.setdefault(p, {})
+    if idx is None:
+        d[parts[-1]] = v
+    else:
+        lst = d.setdefault(parts[-1], [])
+        lst.extend([None] * (idx + 1 - len(lst)))
+        lst[idx] = v
+
+
+def variant(name):
+    """ARCH or ARCH-FIELD,FIELD=N...: an architecture, and the thread_info
+    fields left out of its image (or set to N)."""
+    arch, _, omit = name.partition("-")
+    return arch, [f for f in omit.split(",") if f]
+
+
+def layouts(a, ti):
+    """The pr_reg layout and the register notes [(owner, type, layout)]
+    the kernel would write for the image's thread_info ti, in order."""
+    live = a.get("live") if lookup(ti, a.get("live", "-")) is not None else None
+    lp = live + "." if live else ""
+    sets = [(o, k, lay if callable(lay) else prefixed(lay, lp)) for o, k, lay, *need in a["sets"]
+            if (not need or lookup(ti, lp + need[0]) is not None) and not (callable(lay) and lay(ti) is None)]
+    if live:
+        sets += [(o, k, lay) for o, k, lay, need in a.get("ckpt", []) if lookup(ti, need) is not None]
+    return prefixed(a["greg"], lp), sets
+
+
+def make_arch(src, outdir, *names):
+    for name in names:
+        make_one(name, src, f"{outdir}/{name}.json")
+
+
+def make_one(name, src, out):
+    arch, omit = variant(name)
     a = ARCHES[arch]
     core = json.load(open(src))
     e = core["entries"][0]
     e.pop("thread_info", None)
     e["mtype"] = a.get("mtype", arch)
     ti = {}
-    for path, idx, size in a["greg"] + [s for _, _, lay in a["sets"] for s in lay]:
-        if path is None or path.startswith("="):
-            continue
-        parts = path.split(".")
-        d = ti
-        for p in parts[:-1]:
-            d = d.setdefault(p, {})
-        v = known(path, idx, size)
-        if idx is None:
-            d[parts[-1]] = v
-        else:
-            d.setdefault(parts[-1], []).append(v)
+    roots = [""] + ([a["live"] + "."] if "live" in a else [])
+    every = [a["greg"]] + [lay for _, _, lay, *_ in a["sets"] if not callable(lay)]
+    for layout in [prefixed(lay, r) for r in roots for lay in every] + [lay for _, _, lay, _ in a.get("ckpt", [])]:
+        for path, idx, size in (f for slot in layout for f in fields(slot)):
+            put(ti, path, idx, known(path, idx, size))
     for path, v in a["extra"].items():
-        parts = path.split(".")
-        d = ti
-        for p in parts[:-1]:
-            d = d.setdefault(p, {})
-        d[parts[-1]] = v
+        put(ti, path, None, v)
+    for path in omit:
+        path, _, value = path.partition("=")
+        *dirs, last = path.split(".")
+        d = lookup(ti, ".".join(dirs)) if dirs else ti
+        if value:
+            d[last] = int(value)
+        else:
+            d.pop(last)
     e[a["ti"]] = ti
     json.dump(core, open(out, "w"))
 
@@ -242,10 +395,26 @@ class Elf:
         return int.from_bytes(data[off:off + size], "big" if self.e == ">" else "little")
 
 
-def check_layout(elf, data, layout, what, ti):
+def slot_value(ti, slot, bits):
+    path, idx, size = slot
+    if path is None:
+        return 0
+    if isinstance(path, tuple):
+        hi, lo = (lookup(ti, p, i) or 0 for p, i in path[1:])
+        return hi << 64 | lo
+    if path.startswith("="):
+        return int(path[1:])
+    v = lookup(ti, path, idx) or 0
+    if path in bits and lookup(ti, bits[path][0]):
+        v |= bits[path][1]
+    return v
+
+
+def check_layout(elf, data, layout, ti, bits, what):
     off = 0
-    for path, idx, size in layout:
-        want = slot_value(path, idx, size, ti)
+    for slot in layout:
+        path, idx, size = slot
+        want = slot_value(ti, slot, bits)
         got = elf.word(data, off, size)
         if got != want:
             fail(f"{what}: {path}[{idx}] at {off}: 0x{got:x}, not 0x{want:x}")
@@ -264,37 +433,42 @@ def sizes(w, uid, greg):
     return reg, prstatus, pid, prpsinfo
 
 
-def check(arch, src, path):
+def check(name, src, path):
+    arch, _ = variant(name)
     a = ARCHES[arch]
     core = json.load(open(src))
+    ti = core["entries"][0][a["ti"]]
+    greg, sets = layouts(a, ti)
+    bits = a.get("bits", {})
     pid = None
     elf = Elf(path)
     w = a["w"]
     if elf.w != w or (elf.e == ">") != a["big"] or elf.machine != a["machine"] or elf.type != 4:
         fail(f"{arch}: ELF class {elf.w * 8}, data {elf.e}, machine {elf.machine}, type {elf.type}")
-    reg, prstatus, pidoff, prpsinfo = sizes(w, a["uid"], a["greg"])
-    notes = [(o, t, len(d)) for o, t, d in elf.notes]
-    want = [("CORE", NT["PRSTATUS"], prstatus), ("CORE", NT["PRPSINFO"], prpsinfo)]
-    got_kinds = [(o, t) for o, t, _ in notes]
-    for o, t, sz in want + [(o, NT[k], sum(s for _, _, s in lay)) for o, k, lay in a["sets"]]:
-        match = [x for x in notes if x[0] == o and x[1] == t]
-        if not match:
-            fail(f"{arch}: no note {o}/{t:#x} in {got_kinds}")
-        elif match[0][2] != sz:
-            fail(f"{arch}: note {o}/{t:#x} is {match[0][2]} bytes, the kernel's is {sz}")
-    ti = core["entries"][0][a["ti"]]
-    for o, k, fn in a.get("made", []):
-        want_d = globals()[fn](ti)
-        got_d = [d for no, t, d in elf.notes if no == o and t == NT[k]]
-        if got_d != ([want_d] if want_d else []):
-            fail(f"{arch}: {k} is {[g.hex() for g in got_d]}, the kernel's is {want_d and want_d.hex()}")
+    reg, prstatus, pidoff, prpsinfo = sizes(w, a["uid"], greg)
+    kinds = [(o, t) for o, t, _ in elf.notes]
+    for o, k in [("CORE", "PRSTATUS"), ("CORE", "PRPSINFO")]:
+        if (o, NT[k]) not in kinds:
+            fail(f"{arch}: no note {o}/{k} in {kinds}")
+    # the register notes of the (one) thread: the kernel's, in its order
+    regsets = [(o, t, d) for o, t, d in elf.notes if t not in PROCESS_NOTES]
+    want = [(o, NT[k]) for o, k, _ in sets]
+    if [(o, t) for o, t, _ in regsets] != want:
+        shown = lambda notes: ", ".join(f"{o}/{t:#x}" for o, t, *_ in notes)
+        fail(f"{arch}: register notes {shown(regsets)}, the kernel's {shown(want)}")
+    for (o, t, d), (so, k, lay) in zip(regsets, sets):
+        if (o, t) == (so, NT[k]) and callable(lay):
+            if d != lay(ti):
+                fail(f"{name} {k}: {d.hex()}, the kernel's {lay(ti).hex()}")
+        elif (o, t) == (so, NT[k]):
+            check_layout(elf, d, lay, ti, bits, f"{name} {k}")
     for o, t, d in elf.notes:
-        if t == NT["PRSTATUS"] and o == "CORE" and len(d) == prstatus:
+        if t == NT["PRSTATUS"] and o == "CORE":
+            if len(d) != prstatus:
+                fail(f"{arch}: NT_PRSTATUS is {len(d)} bytes, the kernel's {prstatus}")
+                continue
             pid = elf.word(d, 16 + 2 * w, 4)
-            check_layout(elf, d[reg:reg + sum(s for _, _, s in a["greg"])], a["greg"], f"{arch} pr_reg", ti)
-        for so, k, lay in a["sets"]:
-            if o == so and t == NT[k]:
-                check_layout(elf, d, lay, f"{arch} {k}", ti)
+            check_layout(elf, d[reg:reg + sum(s for _, _, s in greg)], greg, ti, bits, f"{name} pr_reg")
         if t == NT["PRPSINFO"] and len(d) == prpsinfo:
             comm = d[pidoff + 16:pidoff + 32].rstrip(b"\0").decode(errors="replace")
             want_comm = core["entries"][0].get("tc", {}).get("comm", "")[:15]
@@ -305,58 +479,19 @@ def check(arch, src, path):
     if not pid:
         fail(f"{arch}: no prstatus of the kernel's size")
     if arch in ("X86_64", "I386"):
-        check_xsave_layout(elf, xsave_held(core["entries"][0][a["ti"]]["fpregs"]["xsave"])[2], arch)
-    print(f"{arch}: {len(elf.notes)} notes, {len(elf.ph)} program headers checked")
-
-
-def i387_fsave(ti):
-    """struct user_i387_ia32_struct from the FXSAVE fields, as the kernel's
-    convert_from_fxsr makes it (the full tag word from the abridged one)."""
-    fp, g = ti["fpregs"], ti["gpregs"]
-    st = [b"".join(fp["st_space"][4 * i + j].to_bytes(4, "little") for j in range(4))[:10] for i in range(8)]
-    top = fp["swd"] >> 11 & 7
-    tags = 0
-    for phys in range(8):
-        r = st[(phys - top) % 8]
-        exp = int.from_bytes(r[8:10], "little") & 0x7FFF
-        mant = int.from_bytes(r[:8], "little")
-        if not fp["twd"] >> phys & 1:
-            tag = 3  # empty
-        elif exp == 0x7FFF:
-            tag = 2  # special
-        elif exp == 0:
-            tag = 1 if mant == 0 else 2
-        else:
-            tag = 0 if mant >> 63 else 2
-        tags |= tag << (2 * phys)
-    words = [fp["cwd"] & 0xFFFF | 0xFFFF0000, fp["swd"] & 0xFFFF | 0xFFFF0000, tags | 0xFFFF0000,
-             fp["rip"] & 0xFFFFFFFF, g["cs"] & 0xFFFFFFFF, fp["rdp"] & 0xFFFFFFFF, g["ds"] & 0xFFFF | 0xFFFF0000]
-    return struct.pack("<7I", *words) + b"".join(st)
-
-
-def shadow_stack(ti):
-    """NT_X86_SHSTK: the SSP, a u64, while the shadow stack is enabled."""
-    cet = ti["fpregs"]["xsave"].get("cet", {})
-    return struct.pack("<Q", cet["ssp"]) if cet.get("cet", 0) & 1 else None
-
-
-def user_desc(ti):
-    """NT_386_TLS: struct user_desc for each of the three TLS entries."""
-    out = b""
-    for d in ti["tls"]:
-        flags = (d["seg_32bit"] | d["contents_l"] << 1 | d["contents_h"] << 2 | d["read_exec_only"] << 3
-                 | d["limit_in_pages"] << 4 | d["seg_not_present"] << 5 | d["usable"] << 6)
-        out += struct.pack("<4I", d["entry_number"], d["base_addr"], d["limit"], flags)
-    return out
+        check_xsave_layout(elf, xsave_held(ti["fpregs"]["xsave"])[2], arch)
+    print(f"{name}: {len(elf.notes)} notes ({', '.join(k for _, k, _ in sets)}), {len(elf.ph)} program headers checked")
+    if arch in GDB_REGS:
+        gdb_arch(name, src, path)
 
 
 def check_xsave_layout(elf, want, what):
     """NT_X86_XSAVE_LAYOUT: the last note, once, a record per component."""
-    layouts = [d for o, t, d in elf.notes if o == "LINUX" and t == NT["X86_XSAVE_LAYOUT"]]
-    if len(layouts) != 1 or elf.notes[-1][1] != NT["X86_XSAVE_LAYOUT"]:
-        fail(f"{what}: {len(layouts)} NT_X86_XSAVE_LAYOUT notes, not one at the end")
+    layouts_ = [d for o, t, d in elf.notes if o == "LINUX" and t == NT["X86_XSAVE_LAYOUT"]]
+    if len(layouts_) != 1 or elf.notes[-1][1] != NT["X86_XSAVE_LAYOUT"]:
+        fail(f"{what}: {len(layouts_)} NT_X86_XSAVE_LAYOUT notes, not one at the end")
         return
-    got = [struct.unpack_from(elf.e + "IIII", layouts[0], i) for i in range(0, len(layouts[0]), 16)]
+    got = [struct.unpack_from(elf.e + "IIII", layouts_[0], i) for i in range(0, len(layouts_[0]), 16)]
     if got != want:
         fail(f"{what}: NT_X86_XSAVE_LAYOUT {got}, not {want}")
 
@@ -422,20 +557,19 @@ def vectors(path, d, crit):
         tid = int(re.match(r"\(LWP (\d+)\)", block).group(1))
         fp = decode(crit, f"{d}/core-{tid}.img")["thread_info"]["fpregs"]
         x = fp["xsave"]
-        u32 = lambda a, i: a[i] if i < len(a) else 0
-        u64 = lambda a, i: a[i] if i < len(a) else 0
-        want = [u64(x.get("opmask_reg", []), i) for i in range(8)]
+        at = lambda a, i: a[i] if i < len(a) else 0
+        want = [at(x.get("opmask_reg", []), i) for i in range(8)]
         for i in range(32):
             lanes = [0] * 8
             if i < 16:
                 xmm, ymmh, up = fp.get("xmm_space", []), x.get("ymmh_space", []), x.get("zmm_upper", [])
                 for j in range(2):
-                    lanes[j] = u32(xmm, 4 * i + 2 * j) | u32(xmm, 4 * i + 2 * j + 1) << 32
-                    lanes[2 + j] = u32(ymmh, 4 * i + 2 * j) | u32(ymmh, 4 * i + 2 * j + 1) << 32
+                    lanes[j] = at(xmm, 4 * i + 2 * j) | at(xmm, 4 * i + 2 * j + 1) << 32
+                    lanes[2 + j] = at(ymmh, 4 * i + 2 * j) | at(ymmh, 4 * i + 2 * j + 1) << 32
                 for j in range(4):
-                    lanes[4 + j] = u64(up, 4 * i + j)
+                    lanes[4 + j] = at(up, 4 * i + j)
             else:
-                lanes = [u64(x.get("hi16_zmm", []), 8 * (i - 16) + j) for j in range(8)]
+                lanes = [at(x.get("hi16_zmm", []), 8 * (i - 16) + j) for j in range(8)]
             want.append(lanes)
         vals = re.findall(r"^\$\d+ = (.*)$", block, re.M)
         if len(vals) != len(names):
@@ -472,6 +606,97 @@ def gdb_i386(src, path):
         if f"st{i}" not in raws or int(raws[f"st{i}"], 16) != want:
             fail(f"I386: gdb's st{i} is {raws.get(f'st{i}')}, the image's 0x{want:x}")
     print(f"I386: gdb shows {len(GDB_I386)} registers and st0-st7 as the image has them")
+
+
+M32 = 0xFFFFFFFF
+# What gdb-multiarch shows of an `arch` core: gdb's register (its target
+# descriptions' names) and its value from the image, g(path, index) reading
+# the live registers; a register made of a field the image lacks is
+# <unavailable>, not a made-up zero. 128-bit vector registers as gdb reads
+# them: AArch64 and ppc64le V as two little-endian words, s390x V as hi
+# then lo; VSX registers 0-31: the FPR above the VSX doubleword.
+GDB_REGS = {
+    "AARCH64": {"$pc": lambda g: g("gpregs.pc"), "$sp": lambda g: g("gpregs.sp"),
+                "$x0": lambda g: g("gpregs.regs", 0), "$x17": lambda g: g("gpregs.regs", 17),
+                "$x30": lambda g: g("gpregs.regs", 30), "$cpsr": lambda g: g("gpregs.pstate") & M32,
+                "$v0.q.u[0]": lambda g: g("fpsimd.vregs", 1) << 64 | g("fpsimd.vregs", 0),
+                "$v31.q.u[0]": lambda g: g("fpsimd.vregs", 63) << 64 | g("fpsimd.vregs", 62),
+                "$fpsr": lambda g: g("fpsimd.fpsr"), "$fpcr": lambda g: g("fpsimd.fpcr"),
+                "$tpidr": lambda g: g("tls")},
+    # gdb clears pc's Thumb bit
+    "ARM": {"$pc": lambda g: g("gpregs.pc") & ~1, "$sp": lambda g: g("gpregs.sp"), "$r0": lambda g: g("gpregs.r0"),
+            "$r7": lambda g: g("gpregs.r7"), "$lr": lambda g: g("gpregs.lr"), "$cpsr": lambda g: g("gpregs.cpsr"),
+            "$d0": lambda g: g("fpstate.vfp_regs", 0), "$d31": lambda g: g("fpstate.vfp_regs", 31),
+            "$fpscr": lambda g: g("fpstate.fpscr")},
+    "PPC64": {"$pc": lambda g: g("gpregs.nip"), "$r1": lambda g: g("gpregs.gpr", 1),
+              "$r0": lambda g: g("gpregs.gpr", 0), "$r31": lambda g: g("gpregs.gpr", 31),
+              "$lr": lambda g: g("gpregs.link"), "$ctr": lambda g: g("gpregs.ctr"), "$msr": lambda g: g("gpregs.msr"),
+              "$cr": lambda g: g("gpregs.ccr") & M32, "$orig_r3": lambda g: g("gpregs.orig_gpr3"),
+              "$f0": lambda g: g("fpstate.fpregs", 0), "$fpscr": lambda g: g("fpstate.fpregs", 32) & M32,
+              "$vr0.uint128": lambda g: g("vrstate.vrregs", 1) << 64 | g("vrstate.vrregs", 0),
+              "$vrsave": lambda g: g("vrstate.vrsave"),
+              "$vs0.uint128": lambda g: g("fpstate.fpregs", 0) << 64 | g("vsxstate.vsxregs", 0),
+              "$vs31.uint128": lambda g: g("fpstate.fpregs", 31) << 64 | g("vsxstate.vsxregs", 31)},
+    "S390": {"$pswa": lambda g: g("gpregs.psw_addr"),
+             "$pswm": lambda g: g("gpregs.psw_mask") | (0x0000008000000000 if g("ri_cb.ri_on", None, 0) else 0),
+             "$r15": lambda g: g("gpregs.gprs", 15), "$r2": lambda g: g("gpregs.gprs", 2),
+             "$acr0": lambda g: g("gpregs.acrs", 0), "$orig_r2": lambda g: g("gpregs.orig_gpr2"),
+             "$system_call": lambda g: g("gpregs.system_call"), "$fpc": lambda g: g("fpregs.fpc"),
+             "$f0": lambda g: g("fpregs.fprs", 0),
+             "$v0.uint128": lambda g: g("fpregs.fprs", 0) << 64 | g("vxrs_low.regs", 0),
+             "$v15.uint128": lambda g: g("fpregs.fprs", 15) << 64 | g("vxrs_low.regs", 15),
+             "$v16.uint128": lambda g: g("vxrs_high.regs", 0) << 64 | g("vxrs_high.regs", 1),
+             "$v31.uint128": lambda g: g("vxrs_high.regs", 30) << 64 | g("vxrs_high.regs", 31),
+             # struct gs_cb: reserved, gsd, gssm, gsepla
+             "$gsd": lambda g: g("gs_cb.regs", 1), "$gsepla": lambda g: g("gs_cb.regs", 3),
+             "$bc_gssm": lambda g: g("gs_bc.regs", 2)},
+    "MIPS": {"$pc": lambda g: g("gpregs.cp0_epc"), "$sp": lambda g: g("gpregs.r29"), "$ra": lambda g: g("gpregs.r31"),
+             "$v0": lambda g: g("gpregs.r2"), "$lo": lambda g: g("gpregs.lo"), "$hi": lambda g: g("gpregs.hi"),
+             "$sr": lambda g: g("gpregs.cp0_status"), "$bad": lambda g: g("gpregs.cp0_badvaddr"),
+             "$cause": lambda g: g("gpregs.cp0_cause"), "$f0": lambda g: g("fpregs.r0"),
+             "$f31": lambda g: g("fpregs.r31"), "$fsr": lambda g: g("fpregs.fpu_fcr31"),
+             "$fir": lambda g: g("fpregs.fpu_id")},
+    # the FP registers: gdb takes their width from e_flags' float ABI
+    "RISCV64": {"$pc": lambda g: g("gpregs.pc"), "$sp": lambda g: g("gpregs.sp"), "$ra": lambda g: g("gpregs.ra"),
+                "$a0": lambda g: g("gpregs.a0"), "$t6": lambda g: g("gpregs.t6"), "$tp": lambda g: g("gpregs.tp"),
+                "$ft0.double": lambda g: g("fpsimd.f", 0), "$fs11.double": lambda g: g("fpsimd.f", 27),
+                "$fcsr": lambda g: g("fpsimd.fcsr")},
+}
+
+
+def gdb_arch(name, src, path):
+    """gdb-multiarch's registers of an `arch` core against its image."""
+    arch, _ = variant(name)
+    a = ARCHES[arch]
+    ti = json.load(open(src))["entries"][0][a["ti"]]
+    live = lookup(ti, a.get("live", "-"))
+    regs = live if live is not None else ti
+
+    class Absent(Exception):
+        pass
+
+    def g(p, i=None, default=Absent):
+        v = lookup(regs, p, i)
+        if v is None and default is Absent:
+            raise Absent
+        return default if v is None else v
+
+    cmd = ["gdb-multiarch", "-batch", "-nx", "-c", path]
+    for expr in GDB_REGS[arch]:
+        cmd += ["-ex", f"echo @{expr}\\n", "-ex", f"p/x {expr}"]
+    out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    shown = dict(re.findall(r"^@(\S+)\n(?:\$\d+ = )?(.*)$", out, re.M))
+    for expr, f in GDB_REGS[arch].items():
+        got = shown.get(expr, "(nothing)")
+        try:
+            want = f(g)
+        except Absent:
+            if got != "<unavailable>":
+                fail(f"{name}: gdb's {expr} is {got}, not <unavailable>: the image has not got it")
+            continue
+        if not re.fullmatch(r"0x[0-9a-f]+", got) or int(got, 16) != want:
+            fail(f"{name}: gdb's {expr} is {got}, the image's 0x{want:x}")
+    print(f"{name}: gdb shows {len(GDB_REGS[arch])} registers as the image has them")
 
 
 def loads(crit, d, pid, path):

@@ -11,6 +11,9 @@
 #define RN(path, n, size) { path, n, size, 0 }
 #define PAD(bytes) { NULL, bytes, 1, 0 }
 #define END { NULL, 0, 0, 0 }
+/* bits set in the word before while the field when is nonzero */
+#define SET_WHEN(when, bits) { when, 1, 0, bits }
+#define SETS_END { .type = 0 }
 
 /* ---- x86-64: struct user_regs_struct, user_i387_struct, XSAVE ------ */
 
@@ -82,7 +85,7 @@ static const struct regset x86_sets[] = {
 	{ .type = NT_PRFPREG, .owner = "CORE", .regs = x86_fpregs, .need = "fpregs" },
 	{ .type = NT_X86_XSTATE, .owner = "LINUX", .regs = x86_xstate, .need = "fpregs.xsave", .xsave = &x86_xsave },
 	{ .type = NT_X86_SHSTK, .owner = "LINUX", .need = "fpregs.xsave.cet", .make = x86_shstk, .size = 8 },
-	{ .type = 0 },
+	SETS_END,
 };
 
 /* ---- i386, x86-64's 32-bit tasks (gpregs.mode COMPAT): the kernel's
@@ -176,10 +179,10 @@ static const struct regset i386_sets[] = {
 	{ .type = NT_PRXFPREG, .owner = "LINUX", .regs = x86_fpregs, .need = "fpregs" },
 	{ .type = NT_X86_XSTATE, .owner = "LINUX", .regs = x86_xstate, .need = "fpregs.xsave", .xsave = &x86_xsave },
 	{ .type = NT_386_TLS, .owner = "LINUX", .need = "tls", .make = i386_tls, .size = 48 },
-	{ .type = 0 },
+	SETS_END,
 };
 
-/* ---- AArch64: struct user_pt_regs, user_fpsimd_state --------------- */
+/* ---- AArch64: struct user_pt_regs, user_fpsimd_state, TLS, PAC ----- */
 
 static const struct reg aarch64_gregs[] = {
 	RN("gpregs.regs", 31, 8), R("gpregs.sp", 8), R("gpregs.pc", 8), R("gpregs.pstate", 8), END,
@@ -189,9 +192,37 @@ static const struct reg aarch64_fpregs[] = {
 	RN("fpsimd.vregs", 64, 8), R("fpsimd.fpsr", 4), R("fpsimd.fpcr", 4), PAD(8), END,
 };
 
+/* tpidr_el0, NT_ARM_TLS as the kernel wrote it before adding SME's
+ * tpidr2_el0, which CRIU does not keep */
+static const struct reg aarch64_tls[] = { R("tls", 8), END };
+
+#define PAC_ADDRESS "pac_keys.pac_address_keys."
+
+static const struct reg aarch64_pac_enabled[] = { R(PAC_ADDRESS "pac_enabled_key", 8), END };
+
+/* user_pac_address_keys, user_pac_generic_keys: each key a __uint128_t,
+ * hi << 64 | lo (pac_key_to_user), so lo first in little-endian */
+static const struct reg aarch64_paca[] = {
+	R(PAC_ADDRESS "apiakey_lo", 8), R(PAC_ADDRESS "apiakey_hi", 8),
+	R(PAC_ADDRESS "apibkey_lo", 8), R(PAC_ADDRESS "apibkey_hi", 8),
+	R(PAC_ADDRESS "apdakey_lo", 8), R(PAC_ADDRESS "apdakey_hi", 8),
+	R(PAC_ADDRESS "apdbkey_lo", 8), R(PAC_ADDRESS "apdbkey_hi", 8), END,
+};
+
+static const struct reg aarch64_pacg[] = {
+	R("pac_keys.pac_generic_keys.apgakey_lo", 8), R("pac_keys.pac_generic_keys.apgakey_hi", 8), END,
+};
+
+/* aarch64_regsets' order; CRIU keeps nothing of HW_BREAK, HW_WATCH,
+ * SYSTEM_CALL, SVE, SSVE, ZA, PAC_MASK, TAGGED_ADDR_CTRL */
 static const struct regset aarch64_sets[] = {
 	{ .type = NT_PRFPREG, .owner = "CORE", .regs = aarch64_fpregs, .need = "fpsimd" },
-	{ .type = 0 },
+	{ .type = NT_ARM_TLS, .owner = "LINUX", .regs = aarch64_tls, .need = "tls" },
+	{ .type = NT_ARM_PAC_ENABLED_KEYS, .owner = "LINUX", .regs = aarch64_pac_enabled,
+	  .need = PAC_ADDRESS "pac_enabled_key" },
+	{ .type = NT_ARM_PACA_KEYS, .owner = "LINUX", .regs = aarch64_paca, .need = "pac_keys.pac_address_keys" },
+	{ .type = NT_ARM_PACG_KEYS, .owner = "LINUX", .regs = aarch64_pacg, .need = "pac_keys.pac_generic_keys" },
+	SETS_END,
 };
 
 /* ---- 32-bit ARM: struct pt_regs (18 words), struct user_vfp -------- */
@@ -206,12 +237,14 @@ static const struct reg arm_gregs[] = {
 
 static const struct reg arm_vfp[] = { RN("fpstate.vfp_regs", 32, 8), R("fpstate.fpscr", 4), END };
 
+/* arm_regsets: NT_PRFPREG (the FPA emulator's user_fp) is not in the
+ * checkpoint; the kernel dumps no TLS for ARM */
 static const struct regset arm_sets[] = {
 	{ .type = NT_ARM_VFP, .owner = "LINUX", .regs = arm_vfp, .need = "fpstate" },
-	{ .type = 0 },
+	SETS_END,
 };
 
-/* ---- ppc64le: struct pt_regs as ELF_NGREG 48, fpregs, VMX ---------- */
+/* ---- ppc64le: struct pt_regs as ELF_NGREG 48, fpregs, VMX, VSX, TM -- */
 
 static const struct reg ppc64_gregs[] = {
 	RN("gpregs.gpr", 32, 8), R("gpregs.nip", 8), R("gpregs.msr", 8), R("gpregs.orig_gpr3", 8),
@@ -224,24 +257,62 @@ static const struct reg ppc64_fpregs[] = { RN("fpstate.fpregs", 33, 8), END };
 /* 32 vector registers and vscr (16 bytes each), vrsave in a 16-byte slot */
 static const struct reg ppc64_vmx[] = { RN("vrstate.vrregs", 66, 8), R("vrstate.vrsave", 4), PAD(12), END };
 
+/* the low doublewords of VSR0-31 (their high ones are the FPRs) */
+static const struct reg ppc64_vsx[] = { RN("vsxstate.vsxregs", 32, 8), END };
+
+/* ELF_NTMSPRREG: tfhar, texasr, tfiar (tm_spr_get) */
+static const struct reg ppc64_tm_spr[] = { R("gpregs.tfhar", 8), R("gpregs.texasr", 8), R("gpregs.tfiar", 8), END };
+
+/* native_regsets' order; CRIU keeps nothing of SPE, TM_CTAR, TM_CPPR,
+ * TM_CDSCR, PPR, DSCR, TAR, EBB, PMU, PKEY */
 static const struct regset ppc64_sets[] = {
 	{ .type = NT_PRFPREG, .owner = "CORE", .regs = ppc64_fpregs, .need = "fpstate" },
 	{ .type = NT_PPC_VMX, .owner = "LINUX", .regs = ppc64_vmx, .need = "vrstate" },
-	{ .type = 0 },
+	{ .type = NT_PPC_VSX, .owner = "LINUX", .regs = ppc64_vsx, .need = "vsxstate" },
+	SETS_END,
 };
 
-/* ---- s390x: s390_regs, s390_fp_regs -------------------------------- */
+/* In a transaction (tmstate): the checkpointed registers in the live
+ * ones' layouts, then the TM SPRs */
+static const struct regset ppc64_tm_sets[] = {
+	{ .type = NT_PPC_TM_CGPR, .owner = "LINUX", .regs = ppc64_gregs, .need = "gpregs" },
+	{ .type = NT_PPC_TM_CFPR, .owner = "LINUX", .regs = ppc64_fpregs, .need = "fpstate" },
+	{ .type = NT_PPC_TM_CVMX, .owner = "LINUX", .regs = ppc64_vmx, .need = "vrstate" },
+	{ .type = NT_PPC_TM_CVSX, .owner = "LINUX", .regs = ppc64_vsx, .need = "vsxstate" },
+	{ .type = NT_PPC_TM_SPR, .owner = "LINUX", .regs = ppc64_tm_spr, .need = "gpregs.tfhar" },
+	SETS_END,
+};
 
+/* ---- s390x: s390_regs, s390_fp_regs, vector, guarded storage, RI --- */
+
+/* PSW_MASK_RI: CRIU clears it in the PSW it saves (so that its parasite
+ * runs unrecorded) and keeps it as ri_cb.ri_on */
 static const struct reg s390_gregs[] = {
-	R("gpregs.psw_mask", 8), R("gpregs.psw_addr", 8), RN("gpregs.gprs", 16, 8),
-	RN("gpregs.acrs", 16, 4), R("gpregs.orig_gpr2", 8), END,
+	R("gpregs.psw_mask", 8), SET_WHEN("ri_cb.ri_on", 0x0000008000000000ull), R("gpregs.psw_addr", 8),
+	RN("gpregs.gprs", 16, 8), RN("gpregs.acrs", 16, 4), R("gpregs.orig_gpr2", 8), END,
 };
 
 static const struct reg s390_fpregs[] = { R("fpregs.fpc", 4), PAD(4), RN("fpregs.fprs", 16, 8), END };
 
+static const struct reg s390_system_call[] = { R("gpregs.system_call", 4), END };
+/* the low halves of V0-V15 (their high ones are the FPRs); V16-V31 whole */
+static const struct reg s390_vxrs_low[] = { RN("vxrs_low.regs", 16, 8), END };
+static const struct reg s390_vxrs_high[] = { RN("vxrs_high.regs", 32, 8), END };
+/* struct gs_cb (4 words); struct runtime_instr_cb (8 words) */
+static const struct reg s390_gs_cb[] = { RN("gs_cb.regs", 4, 8), END };
+static const struct reg s390_gs_bc[] = { RN("gs_bc.regs", 4, 8), END };
+static const struct reg s390_ri_cb[] = { RN("ri_cb.regs", 8, 8), END };
+
+/* s390_regsets' order; CRIU keeps nothing of LAST_BREAK, TDB */
 static const struct regset s390_sets[] = {
 	{ .type = NT_PRFPREG, .owner = "CORE", .regs = s390_fpregs, .need = "fpregs" },
-	{ .type = 0 },
+	{ .type = NT_S390_SYSTEM_CALL, .owner = "LINUX", .regs = s390_system_call, .need = "gpregs.system_call" },
+	{ .type = NT_S390_VXRS_LOW, .owner = "LINUX", .regs = s390_vxrs_low, .need = "vxrs_low" },
+	{ .type = NT_S390_VXRS_HIGH, .owner = "LINUX", .regs = s390_vxrs_high, .need = "vxrs_high" },
+	{ .type = NT_S390_GS_CB, .owner = "LINUX", .regs = s390_gs_cb, .need = "gs_cb" },
+	{ .type = NT_S390_GS_BC, .owner = "LINUX", .regs = s390_gs_bc, .need = "gs_bc" },
+	{ .type = NT_S390_RI_CB, .owner = "LINUX", .regs = s390_ri_cb, .need = "ri_cb" },
+	SETS_END,
 };
 
 /* ---- mips64: EF_R0... EF_CP0_CAUSE of ELF_NGREG 45; 32 FPRs, fcr31, fir */
@@ -271,9 +342,10 @@ static const struct reg mips_fpregs[] = {
 	R("fpregs.fpu_fcr31", 4), R("fpregs.fpu_id", 4), END,
 };
 
+/* mips64_regsets: CRIU keeps nothing of DSP, FP_MODE, MSA */
 static const struct regset mips_sets[] = {
 	{ .type = NT_PRFPREG, .owner = "CORE", .regs = mips_fpregs, .need = "fpregs" },
-	{ .type = 0 },
+	SETS_END,
 };
 
 /* ---- riscv64: struct user_regs_struct, __riscv_d_ext_state --------- */
@@ -291,9 +363,10 @@ static const struct reg riscv_gregs[] = {
 
 static const struct reg riscv_fpregs[] = { RN("fpsimd.f", 32, 8), R("fpsimd.fcsr", 4), PAD(4), END };
 
+/* riscv_user_regset: CRIU keeps nothing of V, TAGGED_ADDR_CTRL, CFI */
 static const struct regset riscv_sets[] = {
 	{ .type = NT_PRFPREG, .owner = "CORE", .regs = riscv_fpregs, .need = "fpsimd" },
-	{ .type = 0 },
+	SETS_END,
 };
 
 /* ---- loongarch64: user_pt_regs as ELF_NGREG 45, user_fp_state ------ */
@@ -303,13 +376,15 @@ static const struct reg loongarch_gregs[] = {
 	PAD(11 * 8) /* csr_badv, reserved */, END,
 };
 
-static const struct reg loongarch_fpregs[] = {
-	RN("fpregs.regs", 32, 8), R("fpregs.fcc", 8), R("fpregs.fcsr", 4), PAD(4), END,
-};
+/* 268 bytes: fpr_get writes fcsr last and leaves user_fp_state's tail
+ * padding (ELF_NFPREG 34 words) out of the note */
+static const struct reg loongarch_fpregs[] = { RN("fpregs.regs", 32, 8), R("fpregs.fcc", 8), R("fpregs.fcsr", 4), END };
 
+/* loongarch64_regsets: CRIU keeps nothing of CPUCFG, LSX, LASX, LBT,
+ * HW_BREAK, HW_WATCH */
 static const struct regset loongarch_sets[] = {
 	{ .type = NT_PRFPREG, .owner = "CORE", .regs = loongarch_fpregs, .need = "fpregs" },
-	{ .type = 0 },
+	SETS_END,
 };
 
 /* e_machine: EM_386 3, EM_MIPS 8, EM_PPC64 21, EM_S390 22, EM_ARM 40,
@@ -334,6 +409,7 @@ static const struct arch aarch64 = {
 static const struct arch ppc64 = {
 	.mtype = 4, .name = "ppc64le", .ti = "ti_ppc64", .machine = 21, .class64 = 1, .flags = 2 /* ELFv2 */,
 	.uid_size = 4, .gregs = ppc64_gregs, .sets = ppc64_sets, .fp_path = "fpstate",
+	.live = "tmstate", .ckpt_sets = ppc64_tm_sets,
 };
 static const struct arch s390 = {
 	.mtype = 5, .name = "s390x", .ti = "ti_s390", .machine = 22, .class64 = 1, .big = 1, .uid_size = 4,
@@ -347,8 +423,12 @@ static const struct arch loongarch = {
 	.mtype = 7, .name = "loongarch64", .ti = "ti_loongarch64", .machine = 258, .class64 = 1, .uid_size = 4,
 	.gregs = loongarch_gregs, .sets = loongarch_sets, .fp_path = "fpregs",
 };
+/* riscv64: e_flags EF_RISCV_FLOAT_ABI_DOUBLE, for the D extension's
+ * registers CRIU keeps: gdb takes the FP registers' width from it. Kernels
+ * with ARCH_HAS_ELF_CORE_EFLAGS (6.18) write the executable's e_flags, which
+ * for lp64d have it; older ones write 0, and gdb leaves NT_PRFPREG unread. */
 static const struct arch riscv = {
-	.mtype = 8, .name = "riscv64", .ti = "ti_riscv64", .machine = 243, .class64 = 1, .uid_size = 4,
+	.mtype = 8, .name = "riscv64", .ti = "ti_riscv64", .machine = 243, .class64 = 1, .flags = 4, .uid_size = 4,
 	.gregs = riscv_gregs, .sets = riscv_sets, .fp_path = "fpsimd",
 };
 

@@ -27,7 +27,10 @@ struct arch;
 /* One run of a register set: count values of size bytes each, taken from
  * path (dot-separated, from the thread_info message: "gpregs.r15"; a
  * repeated field gives its values in order, zeros past its end), or the
- * constant value when path is NULL (padding, a fixed word). */
+ * constant value when path is NULL (padding, a fixed word). A run of
+ * size 0 takes no bytes: it sets the bits of value in the word before it
+ * while path's number is nonzero (a state CRIU keeps apart from the
+ * register it belongs in). */
 struct reg {
 	const char *path;
 	uint16_t count;
@@ -36,8 +39,8 @@ struct reg {
 };
 
 /* A register note: its type, owner ("CORE" or "LINUX"), layout (runs up
- * to one whose count is 0), and the message it needs: without it in the
- * image there is no note. */
+ * to one whose count is 0), and the field it needs (a message or a
+ * number): without it in the image there is no note. */
 struct regset {
 	uint32_t type;
 	const char *owner;
@@ -83,6 +86,13 @@ struct arch {
 	const struct arch *variant;
 	const char *variant_path;
 	uint64_t variant_value;
+	/* A message of the thread_info that, when there, holds the live
+	 * registers (gregs, sets) in place of the thread_info's own, which
+	 * are then a checkpoint of them, written as ckpt_sets after the sets
+	 * (ppc64's tmstate: in a transaction CRIU keeps the checkpointed
+	 * registers on top, for its sigreturn). */
+	const char *live;
+	const struct regset *ckpt_sets;
 };
 
 /* The architecture of core_entry's mtype, or NULL. */
@@ -105,6 +115,11 @@ enum {
 	NT_FILE = 0x46494c45, NT_PRXFPREG = 0x46e62b7f, NT_386_TLS = 0x200, NT_X86_XSTATE = 0x202,
 	NT_X86_SHSTK = 0x204, NT_X86_XSAVE_LAYOUT = 0x205, NT_ARM_VFP = 0x400, NT_PPC_VMX = 0x100,
 	NT_S390_PREFIX = 0x305,
+	/* uapi linux/elf.h */
+	NT_ARM_TLS = 0x401, NT_ARM_PACA_KEYS = 0x407, NT_ARM_PACG_KEYS = 0x408, NT_ARM_PAC_ENABLED_KEYS = 0x40a,
+	NT_PPC_VSX = 0x102, NT_PPC_TM_CGPR = 0x108, NT_PPC_TM_CFPR = 0x109, NT_PPC_TM_CVMX = 0x10a,
+	NT_PPC_TM_CVSX = 0x10b, NT_PPC_TM_SPR = 0x10c, NT_S390_SYSTEM_CALL = 0x307, NT_S390_VXRS_LOW = 0x309,
+	NT_S390_VXRS_HIGH = 0x30a, NT_S390_GS_CB = 0x30b, NT_S390_GS_BC = 0x30c, NT_S390_RI_CB = 0x30d,
 };
 
 /* A word of size bytes in the architecture's byte order at p. */

@@ -21,12 +21,14 @@
 
 /* ---- Registers ----------------------------------------------------- */
 
-static bool has_msg(const struct view *v, const char *path)
+/* Whether the field at path (a message or a number) is in v. */
+static bool has_field(const struct view *v, const char *path)
 {
 	struct view dir, sub;
 	const char *last;
+	uint64_t n;
 
-	return view_walk(v, path, &dir, &last) && view_msg(&dir, last, &sub);
+	return view_walk(v, path, &dir, &last) && (view_msg(&dir, last, &sub) || view_uint(&dir, last, &n));
 }
 
 const struct arch *arch_of(const struct arch *a, const struct view *ti)
@@ -34,7 +36,7 @@ const struct arch *arch_of(const struct arch *a, const struct view *ti)
 	return a->variant && view_path_uint(ti, a->variant_path, 0) == a->variant_value ? a->variant : a;
 }
 
-/* Whether the field at path has a value in v. */
+/* Whether the repeated field at path has a value in v. */
 static bool has_value(const struct view *v, const char *path)
 {
 	struct view dir;
@@ -48,24 +50,32 @@ static bool has_value(const struct view *v, const char *path)
 	return view_next_uint(&it, &x);
 }
 
-/* The register set r from the thread_info ti into out: its first limit
- * bytes. */
-static void regs_fill(const struct arch *a, const struct view *ti, const struct reg *r, uint8_t *out, size_t limit)
+/* The register set r from the registers at regs (a thread_info, or its
+ * arch->live) into out: its first limit bytes. */
+static void regs_fill(const struct arch *a, const struct view *regs, const struct reg *r, uint8_t *out, size_t limit)
 {
-	size_t at = 0;
+	size_t at = 0, word_at = 0, word_size = 0; /* the last value written, for a run of size 0 */
 
 	for (; r->count; r++) {
 		struct view dir;
 		struct view_iter it;
 		const char *last;
-		bool have = r->path && view_walk(ti, r->path, &dir, &last);
+		bool have = r->path && view_walk(regs, r->path, &dir, &last);
+		uint64_t v;
+		if (!r->size) {
+			if (word_size && have && view_uint(&dir, last, &v) && v)
+				elf_put(a, out + word_at, word_size, elf_get(a, out + word_at, word_size) | r->value);
+			continue;
+		}
 		if (have)
 			view_iter(&it, &dir, last);
 		for (size_t i = 0; i < r->count && limit - at >= r->size; i++, at += r->size) {
-			uint64_t v = r->value;
+			v = r->value;
 			if (r->path && !(have && view_next_uint(&it, &v)))
 				v = 0;
 			elf_put(a, out + at, r->size, v);
+			word_at = at;
+			word_size = r->size;
 		}
 	}
 }
@@ -92,7 +102,8 @@ struct thread {
 	uint64_t tid;
 	struct ckpt_image core;
 	struct view ti, thread_core, tc; /* tc: the main thread's alone */
-	bool has_tc, has_thread_core;
+	struct view live;                /* the live registers: ti, or its arch->live */
+	bool has_tc, has_thread_core, has_live;
 	const uint8_t *siginfo;          /* the first pending signal's, or NULL */
 	size_t siginfo_n;
 	uint64_t sigpend;
@@ -143,6 +154,8 @@ static bool thread_load(const struct core_task *t, uint64_t tid, bool main, stru
 		return crit_fail_in(err, th->core.file, CRIT_E_REQUIRED, 0, "no %s: no registers", a->ti);
 	if (arch_of(arch_find(mtype), &th->ti) != a)
 		return crit_fail_in(err, th->core.file, CRIT_E_RANGE, 0, "a thread in another mode than %s", a->name);
+	th->live = th->ti;
+	th->has_live = a->live && view_msg(&th->ti, a->live, &th->live);
 	th->has_thread_core = view_msg(e, "thread_core", &th->thread_core);
 	th->has_tc = main && view_msg(e, "tc", &th->tc);
 	if (th->has_thread_core)
@@ -180,8 +193,8 @@ static bool note_prstatus(const struct core_task *t, const struct thread *th, st
 	elf_put(a, ids + 8, 4, t->pgid);
 	elf_put(a, ids + 12, 4, t->sid);
 	/* the times: the checkpoint has none */
-	regs_fill(a, &th->ti, a->gregs, p + reg, nreg);
-	elf_put(a, p + reg + nreg, 4, has_msg(&th->ti, a->fp_path));
+	regs_fill(a, &th->live, a->gregs, p + reg, nreg);
+	elf_put(a, p + reg + nreg, 4, has_field(&th->live, a->fp_path));
 	return true;
 }
 
@@ -195,16 +208,18 @@ static bool note_siginfo(const struct core_task *t, const struct thread *th, str
 	return p != NULL;
 }
 
-/* The register sets of a thread; *xcr0 the XSAVE components it holds. */
-static bool notes_regsets(const struct core_task *t, const struct thread *th, struct buf *b, uint64_t *xcr0)
+/* The sets whose fields are in regs, in the table's order; *xcr0 the
+ * XSAVE components they hold. */
+static bool notes_sets(const struct arch *a, const struct regset *s, const struct view *regs, struct buf *b,
+		       uint64_t *xcr0)
 {
-	for (const struct regset *s = t->a->sets; s->type; s++) {
-		if (!has_msg(&th->ti, s->need))
+	for (; s && s->type; s++) {
+		if (!has_field(regs, s->need))
 			continue;
 		if (s->make) {
 			uint8_t desc[512] = { 0 };
-			size_t n = s->size <= sizeof(desc) ? s->make(t->a, &th->ti, desc) : 0;
-			if (n && !elf_note(t->a, b, s->owner, s->type, desc, n))
+			size_t n = s->size <= sizeof(desc) ? s->make(a, regs, desc) : 0;
+			if (n && !elf_note(a, b, s->owner, s->type, desc, n))
 				return false;
 			continue;
 		}
@@ -212,18 +227,26 @@ static bool notes_regsets(const struct core_task *t, const struct thread *th, st
 		uint64_t mask = 0;
 		if (s->xsave) {
 			size_t held;
-			mask = xsave_features(s->xsave, &th->ti, &held);
+			mask = xsave_features(s->xsave, regs, &held);
 			size = held < size ? held : size;
 			*xcr0 = mask;
 		}
-		uint8_t *p = elf_note(t->a, b, s->owner, s->type, NULL, size);
+		uint8_t *p = elf_note(a, b, s->owner, s->type, NULL, size);
 		if (!p)
 			return false;
-		regs_fill(t->a, &th->ti, s->regs, p, size);
+		regs_fill(a, regs, s->regs, p, size);
 		if (s->xsave)
-			elf_put(t->a, p + s->xsave->xcr0_at, 8, mask);
+			elf_put(a, p + s->xsave->xcr0_at, 8, mask);
 	}
 	return true;
+}
+
+/* A thread's register sets: the live registers', then (in a transaction)
+ * the checkpointed ones'. */
+static bool notes_regsets(const struct core_task *t, const struct thread *th, struct buf *b, uint64_t *xcr0)
+{
+	return notes_sets(t->a, t->a->sets, &th->live, b, xcr0) &&
+	       (!th->has_live || notes_sets(t->a, t->a->ckpt_sets, &th->ti, b, xcr0));
 }
 
 /* NT_X86_XSAVE_LAYOUT (Linux 6.12's): where each component of XCR0 is in
