@@ -40,32 +40,26 @@ static const struct reg x86_fpregs[] = { X86_FXSAVE, PAD(96), END };
  * by name, not where that CPU put them, and this layout is the one gdb
  * knows by its size alone (NT_X86_XSAVE_LAYOUT states it for the rest).
  * FXSAVE; sw_reserved, whose first word is XCR0 (set from the components
- * present); the XSAVE header's xstate_bv at 512; then each component. */
+ * present); the XSAVE header's xstate_bv at 512; then the components. */
 static const struct reg x86_xstate[] = {
-	X86_FXSAVE, PAD(48), PAD(8) /* XCR0 */, PAD(40), R("fpregs.xsave.xstate_bv", 8), PAD(56),
-	RN("fpregs.xsave.ymmh_space", 64, 4),                    /* 576: AVX */
-	PAD(128), RN("fpregs.xsave.bndreg_state", 8, 8),         /* 960: MPX BND0-3 */
-	RN("fpregs.xsave.bndcsr_state", 2, 8), PAD(48),          /* 1024: BNDCFGU, BNDSTATUS */
-	RN("fpregs.xsave.opmask_reg", 8, 8),                     /* 1088: k0-k7 */
-	RN("fpregs.xsave.zmm_upper", 64, 8),                     /* 1152: ZMM0-15's upper halves */
-	RN("fpregs.xsave.hi16_zmm", 128, 8),                     /* 1664: ZMM16-31 */
-	RN("fpregs.xsave.pkru", 2, 4),                           /* 2688: PKRU */
-	END,
+	X86_FXSAVE, PAD(48), PAD(8) /* XCR0 */, PAD(40), R("fpregs.xsave.xstate_bv", 8), PAD(56), END,
 };
 
-/* Its components: x87 and SSE in FXSAVE, the others where Intel's CPUs
- * put them (CPUID leaf 0xD); the sizes are the components' own, as
- * NT_X86_XSAVE_LAYOUT gives them. */
+static const struct reg xs_avx[] = { RN("fpregs.xsave.ymmh_space", 64, 4), END };     /* YMM0-15's upper halves */
+static const struct reg xs_bndregs[] = { RN("fpregs.xsave.bndreg_state", 8, 8), END }; /* MPX BND0-3 */
+static const struct reg xs_bndcsr[] = { RN("fpregs.xsave.bndcsr_state", 2, 8), END }; /* BNDCFGU, BNDSTATUS */
+static const struct reg xs_opmask[] = { RN("fpregs.xsave.opmask_reg", 8, 8), END };    /* k0-k7 */
+static const struct reg xs_zmm_h[] = { RN("fpregs.xsave.zmm_upper", 64, 8), END };     /* ZMM0-15's upper halves */
+static const struct reg xs_hi16_zmm[] = { RN("fpregs.xsave.hi16_zmm", 128, 8), END };  /* ZMM16-31 */
+static const struct reg xs_pkru[] = { RN("fpregs.xsave.pkru", 2, 4), END };
+
+/* The components: x87 and SSE in FXSAVE, the others where Intel's CPUs
+ * put them (CPUID leaf 0xD), each its own size, as NT_X86_XSAVE_LAYOUT
+ * gives them. */
 static const struct xfeature x86_xfeatures[] = {
-	{ 0, 0, 160, NULL },
-	{ 1, 160, 256, NULL },
-	{ 2, 576, 256, "fpregs.xsave.ymmh_space" },
-	{ 3, 960, 64, "fpregs.xsave.bndreg_state" },
-	{ 4, 1024, 64, "fpregs.xsave.bndcsr_state" },
-	{ 5, 1088, 64, "fpregs.xsave.opmask_reg" },
-	{ 6, 1152, 512, "fpregs.xsave.zmm_upper" },
-	{ 7, 1664, 1024, "fpregs.xsave.hi16_zmm" },
-	{ 9, 2688, 8, "fpregs.xsave.pkru" },
+	{ 0, 0, 160, NULL },          { 1, 160, 256, NULL },       { 2, 576, 256, xs_avx },
+	{ 3, 960, 64, xs_bndregs },   { 4, 1024, 64, xs_bndcsr },  { 5, 1088, 64, xs_opmask },
+	{ 6, 1152, 512, xs_zmm_h },   { 7, 1664, 1024, xs_hi16_zmm }, { 9, 2688, 8, xs_pkru },
 	{ 0, 0, 0, NULL },
 };
 

@@ -53,17 +53,19 @@ struct regset {
 	uint16_t size;
 };
 
-/* A component of the XSAVE area (its XCR0 bit, where it is and its size)
- * and the field that holds it: the component is there if the field has a
- * value (NULL: always there). */
+/* A component of the XSAVE area: its XCR0 bit, where it is, its size and
+ * its registers, which are there if their first run's field has a value
+ * (NULL: x87 and SSE, always there, in the set's own runs). */
 struct xfeature {
 	uint8_t bit;
 	uint16_t offset, size;
-	const char *path;
+	const struct reg *regs;
 };
 
-/* An XSAVE note ends with the last component the image holds, and their
- * mask (XCR0) goes in the word at xcr0_at, where the kernel puts it. */
+/* An XSAVE note is the set's runs (the legacy area and the header), then
+ * each component the image holds at its offset, up to the end of the
+ * last; their mask (XCR0) goes in the word at xcr0_at, where the kernel
+ * puts it. */
 struct xsave {
 	const struct xfeature *features; /* up to one whose size is 0 */
 	uint16_t xcr0_at;

@@ -88,11 +88,28 @@ static uint64_t xsave_features(const struct xsave *x, const struct view *ti, siz
 
 	*size = 0;
 	for (const struct xfeature *f = x->features; f->size; f++)
-		if (!f->path || has_value(ti, f->path)) {
+		if (!f->regs || has_value(ti, f->regs->path)) {
 			mask |= 1ull << f->bit;
 			if (*size < (size_t)f->offset + f->size)
 				*size = (size_t)f->offset + f->size;
 		}
+	return mask;
+}
+
+/* The XSAVE area of set s from ti into p (size bytes, as xsave_features
+ * gave them): the set's runs, each component held at its offset, and
+ * XCR0; returns XCR0. */
+static uint64_t xsave_fill(const struct arch *a, const struct regset *s, const struct view *ti, uint8_t *p,
+			   size_t size)
+{
+	size_t legacy = regs_size(s->regs), held;
+	uint64_t mask = xsave_features(s->xsave, ti, &held);
+
+	regs_fill(a, ti, s->regs, p, legacy < size ? legacy : size);
+	for (const struct xfeature *f = s->xsave->features; f->size; f++)
+		if (f->regs && mask >> f->bit & 1 && (size_t)f->offset + f->size <= size)
+			regs_fill(a, ti, f->regs, p + f->offset, f->size);
+	elf_put(a, p + s->xsave->xcr0_at, 8, mask);
 	return mask;
 }
 
@@ -224,19 +241,15 @@ static bool notes_sets(const struct arch *a, const struct regset *s, const struc
 			continue;
 		}
 		size_t size = regs_size(s->regs);
-		uint64_t mask = 0;
-		if (s->xsave) {
-			size_t held;
-			mask = xsave_features(s->xsave, regs, &held);
-			size = held < size ? held : size;
-			*xcr0 = mask;
-		}
+		if (s->xsave)
+			xsave_features(s->xsave, regs, &size);
 		uint8_t *p = elf_note(a, b, s->owner, s->type, NULL, size);
 		if (!p)
 			return false;
-		regs_fill(a, regs, s->regs, p, size);
 		if (s->xsave)
-			elf_put(a, p + s->xsave->xcr0_at, 8, mask);
+			*xcr0 = xsave_fill(a, s, regs, p, size);
+		else
+			regs_fill(a, regs, s->regs, p, size);
 	}
 	return true;
 }
