@@ -52,13 +52,25 @@ for arch in $arches; do
 		$ec check $arch "$tmp/$arch.json" "$tmp/ar/core.$pid"
 	readelf -h -l -n "$tmp/ar/core.$pid" >/dev/null 2>"$tmp/err"
 	check "$arch: readelf reads it without a complaint" test ! -s "$tmp/err"
-	[ "$arch" != I386 ] || cp "$tmp/ar/core.$pid" "$tmp/core-I386"
+	case $arch in I386 | X86_64) cp "$tmp/ar/core.$pid" "$tmp/core-$arch" ;; esac
 done
 check "I386: gdb reads the 32-bit task's registers" $ec gdb-i386 "$tmp/I386.json" "$tmp/core-I386"
 # a 32-bit core cannot address the loop fixture's VMAs (all past 4 GiB)
 check "I386: VMAs past 4 GiB left out, one warning" \
 	grep -Eq "^crit: .*/core.$pid: [0-9]+ VMAs lie past 4 GiB, which a 32-bit core cannot address \(the first at 0x[0-9a-f]+\): left out\$" "$tmp/I386.err"
 check "I386: no PT_LOAD truncated to 32 bits" test "$(readelf -lW "$tmp/core-I386" | grep -c ' LOAD ')" -eq 0
+# a 32-bit task's auxv as x86-64 CRIU keeps it: each 64-bit word a (type, value) pair
+"$crit" decode -i "$fx/loop/mm-$pid.img" | python3 -c '
+import json, sys
+mm = json.load(sys.stdin)
+pairs = [(33, 0xF7F0E000), (16, 0x178BFBFF), (6, 4096), (17, 100), (3, 0x8048034), (4, 32), (5, 9),
+         (7, 0xF7F10000), (8, 0), (9, 0x8049000), (11, 1000), (23, 0), (25, 0xFFD0C1AB), (0, 0)]
+mm["entries"][0]["mm_saved_auxv"] = [t | v << 32 for t, v in pairs] + [0] * 4
+json.dump(mm, sys.stdout)' >"$tmp/mm32.json"
+"$crit" encode -i "$tmp/I386.json" -o "$tmp/ar/core-$pid.img" && "$crit" encode -i "$tmp/mm32.json" -o "$tmp/ar/mm-$pid.img" &&
+	"$crit" core "$tmp/ar" --pid $pid -o "$tmp/ar" 2>/dev/null
+check "I386: NT_AUXV holds the 32-bit task's (type, value) pairs" $ec auxv "$tmp/mm32.json" "$tmp/ar/core.$pid"
+check "X86_64: NT_AUXV holds mm_saved_auxv's pairs up to AT_NULL" $ec auxv <("$crit" decode -i "$fx/loop/mm-$pid.img") "$tmp/core-X86_64"
 
 # ---- Pages the checkpoint does not hold: left out, or read from --root ------
 # loop's first VMA is /usr/bin/dash's, never dumped: gdb cannot read it from

@@ -19,6 +19,8 @@ tables, so that the two are checked against each other.
         argv[0] against the images
     elfcheck.py gdb-i386 CORE_JSON ELF         gdb on the i386 core of a 32-bit
         task (arch I386): its registers and st0-st7
+    elfcheck.py auxv MM_JSON ELF               NT_AUXV against mm_saved_auxv (a
+        32-bit core's: each word of the image a (type, value) pair)
     elfcheck.py loads CRIT DIR PID ELF         readelf -l against crit x mems
     elfcheck.py notes DIR PID ELF              readelf -n: every note, sizes
 
@@ -699,6 +701,26 @@ def gdb_arch(name, src, path):
     print(f"{name}: gdb shows {len(GDB_REGS[arch])} registers as the image has them")
 
 
+def auxv(src, path):
+    words = json.load(open(src))["entries"][0].get("mm_saved_auxv", [])
+    elf = Elf(path)
+    if elf.w == 4:  # x86-64 CRIU keeps a 32-bit task's auxv bytes in 64-bit words
+        words = [h for x in words for h in (x & 0xFFFFFFFF, x >> 32)]
+    pairs = []
+    for i in range(0, len(words) - 1, 2):
+        pairs.append((words[i], words[i + 1]))
+        if words[i] == 0:
+            break
+    if not pairs or pairs[-1][0] != 0:
+        pairs.append((0, 0))
+    note = [d for o, t, d in elf.notes if t == NT["AUXV"]]
+    got = [tuple(elf.word(note[0], i + k * elf.w, elf.w) for k in range(2)) for i in range(0, len(note[0]), 2 * elf.w)] \
+        if len(note) == 1 else None
+    if got != pairs:
+        fail(f"NT_AUXV {got}, the image's {pairs}")
+    print(f"NT_AUXV: {len(pairs)} pairs of {elf.w * 8} bits")
+
+
 def loads(crit, d, pid, path):
     mems = json.loads(run(crit, "x", d, "mems", "--json"))
     vmas = [t for t in mems if t["pid"] == pid][0]["vmas"]
@@ -755,6 +777,8 @@ def main():
         make_arch(*args)
     elif cmd == "check":
         check(*args)
+    elif cmd == "auxv":
+        auxv(*args)
     elif cmd == "gdb-i386":
         gdb_i386(*args)
     elif cmd == "gdb":

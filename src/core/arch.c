@@ -385,7 +385,7 @@ static const struct regset loongarch_sets[] = {
  * EM_X86_64 62, EM_AARCH64 183, EM_RISCV 243, EM_LOONGARCH 258. */
 static const struct arch i386 = {
 	.mtype = 1, .name = "i386", .ti = "thread_info", .machine = 3, .uid_size = 2 /* compat's u16 */,
-	.gregs = i386_gregs, .sets = i386_sets, .fp_path = "fpregs",
+	.gregs = i386_gregs, .sets = i386_sets, .fp_path = "fpregs", .auxv_pairs = true,
 };
 static const struct arch x86_64 = {
 	.mtype = 1, .name = "x86_64", .ti = "thread_info", .machine = 62, .class64 = 1, .uid_size = 4,

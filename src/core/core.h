@@ -88,6 +88,9 @@ struct arch {
 	const struct arch *variant;
 	const char *variant_path;
 	uint64_t variant_value;
+	/* mm_saved_auxv's words each hold a 32-bit (type, value) pair: the
+	 * bytes of a 32-bit task's auxv, as a 64-bit CRIU reads them */
+	bool auxv_pairs;
 	/* A message of the thread_info that, when there, holds the live
 	 * registers (gregs, sets) in place of the thread_info's own, which
 	 * are then a checkpoint of them, written as ckpt_sets after the sets

@@ -368,7 +368,13 @@ static bool note_auxv(const struct core_task *t, struct buf *b)
 	struct view_iter it;
 
 	view_iter(&it, t->mm, "mm_saved_auxv");
-	while (n < AUXV_MAX && view_next_uint(&it, &v[n]) && view_next_uint(&it, &v[n + 1])) {
+	while (n < AUXV_MAX && view_next_uint(&it, &v[n])) {
+		if (a->auxv_pairs) { /* one word is a (type, value) pair */
+			v[n + 1] = v[n] >> 32;
+			v[n] &= 0xffffffff;
+		} else if (!view_next_uint(&it, &v[n + 1])) {
+			break;
+		}
 		n += 2;
 		if (!v[n - 2])
 			break;
