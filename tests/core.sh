@@ -71,6 +71,20 @@ json.dump(mm, sys.stdout)' >"$tmp/mm32.json"
 	"$crit" core "$tmp/ar" --pid $pid -o "$tmp/ar" 2>/dev/null
 check "I386: NT_AUXV holds the 32-bit task's (type, value) pairs" $ec auxv "$tmp/mm32.json" "$tmp/ar/core.$pid"
 check "X86_64: NT_AUXV holds mm_saved_auxv's pairs up to AT_NULL" $ec auxv <("$crit" decode -i "$fx/loop/mm-$pid.img") "$tmp/core-X86_64"
+# a 32-bit task's pending signal: NT_SIGINFO as compat_siginfo (SIGSEGV
+# SEGV_MAPERR, SIGCHLD CLD_EXITED, kill's SI_USER, sigqueue's SI_QUEUE, SIGSYS)
+for sig in "11 1" "17 1" "15 0" "10 -1" "31 1"; do
+	$ec siginfo32 "$tmp/I386.json" "$tmp/sig.json" $sig &&
+		"$crit" encode -i "$tmp/sig.json" -o "$tmp/ar/core-$pid.img" &&
+		"$crit" core "$tmp/ar" --pid $pid -o "$tmp/ar" 2>/dev/null
+	check "I386: signal ${sig% *} code ${sig#* }: NT_SIGINFO is the kernel's compat_siginfo" \
+		$ec siginfo32 "$tmp/sig.json" "$tmp/ar/core.$pid"
+done
+# gdb reads it: si_addr, the union's first word (siginfo32 puts 0xa5a50000a5a51111 there), cut to 32 bits
+$ec siginfo32 "$tmp/I386.json" "$tmp/sig.json" 11 1 && "$crit" encode -i "$tmp/sig.json" -o "$tmp/ar/core-$pid.img" &&
+	"$crit" core "$tmp/ar" --pid $pid -o "$tmp/ar" 2>/dev/null
+check "I386: gdb's \$_siginfo of a SIGSEGV has its 32-bit si_addr" \
+	test "$(gdb -batch -nx -c "$tmp/ar/core.$pid" -ex 'p/x $_siginfo._sifields._sigfault.si_addr' 2>&1 | tail -1)" = '$1 = 0xa5a51111'
 
 # ---- Pages the checkpoint does not hold: left out, or read from --root ------
 # loop's first VMA is /usr/bin/dash's, never dumped: gdb cannot read it from

@@ -21,11 +21,15 @@ tables, so that the two are checked against each other.
         task (arch I386): its registers and st0-st7
     elfcheck.py auxv MM_JSON ELF               NT_AUXV against mm_saved_auxv (a
         32-bit core's: each word of the image a (type, value) pair)
+    elfcheck.py siginfo32 CORE_JSON OUT_JSON SIGNO CODE   a 32-bit task's
+        image with one pending signal, its 64-bit siginfo's union filled
+    elfcheck.py siginfo32 CORE_JSON ELF        its NT_SIGINFO: compat_siginfo
     elfcheck.py loads CRIT DIR PID ELF         readelf -l against crit x mems
     elfcheck.py notes DIR PID ELF              readelf -n: every note, sizes
 
 Prints one line per finding; exits 1 on any.
 """
+import base64
 import json
 import re
 import struct
@@ -721,6 +725,44 @@ def auxv(src, path):
     print(f"NT_AUXV: {len(pairs)} pairs of {elf.w * 8} bits")
 
 
+# siginfo's union by (signo, code) as a struct format of the 64-bit one
+# (from offset 16, uapi asm-generic/siginfo.h); compat_siginfo has the same
+# members from offset 12, each 32 bits.
+SI32 = {"kill": "<ii", "timer": "<iiq", "rt": "<iiq", "chld": "<iii4xqq", "fault": "<qi", "poll": "<qi",
+        "sys": "<qiI"}
+
+
+def si_kind(signo, code):
+    if code <= 0 or code >= 0x80:
+        return "timer" if code == -2 else "poll" if code == -5 else "rt" if code < 0 else "kill"
+    own = {4: (11, "fault"), 8: (15, "fault"), 11: (10, "fault"), 7: (5, "fault"), 5: (6, "fault"),
+           17: (6, "chld"), 29: (6, "poll"), 31: (2, "sys")}
+    if signo in own and code <= own[signo][0]:
+        return own[signo][1]
+    return "poll" if code <= 6 else "kill"
+
+
+def siginfo32(src, out_or_elf, *sig):
+    core = json.load(open(src))
+    e = core["entries"][0]
+    if sig:  # make: a siginfo with known words in its union
+        signo, code = int(sig[0]), int(sig[1])
+        union = struct.pack("<6Q", *[0xA5A50000A5A50000 + 0x1111 * (i + 1) for i in range(6)])
+        b = struct.pack("<iii", signo, 0, code) + b"\0" * 4 + union + b"\0" * (128 - 16 - len(union))
+        e.setdefault("thread_core", {})["signals_p"] = {"signals": [{"siginfo": base64.b64encode(b).decode()}]}
+        json.dump(core, open(out_or_elf, "w"))
+        return
+    b = base64.b64decode(e["thread_core"]["signals_p"]["signals"][0]["siginfo"])
+    signo, _, code = struct.unpack_from("<iii", b)
+    vals = struct.unpack_from(SI32[si_kind(signo, code)], b, 16)
+    want = b[:12] + struct.pack("<%dI" % len(vals), *[v & 0xFFFFFFFF for v in vals])
+    want += b"\0" * (128 - len(want))
+    got = [d for o, t, d in Elf(out_or_elf).notes if t == NT["SIGINFO"]]
+    if got != [want]:
+        fail(f"NT_SIGINFO {[g.hex() for g in got]}, compat_siginfo {want.hex()}")
+    print(f"NT_SIGINFO: signal {signo} code {code} as compat_siginfo ({si_kind(signo, code)})")
+
+
 def loads(crit, d, pid, path):
     mems = json.loads(run(crit, "x", d, "mems", "--json"))
     vmas = [t for t in mems if t["pid"] == pid][0]["vmas"]
@@ -777,6 +819,8 @@ def main():
         make_arch(*args)
     elif cmd == "check":
         check(*args)
+    elif cmd == "siginfo32":
+        siginfo32(*args)
     elif cmd == "auxv":
         auxv(*args)
     elif cmd == "gdb-i386":

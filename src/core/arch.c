@@ -168,6 +168,66 @@ static size_t i386_tls(const struct arch *a, const struct view *ti, uint8_t *out
 	return used ? 48 : 0;
 }
 
+/* NT_SIGINFO of a 32-bit task: compat_siginfo, as the kernel's
+ * copy_siginfo_to_external32 makes it from the 64-bit siginfo CRIU got
+ * from ptrace. signo, errno and code stay; the union moves from offset
+ * 16 to 12, its longs and pointers cut to 32 bits. Each layout
+ * (siginfo_layout) as its members' moves: offset in the 64-bit siginfo,
+ * size there, size in the 32-bit one (packed from 12 in order). */
+struct si_move {
+	uint8_t from, size64, size32;
+};
+
+enum { SI_KILL, SI_TIMER_, SI_POLL, SI_FAULT, SI_FAULT_BND, SI_FAULT_PKU, SI_FAULT_PERF, SI_CHLD, SI_RT, SI_SYS };
+
+static const struct si_move si_moves[][6] = {
+	[SI_KILL] = { { 16, 4, 4 }, { 20, 4, 4 } },               /* pid, uid */
+	[SI_TIMER_] = { { 16, 4, 4 }, { 20, 4, 4 }, { 24, 8, 4 } }, /* tid, overrun, sigval */
+	[SI_POLL] = { { 16, 8, 4 }, { 24, 4, 4 } },               /* band, fd */
+	[SI_FAULT] = { { 16, 8, 4 }, { 24, 4, 4 } },              /* addr; trapno or addr_lsb */
+	[SI_FAULT_BND] = { { 16, 8, 4 }, { 24, 4, 4 }, { 32, 8, 4 }, { 40, 8, 4 } }, /* lower, upper */
+	[SI_FAULT_PKU] = { { 16, 8, 4 }, { 24, 4, 4 }, { 28, 4, 4 } },               /* pkey */
+	[SI_FAULT_PERF] = { { 16, 8, 4 }, { 24, 8, 4 }, { 32, 4, 4 }, { 36, 4, 4 } }, /* data, type, flags */
+	[SI_CHLD] = { { 16, 4, 4 }, { 20, 4, 4 }, { 24, 4, 4 }, { 32, 8, 4 }, { 40, 8, 4 } }, /* status, utime, stime */
+	[SI_RT] = { { 16, 4, 4 }, { 20, 4, 4 }, { 24, 8, 4 } },   /* pid, uid, sigval */
+	[SI_SYS] = { { 16, 8, 4 }, { 24, 4, 4 }, { 28, 4, 4 } },  /* call_addr, syscall, arch */
+};
+
+/* The kernel's siginfo_layout: which union member signo and code use. */
+static int si_layout(uint32_t signo, int32_t code)
+{
+	/* by signal: the highest code of its own, and the layout (uapi siginfo.h's NSIG*) */
+	static const struct {
+		uint8_t signo, limit, layout;
+	} own[] = { { 4, 11, SI_FAULT }, { 8, 15, SI_FAULT }, { 11, 10, SI_FAULT }, { 7, 5, SI_FAULT },
+		    { 5, 6, SI_FAULT },  { 17, 6, SI_CHLD },  { 29, 6, SI_POLL },   { 31, 2, SI_SYS } };
+
+	if (code <= 0 || code >= 0x80) /* SI_USER and below, SI_KERNEL */
+		return code == -2 ? SI_TIMER_ : code == -5 ? SI_POLL : code < 0 ? SI_RT : SI_KILL;
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++) {
+		if (own[i].signo != signo || code > own[i].limit)
+			continue;
+		if (signo == 11 && code == 3) /* SEGV_BNDERR */
+			return SI_FAULT_BND;
+		if (signo == 11 && code == 4) /* SEGV_PKUERR */
+			return SI_FAULT_PKU;
+		if (signo == 5 && code == 6) /* TRAP_PERF */
+			return SI_FAULT_PERF;
+		return own[i].layout;
+	}
+	return code <= 6 ? SI_POLL : SI_KILL;
+}
+
+static void i386_siginfo(const struct arch *a, const uint8_t *in, uint8_t *out)
+{
+	const struct si_move *m = si_moves[si_layout((uint32_t)elf_get(a, in, 4), (int32_t)elf_get(a, in + 8, 4))];
+	size_t at = 12;
+
+	memcpy(out, in, 12);
+	for (size_t i = 0; i < 6 && m[i].size64; at += m[i].size32, i++)
+		elf_put(a, out + at, m[i].size32, elf_get(a, in + m[i].from, m[i].size64));
+}
+
 static const struct regset i386_sets[] = {
 	{ .type = NT_PRFPREG, .owner = "CORE", .need = "fpregs", .make = i386_fsave, .size = 108 },
 	{ .type = NT_PRXFPREG, .owner = "LINUX", .regs = x86_fpregs, .need = "fpregs" },
@@ -385,7 +445,7 @@ static const struct regset loongarch_sets[] = {
  * EM_X86_64 62, EM_AARCH64 183, EM_RISCV 243, EM_LOONGARCH 258. */
 static const struct arch i386 = {
 	.mtype = 1, .name = "i386", .ti = "thread_info", .machine = 3, .uid_size = 2 /* compat's u16 */,
-	.gregs = i386_gregs, .sets = i386_sets, .fp_path = "fpregs", .auxv_pairs = true,
+	.gregs = i386_gregs, .sets = i386_sets, .fp_path = "fpregs", .auxv_pairs = true, .siginfo = i386_siginfo,
 };
 static const struct arch x86_64 = {
 	.mtype = 1, .name = "x86_64", .ti = "thread_info", .machine = 62, .class64 = 1, .uid_size = 4,

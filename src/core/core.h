@@ -91,6 +91,9 @@ struct arch {
 	/* mm_saved_auxv's words each hold a 32-bit (type, value) pair: the
 	 * bytes of a 32-bit task's auxv, as a 64-bit CRIU reads them */
 	bool auxv_pairs;
+	/* NT_SIGINFO from the (64-bit, 128-byte) siginfo CRIU keeps, when the
+	 * architecture's differs; NULL: as it is */
+	void (*siginfo)(const struct arch *a, const uint8_t *in, uint8_t *out);
 	/* A message of the thread_info that, when there, holds the live
 	 * registers (gregs, sets) in place of the thread_info's own, which
 	 * are then a checkpoint of them, written as ckpt_sets after the sets

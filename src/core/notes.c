@@ -219,10 +219,16 @@ static bool note_siginfo(const struct core_task *t, const struct thread *th, str
 {
 	if (!th->siginfo)
 		return true;
+	uint8_t in[SIGINFO_SIZE] = { 0 };
 	uint8_t *p = elf_note(t->a, b, "CORE", NT_SIGINFO, NULL, SIGINFO_SIZE);
-	if (p)
-		memcpy(p, th->siginfo, th->siginfo_n);
-	return p != NULL;
+	if (!p)
+		return false;
+	memcpy(in, th->siginfo, th->siginfo_n);
+	if (t->a->siginfo)
+		t->a->siginfo(t->a, in, p);
+	else
+		memcpy(p, in, SIGINFO_SIZE);
+	return true;
 }
 
 /* The sets whose fields are in regs, in the table's order; *xcr0 the
