@@ -96,10 +96,14 @@ struct crit_source {
 	const char *path;
 };
 
-/* Where bytes go. write returns false on failure (errno tells why). */
+/* Where bytes go. write returns false on failure (errno tells why).
+ * skip, which may be NULL, takes n zero bytes without their being written
+ * (a hole in a file): crit core's zero pages, which a mapping may hold far
+ * more of than the checkpoint has bytes; without it they are written. */
 struct crit_sink {
 	bool (*write)(void *ctx, const void *buf, size_t n);
 	void *ctx;
+	bool (*skip)(void *ctx, uint64_t n);
 };
 
 struct crit_decode_opts {

@@ -107,6 +107,26 @@ want=$(python3 -c "o=$pgoff+16; print(' '.join('0x%02x' % ((o+i) % 256) for i in
 gdb -batch -nx -c "$tmp/ro/core.21663" -ex "x/4xb $((start + 16))" >"$tmp/gdb" 2>&1
 check "--root: gdb reads the file's bytes at the VMA's offset ($want)" grep -q ":	${want// /	}\$" "$tmp/gdb"
 
+# ---- A mapping far larger than the checkpoint ---------------------------------
+# 1 TiB of anonymous memory never touched (as a JVM's or ASan's reservations):
+# zero pages, written as one hole, not byte by byte.
+rm -rf "$tmp/big" && cp -r "$fx/loop" "$tmp/big"
+"$crit" decode -i "$fx/loop/mm-21663.img" | python3 -c '
+import json, sys
+mm = json.load(sys.stdin)
+vmas = mm["entries"][0]["vmas"]
+vmas.append(dict(start=0x100000000000, end=0x110000000000, pgoff=0, shmid=0, prot=3, flags=0x22, status=0x201,
+                 fd=-1, fdflags=0))
+vmas.sort(key=lambda v: v["start"])
+json.dump(mm, sys.stdout)' | "$crit" encode -o "$tmp/big/mm-21663.img"
+timeout 20 "$crit" core "$tmp/big" --pid 21663 -o "$tmp/big" 2>/dev/null
+check "1 TiB of zero pages: a core in seconds" test $? -eq 0
+check "1 TiB of zero pages: one PT_LOAD, all of it in the file" \
+	grep -Eq "^ +LOAD +0x[0-9a-f]+ 0x0*100000000000 0x0+ 0x0*10000000000 0x0*10000000000 RW " \
+	<(readelf -lW "$tmp/big/core.21663")
+check "1 TiB of zero pages: a hole (under 64 MiB on disk)" test "$(du -k "$tmp/big/core.21663" | cut -f1)" -lt 65536
+rm -rf "$tmp/big"
+
 # ---- Refusals ------------------------------------------------------------------
 "$crit" core "$fx/loop" --pid 999999 -o "$tmp" >/dev/null 2>"$tmp/err"
 rc=$?

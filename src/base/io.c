@@ -401,6 +401,22 @@ bool out_flush(struct out *o)
 	return emit(o, o->buf, n);
 }
 
+bool out_zeros(struct out *o, uint64_t n)
+{
+	static const uint8_t zeros[4096];
+
+	if (o->sink && o->sink->skip) {
+		if (!out_flush(o))
+			return false;
+		if (n && !crit_failed(o->err) && !o->sink->skip(o->sink->ctx, n))
+			return crit_fail(o->err, CRIT_E_WRITE, CRIT_NOPOS, "write failed: %s", strerror(errno));
+		return !crit_failed(o->err);
+	}
+	for (; n && !crit_failed(o->err); n -= n < sizeof(zeros) ? n : sizeof(zeros))
+		out_put(o, zeros, n < sizeof(zeros) ? (size_t)n : sizeof(zeros));
+	return !crit_failed(o->err);
+}
+
 void out_put_slow(struct out *o, const void *s, size_t n)
 {
 	const uint8_t *p = s;

@@ -141,6 +141,8 @@ bool out_alloc(struct out *o, const struct crit_sink *sink, struct crit_err *err
 bool out_free(struct out *o, bool ok);
 /* Write out the buffer. */
 bool out_flush(struct out *o);
+/* n zero bytes: skipped where the sink can (a hole), else written. */
+bool out_zeros(struct out *o, uint64_t n);
 void out_put_slow(struct out *o, const void *s, size_t n);
 
 static inline void out_put(struct out *o, const void *s, size_t n)

@@ -118,7 +118,7 @@ int cmd_anonymize(int argc, char **argv)
 
 	struct outfile mo;
 	int mfd = -1;
-	struct crit_sink msink = { fd_write, &mfd };
+	struct crit_sink msink = { fd_write, &mfd, NULL };
 	if (map) {
 		out_open(&mo, map, -1);
 		mfd = mo.fd;
@@ -151,7 +151,7 @@ int cmd_anonymize(int argc, char **argv)
 		die_err(in, &err);
 
 	int fd = popts.json ? 1 : 2;
-	struct crit_sink sink = { fd_write, &fd };
+	struct crit_sink sink = { fd_write, &fd, NULL };
 	if (!crit_anon_report_print(&rep, &popts, &sink, &err)) {
 		crit_anon_report_free(&rep);
 		die_err(popts.json ? "<stdout>" : "<stderr>", &err);

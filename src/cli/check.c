@@ -53,7 +53,7 @@ int cmd_check(int argc, char **argv)
 	struct crit_check res;
 	struct crit_err err;
 	int fd = 1;
-	struct crit_sink sink = { fd_write, &fd };
+	struct crit_sink sink = { fd_write, &fd, NULL };
 	if (!crit_check(dir, NULL, &res, &err))
 		die_err(dir, &err);
 	bool ok = crit_check_print(&res, &opts, &sink, &err);

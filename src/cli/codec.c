@@ -61,7 +61,7 @@ static int run_decode(const char *in, const char *out, bool pretty, bool nopl)
 	struct outfile of;
 
 	out_open(&of, out, src.fd);
-	struct crit_sink sink = { fd_write, &of.fd };
+	struct crit_sink sink = { fd_write, &of.fd, NULL };
 	if (!crit_decode(&src, &sink, &opts, &err))
 		fail(&of, in, &err);
 	/* CRIT ends its JSON with a newline on stdout only. */
@@ -117,7 +117,7 @@ int cmd_encode(int argc, char **argv)
 	struct outfile of;
 
 	out_open(&of, out, src.fd);
-	struct crit_sink sink = { fd_write, &of.fd };
+	struct crit_sink sink = { fd_write, &of.fd, NULL };
 	if (!crit_encode(&src, &sink, &err))
 		fail(&of, in, &err);
 	return out_commit(&of) ? 0 : EXIT_DAMAGED;

@@ -81,6 +81,20 @@ static bool sparse_write(void *ctx, const void *buf, size_t n)
 	return true;
 }
 
+static bool sparse_skip(void *ctx, uint64_t n)
+{
+	struct sparse *s = ctx;
+
+	if (n > (uint64_t)INT64_MAX - s->size) { /* past what a file can be */
+		errno = EFBIG;
+		return false;
+	}
+	if (lseek(s->fd, (off_t)n, SEEK_CUR) < 0)
+		return false;
+	s->size += n;
+	return true;
+}
+
 static int one_core(const char *dir, uint64_t pid, const char *outdir, const struct crit_core_opts *opts)
 {
 	char path[PATH_MAX];
@@ -97,7 +111,7 @@ static int one_core(const char *dir, uint64_t pid, const char *outdir, const str
 		die(EXIT_DAMAGED, "%s: not a regular file; not replaced", path);
 	out_open(&of, path, -1);
 	struct sparse sp = { of.fd, 0 };
-	struct crit_sink sink = { sparse_write, &sp };
+	struct crit_sink sink = { sparse_write, &sp, sparse_skip };
 	if (!crit_core(dir, pid, opts, &sink, &info, &err)) {
 		out_abort(&of);
 		die_err(err.code == CRIT_E_WRITE ? path : dir, &err);

@@ -116,7 +116,7 @@ int cmd_mem(int argc, char **argv)
 	struct crit_err err;
 	if (!at && !vma) {
 		int fd = 1;
-		struct crit_sink sink = { fd_write, &fd };
+		struct crit_sink sink = { fd_write, &fd, NULL };
 		if (!crit_mem_print_map(pos[0], pid, &opts, &sink, &err))
 			die_err(err.code == CRIT_E_WRITE ? "<stdout>" : pos[0], &err);
 		return 0;
@@ -126,7 +126,7 @@ int cmd_mem(int argc, char **argv)
 	struct outfile of;
 	opts.raw = opts.raw || out;
 	out_open(&of, out, -1);
-	struct crit_sink sink = { fd_write, &of.fd };
+	struct crit_sink sink = { fd_write, &of.fd, NULL };
 	if (!crit_mem_print_bytes(pos[0], pid, addr, nbytes, vma != NULL, &opts, &sink, &err)) {
 		out_abort(&of);
 		die_err(err.code == CRIT_E_WRITE ? (out ? out : "<stdout>") : pos[0], &err);
@@ -214,7 +214,7 @@ int cmd_search(int argc, char **argv)
 	if (!s.n || s.n > CRIT_SEARCH_MAX_PATTERN)
 		usage_error(usage_search, "PATTERN: 1 to %zu bytes", CRIT_SEARCH_MAX_PATTERN);
 	int fd = 1;
-	struct crit_sink sink = { fd_write, &fd };
+	struct crit_sink sink = { fd_write, &fd, NULL };
 	struct crit_err err;
 	if (!crit_mem_print_search(pos[0], pid ? &one : NULL, &s, &opts, &sink, &err))
 		die_err(err.code == CRIT_E_WRITE ? "<stdout>" : pos[0], &err);

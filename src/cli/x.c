@@ -76,7 +76,7 @@ int cmd_x(int argc, char **argv)
 	if (n < 2)
 		usage_error(usage_x, "the following arguments are required: %s", n ? "what" : "dir, what");
 	int fd = 1;
-	struct crit_sink sink = { fd_write, &fd };
+	struct crit_sink sink = { fd_write, &fd, NULL };
 	struct crit_err err;
 	if (!crit_explore(pos[0], pos[1], &opts, &sink, &err))
 		die_err(err.code == CRIT_E_WRITE ? "<stdout>" : pos[0], &err);

@@ -218,8 +218,14 @@ static bool data_run(struct core *k, uint64_t start, uint64_t end, bool held, co
 
 	(void)first;
 	for (uint64_t a = start; held && a < end; a = sp.end) {
-		uint64_t lim = end - a > CHUNK ? a + CHUNK : end;
-		if (!mem_locate(k->t.mem, a, lim, &sp, &src))
+		if (!mem_locate(k->t.mem, a, end, &sp, &src))
+			return false;
+		if (sp.from == CRIT_FROM_ZERO) { /* whole: a mapping may claim far more than there are bytes */
+			if (!out_zeros(d->o, sp.end - a))
+				return false;
+			continue;
+		}
+		if (sp.end - a > CHUNK && !mem_locate(k->t.mem, a, a + CHUNK, &sp, &src))
 			return false;
 		size_t n = (size_t)(sp.end - a);
 		if (sp.from != CRIT_FROM_ABSENT) {
@@ -335,12 +341,7 @@ static bool write_core(struct core *k, const struct buf *notes, struct out *o)
 		out_put(o, hdr, elf_shdr_size(a));
 	}
 	out_put(o, notes->p, notes->n);
-	static const uint8_t zeros[4096];
-	for (uint64_t at = note_off + notes->n; at < data_off;) {
-		size_t n = data_off - at < sizeof(zeros) ? (size_t)(data_off - at) : sizeof(zeros);
-		out_put(o, zeros, n);
-		at += n;
-	}
+	out_zeros(o, data_off - (note_off + notes->n));
 	struct data d = { o, malloc(CHUNK) };
 	if (!d.buf)
 		return crit_fail(k->err, CRIT_E_NOMEM, CRIT_NOPOS, "out of memory");

@@ -415,7 +415,7 @@ static bool run(const char *dir, bool tasks, struct crit_mem **mem, struct crit_
 	bool ok = false;
 
 	memset(err, 0, sizeof(*err));
-	x.sink = (struct crit_sink){ sb_write, &x.sb };
+	x.sink = (struct crit_sink){ sb_write, &x.sb, NULL };
 	out_init(&x.s, &x.sink, err, x.sbuf, sizeof(x.sbuf));
 	if (ckpt_open(&x.c, dir, err)) {
 		ok = (!tasks || load_tasks(&x)) && gather(&x, r);

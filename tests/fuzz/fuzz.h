@@ -59,9 +59,15 @@ static inline bool fz_drop(void *ctx, const void *s, size_t n)
 	return true;
 }
 
+static inline bool fz_skip(void *ctx, uint64_t n)
+{
+	(void)ctx, (void)n;
+	return true;
+}
+
 static inline struct crit_sink fz_sink(struct fz_buf *b)
 {
-	return b ? (struct crit_sink){ fz_write, b } : (struct crit_sink){ fz_drop, NULL };
+	return b ? (struct crit_sink){ fz_write, b, NULL } : (struct crit_sink){ fz_drop, NULL, fz_skip };
 }
 
 static inline struct crit_source fz_source(const void *data, size_t size)

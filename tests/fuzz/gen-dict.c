@@ -99,7 +99,7 @@ static bool collect(void *ctx, const void *s, size_t n)
 static void pretty_name(const struct crit_field *f, uint64_t v)
 {
 	struct buf b = { 0 };
-	struct crit_sink sink = { collect, &b };
+	struct crit_sink sink = { collect, &b, NULL };
 	struct crit_err err = { 0 };
 	uint8_t ob[256];
 	struct out o;
