@@ -523,8 +523,13 @@ def gdb(crit, d, pid, path):
     mm = decode(crit, f"{d}/mm-{pid}.img")
     ps = json.loads(run(crit, "x", d, "ps", "--cmd", "--json"))
     argv0 = [t for t in ps if t["pid"] == pid][0].get("argv", [""])[0]
-    out = run("gdb", "-batch", "-nx", "-c", path, "-ex", "info threads", "-ex", "thread apply all info registers",
-              "-ex", f"x/s {mm['mm_arg_start']}")
+    # one gdb run: threads, general registers, argv[0], then the vector registers
+    script = (f"info threads\nthread apply all info registers\nx/s {mm['mm_arg_start']}\necho {VECTORS}\n"
+              "define vregs\n" + "".join(f"p/x {r}\n" for r in VREGS) + "end\nthread apply all vregs\n")
+    with tempfile.NamedTemporaryFile("w", suffix=".gdb") as f:
+        f.write(script)
+        f.flush()
+        out, vout = (run("gdb", "-batch", "-nx", "-c", path, "-x", f.name).split(VECTORS, 1) + [""])[:2]
     lwps = re.findall(r"^\*?\s+\d+\s+LWP (\d+)", out, re.M)
     if sorted(map(int, lwps)) != sorted(tids):
         fail(f"{pid}: gdb shows threads {lwps}, the image has {tids}")
@@ -540,7 +545,7 @@ def gdb(crit, d, pid, path):
                     fail(f"{pid}/{tid}: gdb's {name} is {val}, the image's {GDB_X86[name]} 0x{want:x}")
         if seen != len(GDB_X86):
             fail(f"{pid}/{tid}: gdb showed {seen} of {len(GDB_X86)} registers")
-    vectors(path, d, crit)
+    vectors(vout, d, crit)
     m = re.search(r'^0x[0-9a-f]+:\s+"(.*)"$', out, re.M)
     shown = m.group(1).encode().decode("unicode_escape") if m else None
     if shown != argv0:
@@ -548,16 +553,15 @@ def gdb(crit, d, pid, path):
     print(f"{pid}: {len(lwps)} threads, registers and argv[0] {argv0!r} as gdb shows them")
 
 
-def vectors(path, d, crit):
-    """gdb's k0-k7 and zmm0-zmm31 (so xmm and ymm too) in each thread
-    against the image's xmm_space, ymmh_space, zmm_upper, hi16_zmm and
-    opmask_reg, where the image has them."""
-    names = [f"$k{i}" for i in range(8)] + [f"$zmm{i}.v8_int64" for i in range(32)]
-    script = "define vregs\n" + "".join(f"p/x {r}\n" for r in names) + "end\nthread apply all vregs\n"
-    with tempfile.NamedTemporaryFile("w", suffix=".gdb") as f:
-        f.write(script)
-        f.flush()
-        out = run("gdb", "-batch", "-nx", "-c", path, "-x", f.name)
+VECTORS = "@@vector registers@@"
+VREGS = [f"$k{i}" for i in range(8)] + [f"$zmm{i}.v8_int64" for i in range(32)]
+
+
+def vectors(out, d, crit):
+    """gdb's k0-k7 and zmm0-zmm31 (so xmm and ymm too) in each thread, as
+    out has them, against the image's xmm_space, ymmh_space, zmm_upper,
+    hi16_zmm and opmask_reg, where the image has them."""
+    names = VREGS
     checked = 0
     for block in re.split(r"\nThread \d+ ", "\n" + out)[1:]:
         tid = int(re.match(r"\(LWP (\d+)\)", block).group(1))
