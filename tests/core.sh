@@ -41,7 +41,10 @@ pid=21663
 # built for it (it takes the core for i386), so readelf and the field by
 # field check alone read those.
 # I386 is x86-64's 32-bit task (gpregs.mode COMPAT): an ELF32 i386 core.
-arches="X86_64 I386 AARCH64 AARCH64-pac_keys ARM PPC64 PPC64-tmstate S390
+# X86_64-...: XSAVE with AVX only (832 bytes), and with x87 and SSE only (576).
+avx512=fpregs.xsave.bndreg_state,fpregs.xsave.bndcsr_state,fpregs.xsave.opmask_reg,fpregs.xsave.zmm_upper
+avx512=$avx512,fpregs.xsave.hi16_zmm,fpregs.xsave.pkru
+arches="X86_64 X86_64-$avx512 X86_64-fpregs.xsave.ymmh_space,$avx512 I386 AARCH64 AARCH64-pac_keys ARM PPC64 PPC64-tmstate S390
 	S390-vxrs_low,vxrs_high,gs_cb,gs_bc,ri_cb.ri_on=0 MIPS LOONGARCH64 RISCV64"
 $ec arch "$tmp/core.json" "$tmp" $arches
 for arch in $arches; do

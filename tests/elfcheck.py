@@ -99,7 +99,8 @@ def xsave_held(xsave):
     """XCR0, the XSAVE area's size and NT_X86_XSAVE_LAYOUT's records for a
     thread's fpregs.xsave: the components it has values for."""
     parts = [p for p in XSAVE_PARTS if p[3] is None or xsave.get(p[3])]
-    return (sum(1 << b for b, _, _, _ in parts), max(o + sz for _, o, sz, _ in parts),
+    # (the legacy area and the XSAVE header, 576 bytes, at least)
+    return (sum(1 << b for b, _, _, _ in parts), max([576] + [o + sz for _, o, sz, _ in parts]),
             [(b, sz, o, 0) for b, o, sz, _ in parts])
 
 
@@ -331,7 +332,21 @@ def layouts(a, ti):
             if (not need or lookup(ti, lp + need[0]) is not None) and not (callable(lay) and lay(ti) is None)]
     if live:
         sets += [(o, k, lay) for o, k, lay, need in a.get("ckpt", []) if lookup(ti, need) is not None]
+    sets = [(o, k, xsave_layout(lay, ti) if k == "X86_XSTATE" else lay) for o, k, lay in sets]
     return prefixed(a["greg"], lp), sets
+
+
+def xsave_layout(layout, ti):
+    """X86_XSAVE up to the end of the last component ti holds, with XCR0
+    their mask."""
+    xcr0, size, _ = xsave_held(ti["fpregs"]["xsave"])
+    out, off = [], 0
+    for slot in layout:
+        if off >= size:
+            break
+        out.append((f"={xcr0}", None, 8) if slot[0] == "=767" else slot)
+        off += slot[2]
+    return out
 
 
 def make_arch(src, outdir, *names):

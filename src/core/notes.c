@@ -80,14 +80,15 @@ static void regs_fill(const struct arch *a, const struct view *regs, const struc
 	}
 }
 
-/* The XSAVE components ti holds (XCR0's bits), and the bytes up to the
- * end of the last. */
-static uint64_t xsave_features(const struct xsave *x, const struct view *ti, size_t *size)
+/* The XSAVE components ti holds (XCR0's bits), and the area's bytes: the
+ * set's own runs (the legacy area and the header, which hold XCR0) and up
+ * to the end of the last component. */
+static uint64_t xsave_features(const struct regset *s, const struct view *ti, size_t *size)
 {
 	uint64_t mask = 0;
 
-	*size = 0;
-	for (const struct xfeature *f = x->features; f->size; f++)
+	*size = regs_size(s->regs);
+	for (const struct xfeature *f = s->xsave->features; f->size; f++)
 		if (!f->regs || has_value(ti, f->regs->path)) {
 			mask |= 1ull << f->bit;
 			if (*size < (size_t)f->offset + f->size)
@@ -103,13 +104,14 @@ static uint64_t xsave_fill(const struct arch *a, const struct regset *s, const s
 			   size_t size)
 {
 	size_t legacy = regs_size(s->regs), held;
-	uint64_t mask = xsave_features(s->xsave, ti, &held);
+	uint64_t mask = xsave_features(s, ti, &held);
 
 	regs_fill(a, ti, s->regs, p, legacy < size ? legacy : size);
 	for (const struct xfeature *f = s->xsave->features; f->size; f++)
 		if (f->regs && mask >> f->bit & 1 && (size_t)f->offset + f->size <= size)
 			regs_fill(a, ti, f->regs, p + f->offset, f->size);
-	elf_put(a, p + s->xsave->xcr0_at, 8, mask);
+	if ((size_t)s->xsave->xcr0_at + 8 <= size)
+		elf_put(a, p + s->xsave->xcr0_at, 8, mask);
 	return mask;
 }
 
@@ -248,7 +250,7 @@ static bool notes_sets(const struct arch *a, const struct regset *s, const struc
 		}
 		size_t size = regs_size(s->regs);
 		if (s->xsave)
-			xsave_features(s->xsave, regs, &size);
+			xsave_features(s, regs, &size);
 		uint8_t *p = elf_note(a, b, s->owner, s->type, NULL, size);
 		if (!p)
 			return false;
