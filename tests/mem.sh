@@ -74,6 +74,22 @@ check "mem --vma: a shared memfd mapping" cmp -s <("$crit" mem "$fx/files" 23006
 	<(vma_bytes "$fx/files" 23006 0x7f491499d000)
 check "mem --vma: a SysV shm mapping" cmp -s <("$crit" mem "$fx/container" 1 --vma 0x7feba1ca4000 --fill --raw) \
 	<(vma_bytes "$fx/container" 1 0x7feba1ca4000)
+# 1 TiB of anonymous memory never touched: -o writes it as a hole, at once
+rm -rf "$tmp/big" && cp -r "$fx/loop" "$tmp/big"
+"$crit" decode -i "$fx/loop/mm-21663.img" | python3 -c '
+import json, sys
+mm = json.load(sys.stdin)
+vmas = mm["entries"][0]["vmas"]
+vmas.append(dict(start=0x100000000000, end=0x110000000000, pgoff=0, shmid=0, prot=3, flags=0x22, status=0x201,
+                 fd=-1, fdflags=0))
+vmas.sort(key=lambda v: v["start"])
+json.dump(mm, sys.stdout)' | "$crit" encode -o "$tmp/big/mm-21663.img"
+timeout 20 "$crit" mem "$tmp/big" 21663 --vma 0x100000000000 -o "$tmp/big/tib.bin"
+check "mem --vma -o: 1 TiB of zero pages in seconds" test $? -eq 0
+check "mem --vma -o: 1 TiB long" test "$(stat -c %s "$tmp/big/tib.bin")" = 1099511627776
+check "mem --vma -o: a hole (under 1 MiB on disk), zeros to read" \
+	test "$(du -k "$tmp/big/tib.bin" | cut -f1)" -lt 1024 -a "$(head -c 4096 "$tmp/big/tib.bin" | tr -d '\0' | wc -c)" -eq 0
+rm -rf "$tmp/big"
 "$crit" mem "$fx/tree" 22252 2>"$tmp/err"
 check "mem of a zombie: exit 2, says so" test $? -eq 2 -a "$(cat "$tmp/err")" = "crit: $fx/tree: task 22252 is a zombie: it has no memory"
 "$crit" mem "$fx/tree" 4 2>"$tmp/err"

@@ -68,6 +68,18 @@ void out_abort(struct outfile *o);
 /* Everything was written: into place. False (and said) on failure. */
 bool out_commit(struct outfile *o);
 
+/* A new regular file written sparse, as the kernel writes cores: all-zero
+ * blocks, and zeros the writer skips, are holes, so that untouched memory
+ * takes no disk. sparse_end gives the file its size (the holes at its
+ * end); false, errno set, on failure. */
+struct sparse {
+	int fd;
+	uint64_t size;
+};
+
+struct crit_sink sparse_sink(struct sparse *s);
+bool sparse_end(struct sparse *s);
+
 /* ---- Arguments ----------------------------------------------------- */
 
 /* A command's arguments, one at a time; "--" ends the options. */

@@ -350,3 +350,65 @@ int help(const char *usage)
 	fputs(usage, stdout);
 	return fflush(stdout) == 0 ? 0 : EXIT_DAMAGED;
 }
+
+/* ---- Sparse files --------------------------------------------------- */
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	return n && p[0] == 0 && memcmp(p, p + 1, n - 1) == 0;
+}
+
+/* The bytes from p up to n that are (zero) or are not (!zero) all zero,
+ * in blocks of 4 KiB. */
+static size_t blocks(const uint8_t *p, size_t n, bool zero)
+{
+	size_t k = 0;
+
+	while (k < n) {
+		size_t b = n - k < 4096 ? n - k : 4096;
+		if (all_zero(p + k, b) != zero)
+			break;
+		k += b;
+	}
+	return k;
+}
+
+static bool sparse_write(void *ctx, const void *buf, size_t n)
+{
+	struct sparse *s = ctx;
+	const uint8_t *p = buf;
+
+	while (n) {
+		size_t z = blocks(p, n, true), k = z ? z : blocks(p, n, false);
+		if (z ? lseek(s->fd, (off_t)z, SEEK_CUR) < 0 : !fd_write(&s->fd, p, k))
+			return false;
+		s->size += k;
+		p += k;
+		n -= k;
+	}
+	return true;
+}
+
+static bool sparse_skip(void *ctx, uint64_t n)
+{
+	struct sparse *s = ctx;
+
+	if (n > (uint64_t)INT64_MAX - s->size) { /* past what a file can be */
+		errno = EFBIG;
+		return false;
+	}
+	if (lseek(s->fd, (off_t)n, SEEK_CUR) < 0)
+		return false;
+	s->size += n;
+	return true;
+}
+
+struct crit_sink sparse_sink(struct sparse *s)
+{
+	return (struct crit_sink){ sparse_write, s, sparse_skip };
+}
+
+bool sparse_end(struct sparse *s)
+{
+	return ftruncate(s->fd, (off_t)s->size) == 0;
+}

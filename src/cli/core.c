@@ -38,63 +38,6 @@ static uint64_t pid_arg(const char *s)
 	return v;
 }
 
-/* Writes to a new regular file, all-zero blocks as holes (a sparse file,
- * as the kernel writes cores): untouched memory takes no disk. */
-struct sparse {
-	int fd;
-	uint64_t size;
-};
-
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	return n && p[0] == 0 && memcmp(p, p + 1, n - 1) == 0;
-}
-
-/* The bytes from p up to n that are (zero) or are not (!zero) all zero,
- * in blocks of 4 KiB. */
-static size_t blocks(const uint8_t *p, size_t n, bool zero)
-{
-	size_t k = 0;
-
-	while (k < n) {
-		size_t b = n - k < 4096 ? n - k : 4096;
-		if (all_zero(p + k, b) != zero)
-			break;
-		k += b;
-	}
-	return k;
-}
-
-static bool sparse_write(void *ctx, const void *buf, size_t n)
-{
-	struct sparse *s = ctx;
-	const uint8_t *p = buf;
-
-	while (n) {
-		size_t z = blocks(p, n, true), k = z ? z : blocks(p, n, false);
-		if (z ? lseek(s->fd, (off_t)z, SEEK_CUR) < 0 : !fd_write(&s->fd, p, k))
-			return false;
-		s->size += k;
-		p += k;
-		n -= k;
-	}
-	return true;
-}
-
-static bool sparse_skip(void *ctx, uint64_t n)
-{
-	struct sparse *s = ctx;
-
-	if (n > (uint64_t)INT64_MAX - s->size) { /* past what a file can be */
-		errno = EFBIG;
-		return false;
-	}
-	if (lseek(s->fd, (off_t)n, SEEK_CUR) < 0)
-		return false;
-	s->size += n;
-	return true;
-}
-
 static int one_core(const char *dir, uint64_t pid, const char *outdir, const struct crit_core_opts *opts)
 {
 	char path[PATH_MAX];
@@ -111,12 +54,12 @@ static int one_core(const char *dir, uint64_t pid, const char *outdir, const str
 		die(EXIT_DAMAGED, "%s: not a regular file; not replaced", path);
 	out_open(&of, path, -1);
 	struct sparse sp = { of.fd, 0 };
-	struct crit_sink sink = { sparse_write, &sp, sparse_skip };
+	struct crit_sink sink = sparse_sink(&sp);
 	if (!crit_core(dir, pid, opts, &sink, &info, &err)) {
 		out_abort(&of);
 		die_err(err.code == CRIT_E_WRITE ? path : dir, &err);
 	}
-	if (ftruncate(of.fd, (off_t)sp.size) < 0) { /* the holes at its end */
+	if (!sparse_end(&sp)) {
 		int e = errno;
 		out_abort(&of);
 		die(EXIT_DAMAGED, "%s: %s", path, strerror(e));

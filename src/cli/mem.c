@@ -126,10 +126,17 @@ int cmd_mem(int argc, char **argv)
 	struct outfile of;
 	opts.raw = opts.raw || out;
 	out_open(&of, out, -1);
-	struct crit_sink sink = { fd_write, &of.fd, NULL };
+	/* a new file (-o) is sparse: a mapping's zero pages take no disk */
+	struct sparse sp = { of.fd, 0 };
+	struct crit_sink sink = of.atomic ? sparse_sink(&sp) : (struct crit_sink){ fd_write, &of.fd, NULL };
 	if (!crit_mem_print_bytes(pos[0], pid, addr, nbytes, vma != NULL, &opts, &sink, &err)) {
 		out_abort(&of);
 		die_err(err.code == CRIT_E_WRITE ? (out ? out : "<stdout>") : pos[0], &err);
+	}
+	if (of.atomic && !sparse_end(&sp)) {
+		int e = errno;
+		out_abort(&of);
+		die(EXIT_DAMAGED, "%s: %s", out, strerror(e));
 	}
 	return out_commit(&of) ? 0 : EXIT_DAMAGED;
 }

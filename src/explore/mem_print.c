@@ -208,9 +208,21 @@ bool crit_mem_print_bytes(const char *dir, uint64_t pid, uint64_t addr, uint64_t
 		mem_begin(m, err);
 		ok = mem_held(m, addr, addr + len);
 	}
+	if (ok)
+		mem_begin(m, err);
 	while (ok && len) {
+		struct crit_mem_span sp;
+		struct page_src src;
+		if (opts->raw && (ok = mem_locate(m, addr, addr + len, &sp, &src)) && sp.end > addr &&
+		    (sp.from == CRIT_FROM_ZERO || (sp.from == CRIT_FROM_ABSENT && opts->fill))) {
+			/* zeros, whole: a hole where the sink can make one */
+			ok = out_zeros(&p.o, sp.end - addr);
+			len -= sp.end - addr;
+			addr = sp.end;
+			continue;
+		}
 		size_t n = len < chunk ? (size_t)len : chunk;
-		ok = crit_memory_read(m, addr, buf, n, opts->fill, NULL, NULL, err);
+		ok = ok && crit_memory_read(m, addr, buf, n, opts->fill, NULL, NULL, err);
 		if (ok && opts->raw)
 			out_put(&p.o, buf, n);
 		for (size_t i = 0; ok && !opts->raw && i < n; i += 16)
