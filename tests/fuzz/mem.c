@@ -89,6 +89,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		po.json = false;
 		if (!crit_mem_print_bytes(dir, pids[i], 0, 4096, false, &po, &drop, &err))
 			fz_check_err(&err, SIZE_MAX, false);
+		/* the whole mapping of the stack's arguments, raw: its zero pages skipped */
+		struct crit_memory *m;
+		struct crit_mem_mm mm = { 0 };
+		if (crit_memory_open(dir, pids[i], &m, &err)) {
+			crit_memory_mm(m, &mm);
+			crit_memory_close(m);
+		}
+		po.raw = true;
+		if (!crit_mem_print_bytes(dir, pids[i], mm.arg_start, 0, true, &po, &drop, &err))
+			fz_check_err(&err, SIZE_MAX, false);
+		po.raw = false;
 		if (!crit_mem_print_search(dir, &pids[i], &so, &po, &drop, &err))
 			fz_check_err(&err, SIZE_MAX, false);
 	}
